@@ -1,0 +1,68 @@
+//! The catalog file format (TOML on disk, JSON through the admin API later).
+//!
+//! These are raw shapes: the server validates them into its own catalog types and
+//! reports problems by key path (`plans[1].items[0].product`).
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogFile {
+    #[serde(default)]
+    pub products: Vec<ProductEntry>,
+    #[serde(default)]
+    pub plans: Vec<PlanEntry>,
+    #[serde(default)]
+    pub services: Vec<ServiceEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductEntry {
+    pub id: String,
+    pub name: String,
+    /// Set for products sold per unit (`seat`, `user`); `options.quantity` keys on it.
+    pub unit_label: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanEntry {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub currency: String,
+    /// `day`, `week`, `month` or `year`.
+    pub interval: String,
+    #[serde(default = "one")]
+    pub interval_count: u32,
+    #[serde(default)]
+    pub trial_days: u32,
+    #[serde(default)]
+    pub features: Vec<String>,
+    pub items: Vec<PlanItemEntry>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanItemEntry {
+    pub product: String,
+    /// Minor units per unit (per period for flat products).
+    pub unit_amount: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceEntry {
+    pub name: String,
+    /// `test` or `live`.
+    pub mode: String,
+    /// Origins (`scheme://host[:port]`) allowed to embed this service.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    pub plans: Vec<String>,
+}

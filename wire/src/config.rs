@@ -1,0 +1,272 @@
+//! The embed config a host page passes to `Portico.customerPortal(target, config)`.
+//!
+//! Keys are Billflow's customer-portal keys (`email` | `customer_id`, `hash`,
+//! `subscription_id`, `service`, `options.quantity`, `handleResponse`) plus `locale`
+//! and `theme`. Parsing yields typed values or one [`ConfigError`] naming the key.
+//! The widget hands us `JSON.stringify(config)`: functions vanish from that JSON, so a
+//! `handleResponse` still present in it is, by construction, not a function.
+
+use crate::quantity::{Quantity, QuantityOption};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A config key and what is wrong with its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The key as the host page wrote it, e.g. `options.quantity.seat`.
+    pub field: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// An email address as the host page passed it, checked for plausibility.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Email {
+    as_passed: String,
+}
+
+impl Email {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let trimmed = value.trim();
+        let invalid = || format!("`{trimmed}` is not a valid email address");
+        if trimmed.is_empty() {
+            return Err("must not be empty".to_owned());
+        }
+        if trimmed.len() > 254 || trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid());
+        }
+        let (local, domain) = trimmed.rsplit_once('@').ok_or_else(invalid)?;
+        let domain_ok = domain.contains('.')
+            && domain.split('.').all(|label| {
+                !label.is_empty()
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+            });
+        if local.is_empty() || local.len() > 64 || local.contains('@') || !domain_ok {
+            return Err(invalid());
+        }
+        Ok(Self { as_passed: value.to_owned() })
+    }
+
+    /// Exactly as the host page passed it: one of the two strings a `hash` may sign.
+    pub fn as_passed(&self) -> &str {
+        &self.as_passed
+    }
+
+    /// Trimmed and lowercased: how customers are matched, and the other signable form.
+    pub fn normalized(&self) -> String {
+        self.as_passed.trim().to_lowercase()
+    }
+}
+
+/// Who the customer is: an email or the SaaS's own customer id, never both.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CustomerRef {
+    Email(Email),
+    /// The integrator's id for the customer (Billflow's `customer_id`).
+    CustomerId(String),
+}
+
+impl CustomerRef {
+    /// Applies the "exactly one of `email` and `customer_id`" rule.
+    pub fn from_parts(email: Option<&str>, customer_id: Option<&str>) -> Result<Self, ConfigError> {
+        match (email, customer_id) {
+            (Some(_), Some(_)) => Err(ConfigError::new(
+                "email",
+                "and `customer_id` were both given: pass exactly one of them",
+            )),
+            (None, None) => Err(ConfigError::new(
+                "email",
+                "is missing: pass `email` or `customer_id` to identify the customer",
+            )),
+            (Some(email), None) => {
+                Email::parse(email).map(Self::Email).map_err(|m| ConfigError::new("email", m))
+            }
+            (None, Some(id)) => {
+                let id = id.trim();
+                if id.is_empty() || id.len() > 255 || id.chars().any(char::is_control) {
+                    Err(ConfigError::new("customer_id", "must be 1 to 255 printable characters"))
+                } else {
+                    Ok(Self::CustomerId(id.to_owned()))
+                }
+            }
+        }
+    }
+
+    /// The strings a valid `hash` may be the HMAC of.
+    pub fn signable_forms(&self) -> Vec<String> {
+        match self {
+            Self::Email(email) if email.as_passed() != email.normalized() => {
+                vec![email.as_passed().to_owned(), email.normalized()]
+            }
+            Self::Email(email) => vec![email.normalized()],
+            Self::CustomerId(id) => vec![id.clone()],
+        }
+    }
+
+    pub fn email(&self) -> Option<&Email> {
+        match self {
+            Self::Email(email) => Some(email),
+            Self::CustomerId(_) => None,
+        }
+    }
+
+    pub fn customer_id(&self) -> Option<&str> {
+        match self {
+            Self::CustomerId(id) => Some(id),
+            Self::Email(_) => None,
+        }
+    }
+}
+
+/// A Billflow `service`: which plans a page shows and in which mode.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ServiceName(String);
+
+impl ServiceName {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let trimmed = value.trim();
+        if trimmed.is_empty() || trimmed.len() > 100 || trimmed.chars().any(char::is_control) {
+            Err("must be 1 to 100 printable characters".to_owned())
+        } else {
+            Ok(Self(trimmed.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ServiceName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Checks the shape of a `hash`: the hex of an HMAC-SHA256, in either case.
+pub fn parse_hash(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(value.to_owned())
+    } else {
+        Err("must be the 64 hexadecimal characters of an HMAC-SHA256".to_owned())
+    }
+}
+
+/// A parsed, valid embed config.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmbedConfig {
+    pub customer: CustomerRef,
+    pub hash: Option<String>,
+    pub subscription_id: Option<String>,
+    pub service: ServiceName,
+    pub quantity: Option<QuantityOption>,
+    /// Accepted now, applied by later versions of the widget.
+    pub locale: Option<String>,
+    /// Accepted now, applied by later versions of the widget.
+    pub theme: Option<Map<String, Value>>,
+}
+
+impl EmbedConfig {
+    /// Parses `JSON.stringify(config)`.
+    pub fn from_json(json: &str) -> Result<Self, ConfigError> {
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| ConfigError::new("config", format!("is not a plain object: {e}")))?;
+        let Value::Object(map) = value else {
+            return Err(ConfigError::new("config", "must be an object"));
+        };
+        Self::from_map(&map)
+    }
+
+    fn from_map(map: &Map<String, Value>) -> Result<Self, ConfigError> {
+        if present(map, "handleResponse").is_some() {
+            return Err(ConfigError::new("handleResponse", "must be a function"));
+        }
+        let email = optional_string(map, "email")?;
+        let customer_id = optional_string(map, "customer_id")?;
+        let customer = CustomerRef::from_parts(email, customer_id)?;
+        let service = optional_string(map, "service")?
+            .ok_or_else(|| ConfigError::new("service", "is missing: name the service to show"))?;
+        let service = ServiceName::parse(service).map_err(|m| ConfigError::new("service", m))?;
+        let hash = optional_string(map, "hash")?
+            .map(|h| parse_hash(h).map_err(|m| ConfigError::new("hash", m)))
+            .transpose()?;
+        let subscription_id = optional_string(map, "subscription_id")?
+            .map(|s| match s.trim() {
+                "" => Err(ConfigError::new("subscription_id", "must not be empty")),
+                s => Ok(s.to_owned()),
+            })
+            .transpose()?;
+        let quantity = match present(map, "options") {
+            None => None,
+            Some(Value::Object(options)) => parse_quantity(options)?,
+            Some(_) => return Err(ConfigError::new("options", "must be an object")),
+        };
+        let locale = optional_string(map, "locale")?.map(str::to_owned);
+        let theme = match present(map, "theme") {
+            None => None,
+            Some(Value::Object(theme)) => Some(theme.clone()),
+            Some(_) => return Err(ConfigError::new("theme", "must be an object")),
+        };
+        Ok(Self { customer, hash, subscription_id, service, quantity, locale, theme })
+    }
+}
+
+/// A key's value, treating `null` as absent.
+fn present<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    map.get(key).filter(|v| !v.is_null())
+}
+
+fn optional_string<'a>(map: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, ConfigError> {
+    match present(map, key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(ConfigError::new(key, "must be a string")),
+    }
+}
+
+fn parse_quantity(options: &Map<String, Value>) -> Result<Option<QuantityOption>, ConfigError> {
+    const FIELD: &str = "options.quantity";
+    match present(options, "quantity") {
+        None => Ok(None),
+        Some(Value::Object(by_label)) => {
+            let mut parsed = BTreeMap::new();
+            for (label, value) in by_label {
+                let field = format!("{FIELD}.{label}");
+                parsed.insert(label.clone(), parse_positive(value).map_err(|m| ConfigError::new(field, m))?);
+            }
+            Ok(Some(QuantityOption::PerUnitLabel(parsed)))
+        }
+        Some(value) => parse_positive(value)
+            .map(|q| Some(QuantityOption::All(q)))
+            .map_err(|m| {
+                ConfigError::new(FIELD, format!("{m}, or an object of unit_label to positive integer"))
+            }),
+    }
+}
+
+fn parse_positive(value: &Value) -> Result<Quantity, String> {
+    match value.as_u64() {
+        Some(n) => Quantity::new(n),
+        None => Err(format!("must be a positive integer, not {value}")),
+    }
+}
+
+#[cfg(test)]
+mod tests;

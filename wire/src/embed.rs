@@ -1,0 +1,206 @@
+//! The widget API (`/v1/embed/…`): what the widget sends and what it gets back.
+
+use crate::ids::{CustomerId, SubscriptionId, SubscriptionItemId};
+use crate::money::{Currency, Money};
+use crate::quantity::{Quantity, QuantityOption};
+use serde::{Deserialize, Serialize};
+
+/// Header that carries the session token on every call after the exchange.
+pub const SESSION_HEADER: &str = "x-session-token";
+
+/// `POST /v1/embed/sessions`: the page's identity claim, exchanged for a session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRequest {
+    pub service: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionResponse {
+    /// Opaque; send it in the `x-session-token` header, never in a URL.
+    pub token: String,
+    /// Unix seconds.
+    pub expires_at: i64,
+    pub livemode: bool,
+}
+
+/// `GET /v1/embed/portal`: everything the portal shows on load.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Portal {
+    pub service: Service,
+    pub plans: Vec<Plan>,
+    /// `None` until the customer's first signup.
+    pub customer: Option<Customer>,
+    pub subscriptions: Vec<Subscription>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    pub name: String,
+    pub livemode: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Interval {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub currency: Currency,
+    pub interval: Interval,
+    pub interval_count: u32,
+    pub trial_days: u32,
+    pub features: Vec<String>,
+    pub items: Vec<PlanItem>,
+}
+
+/// One product of a plan, priced per unit. Items without a `unit_label` are flat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanItem {
+    pub product: String,
+    pub product_name: String,
+    pub unit_label: Option<String>,
+    pub unit_amount: i64,
+}
+
+impl Plan {
+    /// What one period costs at the given `options.quantity`.
+    pub fn amount_at(&self, quantity: Option<&QuantityOption>) -> Money {
+        let amount = self
+            .items
+            .iter()
+            .map(|item| {
+                let q = QuantityOption::quantity_for(quantity, item.unit_label.as_deref());
+                item.unit_amount * i64::from(q.get())
+            })
+            .sum();
+        Money::new(amount, self.currency.clone())
+    }
+}
+
+/// `POST /v1/embed/subscriptions`: sign the session's customer up to a plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupRequest {
+    pub plan: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<QuantityOption>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub object: String,
+    pub email: Option<String>,
+    /// The integrator's own id for this customer (the embed's `customer_id`).
+    pub external_id: Option<String>,
+    pub name: Option<String>,
+    pub created: i64,
+    pub livemode: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SubscriptionStatus {
+    Trialing,
+    Active,
+    PastDue,
+    Canceled,
+    Incomplete,
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+/// A subscription as the widget and the host page's `handleResponse` see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscription {
+    pub id: SubscriptionId,
+    /// Always `"subscription"`.
+    pub object: String,
+    pub customer: CustomerId,
+    pub service: String,
+    pub plan: String,
+    pub status: SubscriptionStatus,
+    pub currency: Currency,
+    pub items: Vec<SubscriptionItem>,
+    /// Unix seconds, like every timestamp on the wire.
+    pub current_period_start: i64,
+    pub current_period_end: i64,
+    pub trial_end: Option<i64>,
+    pub cancel_at_period_end: bool,
+    pub created: i64,
+    pub livemode: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriptionItem {
+    pub id: SubscriptionItemId,
+    pub product: String,
+    pub unit_label: Option<String>,
+    pub quantity: Quantity,
+    pub unit_amount: i64,
+}
+
+impl Subscription {
+    /// What one period costs at the current quantities.
+    pub fn amount(&self) -> Money {
+        let amount = self
+            .items
+            .iter()
+            .map(|item| item.unit_amount * i64::from(item.quantity.get()))
+            .sum();
+        Money::new(amount, self.currency.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> Plan {
+        Plan {
+            id: "team".into(),
+            name: "Team".into(),
+            description: None,
+            currency: Currency::parse("usd").unwrap(),
+            interval: Interval::Month,
+            interval_count: 1,
+            trial_days: 0,
+            features: vec![],
+            items: vec![
+                PlanItem { product: "base".into(), product_name: "Base".into(), unit_label: None, unit_amount: 2000 },
+                PlanItem { product: "seats".into(), product_name: "Seats".into(), unit_label: Some("seat".into()), unit_amount: 500 },
+            ],
+        }
+    }
+
+    #[test]
+    fn plan_amount_multiplies_per_unit_items_only() {
+        let plan = plan();
+        assert_eq!(plan.amount_at(None).amount, 2500);
+        let five = QuantityOption::All(Quantity::new(5).unwrap());
+        assert_eq!(plan.amount_at(Some(&five)).amount, 2000 + 5 * 500);
+    }
+
+    #[test]
+    fn unknown_status_survives() {
+        let status: SubscriptionStatus = serde_json::from_str("\"paused\"").unwrap();
+        assert_eq!(status, SubscriptionStatus::Unknown("paused".into()));
+        assert_eq!(serde_json::to_string(&SubscriptionStatus::PastDue).unwrap(), "\"past_due\"");
+    }
+}

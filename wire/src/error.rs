@@ -1,0 +1,125 @@
+//! The error body every HTTP API of Portico answers with: Stripe's shape,
+//! `{"error": {"type", "code", "message", "param"}}`.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ApiError,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    #[serde(rename = "type")]
+    pub kind: ErrorType,
+    pub code: ErrorCode,
+    pub message: String,
+    /// The request parameter at fault, when there is one.
+    pub param: Option<String>,
+}
+
+/// Stripe's error types.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorType {
+    ApiError,
+    AuthenticationError,
+    CardError,
+    IdempotencyError,
+    InvalidRequestError,
+    RateLimitError,
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+/// Machine-readable error codes. Older widgets keep working when a newer server
+/// adds codes: an unknown one arrives as [`ErrorCode::Unknown`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The embed config is invalid (raised by the widget, never by the server).
+    InvalidConfig,
+    /// The request body or a parameter is malformed.
+    InvalidRequest,
+    /// `hash` is missing in live mode, or does not sign the customer's identity.
+    InvalidHash,
+    /// The page's origin is not allowed for the service.
+    OriginNotAllowed,
+    ServiceNotFound,
+    PlanNotFound,
+    SubscriptionNotFound,
+    /// `options.quantity` names a `unit_label` no product of the service has.
+    UnknownUnitLabel,
+    /// The session token is missing, unknown, or expired.
+    SessionExpired,
+    /// The customer already has a live subscription to this service.
+    AlreadySubscribed,
+    ResourceNotFound,
+    /// The widget could not reach the server.
+    NetworkError,
+    InternalError,
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+impl ErrorCode {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidConfig => "invalid_config",
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidHash => "invalid_hash",
+            Self::OriginNotAllowed => "origin_not_allowed",
+            Self::ServiceNotFound => "service_not_found",
+            Self::PlanNotFound => "plan_not_found",
+            Self::SubscriptionNotFound => "subscription_not_found",
+            Self::UnknownUnitLabel => "unknown_unit_label",
+            Self::SessionExpired => "session_expired",
+            Self::AlreadySubscribed => "already_subscribed",
+            Self::ResourceNotFound => "resource_not_found",
+            Self::NetworkError => "network_error",
+            Self::InternalError => "internal_error",
+            Self::Unknown(code) => code,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stripe_shape() {
+        let body = ErrorBody {
+            error: ApiError {
+                kind: ErrorType::InvalidRequestError,
+                code: ErrorCode::PlanNotFound,
+                message: "No such plan: `gold`".to_owned(),
+                param: Some("plan".to_owned()),
+            },
+        };
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"error": {"type": "invalid_request_error", "code": "plan_not_found",
+                "message": "No such plan: `gold`", "param": "plan"}})
+        );
+    }
+
+    #[test]
+    fn unknown_codes_survive() {
+        let code: ErrorCode = serde_json::from_str("\"card_declined\"").unwrap();
+        assert_eq!(code, ErrorCode::Unknown("card_declined".to_owned()));
+        assert_eq!(code.as_str(), "card_declined");
+        assert_eq!(serde_json::to_string(&ErrorCode::InvalidHash).unwrap(), "\"invalid_hash\"");
+        assert_eq!(ErrorCode::InvalidHash.as_str(), "invalid_hash");
+    }
+}

@@ -1,0 +1,20 @@
+//! Portico's wire types: the only serde boundary of the project.
+//!
+//! Everything that crosses HTTP or reaches JavaScript is defined here, once, and
+//! shared by the server and the wasm widget. Engine and database types never derive
+//! `Serialize`; they convert to and from these types at the edge. This crate does
+//! no IO and builds for `wasm32-unknown-unknown` and native alike.
+
+pub mod catalog;
+pub mod config;
+pub mod embed;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod money;
+pub mod quantity;
+
+pub use config::{ConfigError, CustomerRef, Email, EmbedConfig, ServiceName};
+pub use error::{ApiError, ErrorBody, ErrorCode, ErrorType};
+pub use money::{Currency, Money};
+pub use quantity::{Quantity, QuantityOption};
