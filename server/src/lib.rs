@@ -1,1 +1,115 @@
+//! Portico's backend: verifies who the customer is, issues short-lived portal
+//! sessions, serves the widget, and runs billing on an embedded SQLite engine.
+//!
+//! See ARCHITECTURE.md for the code map and the invariants.
 
+pub mod assets;
+pub mod auth;
+pub mod billing;
+pub mod catalog;
+pub mod clock;
+pub mod http;
+pub mod store;
+
+use assets::Assets;
+use auth::SecretKey;
+use catalog::{Catalog, Mode};
+use clock::Clock;
+use http::{ApiContext, Keys};
+use jiff::SignedDuration;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use store::Store;
+
+/// How to run a server. The binary fills it from flags and environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://path.db` or a file path.
+    pub database: String,
+    pub catalog: PathBuf,
+    /// The trunk build directory with `portico.js`, the glue, the wasm and the CSS.
+    pub assets_dir: PathBuf,
+    /// Secret keys; when absent, the stored ones are used, or new ones generated.
+    pub test_secret_key: Option<String>,
+    pub live_secret_key: Option<String>,
+    pub session_ttl: SignedDuration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Catalog(#[from] catalog::CatalogError),
+    #[error(transparent)]
+    Assets(#[from] assets::AssetsError),
+    #[error("database: {0}")]
+    Store(#[from] store::StoreError),
+    #[error("{0}")]
+    Config(String),
+}
+
+/// Opens the database, loads the catalog and the assets, settles the secret keys.
+pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContext, StartError> {
+    if config.session_ttl <= SignedDuration::ZERO {
+        return Err(StartError::Config("the session lifetime must be positive".into()));
+    }
+    let catalog = Catalog::load(&config.catalog)?;
+    let assets = Assets::load(&config.assets_dir)?;
+    let store = Store::open(&config.database).await?;
+    let now = clock.now().as_second();
+    let test = secret_key(&store, Mode::Test, config.test_secret_key.as_deref(), now).await?;
+    let live = secret_key(&store, Mode::Live, config.live_secret_key.as_deref(), now).await?;
+    Ok(ApiContext {
+        store,
+        catalog: Arc::new(catalog),
+        clock,
+        keys: Arc::new(Keys { test, live }),
+        assets: Arc::new(assets),
+        session_ttl: config.session_ttl,
+    })
+}
+
+/// The configured key wins; otherwise the stored one; otherwise a new one is
+/// generated, stored, and printed this once.
+async fn secret_key(store: &Store, mode: Mode, configured: Option<&str>, now: i64) -> Result<SecretKey, StartError> {
+    let expected_prefix = if mode.is_live() { "sk_live_" } else { "sk_test_" };
+    if let Some(key) = configured {
+        if !key.starts_with(expected_prefix) || key.len() < expected_prefix.len() + 16 {
+            return Err(StartError::Config(format!(
+                "the configured {expected_prefix}… key must start with `{expected_prefix}` and have at least 16 more characters"
+            )));
+        }
+        return Ok(SecretKey::new(key.to_owned()));
+    }
+    if let Some(stored) = store.secret_key(mode).await? {
+        return Ok(SecretKey::new(stored));
+    }
+    let generated = SecretKey::generate(mode.is_live());
+    let stored = store.insert_secret_key_if_absent(mode, generated.expose(), now).await?;
+    if stored == generated.expose() {
+        eprintln!("portico: generated a new secret key, shown only this once: {stored}");
+    }
+    Ok(SecretKey::new(stored))
+}
+
+/// Serves `ctx` on `listener` until the future is dropped or the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, ctx: ApiContext) -> std::io::Result<()> {
+    axum::serve(listener, http::app(ctx)).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Binds `addr` (port 0 picks a free one) and serves in the background. For tests,
+/// benchmarks and `cargo xtask demo`.
+pub async fn spawn(addr: SocketAddr, ctx: ApiContext) -> std::io::Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, http::app(ctx)).await {
+            tracing::error!(%error, "server stopped");
+        }
+    });
+    Ok(bound)
+}

@@ -1,0 +1,147 @@
+//! The widget API: identity exchange, portal state, signup.
+
+use super::session::check_origin;
+use super::{ApiContext, AppError, AppResult, JsonBody, PortalSession, convert};
+use crate::auth::{new_session_token, token_digest, verify_identity};
+use crate::billing::{SignupError, plan_signup};
+use crate::store::{SessionRow, SignupOutcome};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use portico_wire::embed::{Portal, SESSION_HEADER, SessionRequest, SessionResponse, SignupRequest, Subscription};
+use portico_wire::{CustomerRef, ErrorCode, ServiceName, config::parse_hash};
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
+    let catalog = ctx.catalog.clone();
+    // A preflight does not say which service it is for, so it is answered for any
+    // origin some service allows; each request then checks its own service.
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
+            origin.to_str().is_ok_and(|origin| catalog.any_service_allows(origin))
+        }))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static(SESSION_HEADER),
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .max_age(Duration::from_secs(600));
+    Router::new()
+        .route("/sessions", post(create_session))
+        .route("/portal", get(portal))
+        .route("/subscriptions", post(sign_up))
+        .layer(cors)
+}
+
+/// Exchanges the page's identity claim (`email` | `customer_id`, `hash`) for a session.
+async fn create_session(
+    State(ctx): State<ApiContext>,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<SessionRequest>,
+) -> AppResult<(StatusCode, Json<SessionResponse>)> {
+    let name = ServiceName::parse(&request.service)
+        .map_err(|m| AppError::bad_request(ErrorCode::InvalidRequest, format!("`service` {m}")).param("service"))?;
+    let customer = CustomerRef::from_parts(request.email.as_deref(), request.customer_id.as_deref())?;
+    let service = ctx.catalog.service(&name).ok_or_else(|| {
+        AppError::not_found(ErrorCode::ServiceNotFound, format!("No such service: `{name}`.")).param("service")
+    })?;
+    check_origin(&headers, service)?;
+
+    let invalid_hash = |message: &str| AppError::unauthenticated(ErrorCode::InvalidHash, message).param("hash");
+    match request.hash.as_deref() {
+        None if service.mode.is_live() => {
+            return Err(invalid_hash("`hash` is required in live mode: the HMAC-SHA256 of the customer's identity."));
+        }
+        None => {}
+        Some(hash) => {
+            let hash = parse_hash(hash).map_err(|m| invalid_hash(&format!("`hash` {m}")))?;
+            if !verify_identity(ctx.keys.for_mode(service.mode), &customer, &hash) {
+                return Err(invalid_hash(
+                    "`hash` does not match the customer's identity: it must be the hex HMAC-SHA256 of the `email` \
+                     or `customer_id`, keyed with this mode's secret key.",
+                ));
+            }
+        }
+    }
+
+    let now = ctx.now();
+    let expires_at = now + ctx.session_ttl.as_secs();
+    let token = new_session_token();
+    let row = SessionRow {
+        service: service.name.to_string(),
+        email: customer.email().map(|e| e.normalized()),
+        external_id: customer.customer_id().map(str::to_owned),
+        subscription_id: request.subscription_id.filter(|s| !s.trim().is_empty()),
+        livemode: service.mode.is_live(),
+        created: now,
+        expires_at,
+    };
+    ctx.store.insert_session(&token_digest(&token), &row).await?;
+    let response = SessionResponse { token, expires_at, livemode: row.livemode };
+    Ok((StatusCode::CREATED, Json(response)))
+}
+
+/// Everything the portal shows: the service's plans, the customer, their subscriptions.
+async fn portal(State(ctx): State<ApiContext>, session: PortalSession) -> AppResult<Json<Portal>> {
+    let customer = ctx.store.find_customer(session.row.livemode, &session.customer).await?;
+    let mut subscriptions = Vec::new();
+    if let Some(customer) = &customer {
+        for row in ctx.store.subscriptions_of(&customer.id, &session.row.service).await? {
+            subscriptions.push(convert::subscription(&row, customer));
+        }
+    }
+    if let Some(only) = &session.row.subscription_id {
+        subscriptions.retain(|s| s.id.as_str() == only);
+        if subscriptions.is_empty() {
+            return Err(AppError::not_found(
+                ErrorCode::SubscriptionNotFound,
+                format!("The customer has no subscription `{only}` in this service."),
+            )
+            .param("subscription_id"));
+        }
+    }
+    Ok(Json(Portal {
+        service: convert::service(&session.service),
+        plans: session.service.plans.iter().map(convert::plan).collect(),
+        customer: customer.as_ref().map(convert::customer),
+        subscriptions,
+    }))
+}
+
+/// Signs the session's customer up to a plan of the session's service.
+async fn sign_up(
+    State(ctx): State<ApiContext>,
+    session: PortalSession,
+    JsonBody(request): JsonBody<SignupRequest>,
+) -> AppResult<(StatusCode, Json<Subscription>)> {
+    let service = &session.service;
+    let plan = service.plan(&request.plan).ok_or_else(|| {
+        AppError::not_found(
+            ErrorCode::PlanNotFound,
+            format!("No such plan in the service `{}`: `{}`.", service.name, request.plan),
+        )
+        .param("plan")
+    })?;
+    let new = plan_signup(service, plan, request.quantity.as_ref(), ctx.clock.now()).map_err(|e| match e {
+        SignupError::UnknownUnitLabel(_) => {
+            AppError::bad_request(ErrorCode::UnknownUnitLabel, e.to_string()).param("quantity")
+        }
+    })?;
+    let outcome = ctx
+        .store
+        .sign_up(session.row.livemode, &session.customer, &session.row.service, &new, ctx.now())
+        .await?;
+    match outcome {
+        SignupOutcome::Created { customer, subscription } => {
+            tracing::info!(subscription = %subscription.id, customer = %customer.id, plan = %plan.id, "signup");
+            Ok((StatusCode::CREATED, Json(convert::subscription(&subscription, &customer))))
+        }
+        SignupOutcome::AlreadySubscribed(existing) => Err(AppError::conflict(
+            ErrorCode::AlreadySubscribed,
+            format!("The customer already has the subscription `{existing}` in this service."),
+        )),
+    }
+}

@@ -1,0 +1,93 @@
+//! The one error type of the HTTP layer. Every failure becomes Stripe's error shape;
+//! details of internal errors are logged, never returned.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use portico_wire::{ApiError, ErrorBody, ErrorCode, ErrorType};
+
+#[derive(Debug)]
+pub enum AppError {
+    /// A client error with its status, code and the parameter at fault.
+    Client { status: StatusCode, kind: ErrorType, code: ErrorCode, message: String, param: Option<String> },
+    /// Something broke on our side. The message is logged and replaced by a generic one.
+    Internal(String),
+}
+
+pub type AppResult<T, E = AppError> = Result<T, E>;
+
+impl AppError {
+    fn client(status: StatusCode, kind: ErrorType, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Client { status, kind, code, message: message.into(), param: None }
+    }
+
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::client(StatusCode::BAD_REQUEST, ErrorType::InvalidRequestError, code, message)
+    }
+
+    pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::client(StatusCode::NOT_FOUND, ErrorType::InvalidRequestError, code, message)
+    }
+
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::client(StatusCode::CONFLICT, ErrorType::InvalidRequestError, code, message)
+    }
+
+    pub fn unauthenticated(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::client(StatusCode::UNAUTHORIZED, ErrorType::AuthenticationError, code, message)
+    }
+
+    pub fn forbidden(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::client(StatusCode::FORBIDDEN, ErrorType::InvalidRequestError, code, message)
+    }
+
+    /// Names the request parameter at fault.
+    pub fn param(mut self, name: impl Into<String>) -> Self {
+        if let Self::Client { param, .. } = &mut self {
+            *param = Some(name.into());
+        }
+        self
+    }
+}
+
+impl From<crate::store::StoreError> for AppError {
+    fn from(error: crate::store::StoreError) -> Self {
+        Self::Internal(format!("store: {error}"))
+    }
+}
+
+impl From<portico_wire::ConfigError> for AppError {
+    fn from(error: portico_wire::ConfigError) -> Self {
+        Self::bad_request(ErrorCode::InvalidRequest, error.to_string()).param(error.field)
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for AppError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        Self::bad_request(ErrorCode::InvalidRequest, rejection.body_text())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, error) = match self {
+            Self::Client { status, kind, code, message, param } => (status, ApiError { kind, code, message, param }),
+            Self::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                let error = ApiError {
+                    kind: ErrorType::ApiError,
+                    code: ErrorCode::InternalError,
+                    message: "Something went wrong on our side; it has been logged.".to_owned(),
+                    param: None,
+                };
+                (StatusCode::INTERNAL_SERVER_ERROR, error)
+            }
+        };
+        (status, Json(ErrorBody { error })).into_response()
+    }
+}
+
+/// `axum::Json`, but a malformed body gets our error shape.
+#[derive(Debug, axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct JsonBody<T>(pub T);

@@ -1,0 +1,61 @@
+//! The HTTP shell: one [`ApiContext`], one `router()` per resource, one error type.
+
+mod assets;
+mod convert;
+mod embed;
+mod error;
+mod session;
+
+pub use error::{AppError, AppResult, JsonBody};
+pub use session::PortalSession;
+
+use crate::assets::Assets;
+use crate::auth::SecretKey;
+use crate::catalog::{Catalog, Mode};
+use crate::clock::Clock;
+use crate::store::Store;
+use axum::Router;
+use axum::routing::get;
+use jiff::SignedDuration;
+use std::sync::Arc;
+use tower_http::trace::TraceLayer;
+
+/// The secret key of each mode.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    pub test: SecretKey,
+    pub live: SecretKey,
+}
+
+impl Keys {
+    pub fn for_mode(&self, mode: Mode) -> &SecretKey {
+        if mode.is_live() { &self.live } else { &self.test }
+    }
+}
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Debug, Clone)]
+pub struct ApiContext {
+    pub store: Store,
+    pub catalog: Arc<Catalog>,
+    pub clock: Arc<dyn Clock>,
+    pub keys: Arc<Keys>,
+    pub assets: Arc<Assets>,
+    pub session_ttl: SignedDuration,
+}
+
+impl ApiContext {
+    /// Unix seconds now, by the context's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now().as_second()
+    }
+}
+
+pub fn app(ctx: ApiContext) -> Router {
+    Router::new()
+        .route("/health", get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
+        .merge(assets::router())
+        .nest("/v1/embed", embed::router(&ctx))
+        .layer(TraceLayer::new_for_http())
+        .with_state(ctx)
+}

@@ -1,0 +1,58 @@
+//! Persistence: SQLite through sqlx, migrations embedded in the binary. The store
+//! applies what the billing core decided; it decides nothing itself.
+
+mod customers;
+mod keys;
+mod sessions;
+mod subscriptions;
+
+pub use customers::CustomerRow;
+pub use sessions::SessionRow;
+pub use subscriptions::{ItemRow, SignupOutcome, SubscriptionRow};
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::SqlitePool;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` — `sqlite://path.db` or a
+    /// plain file path — and brings its schema up to date.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
+        let options = SqliteConnectOptions::from_str(&url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+/// A random id suffix: 24 alphanumerics, ~143 bits.
+fn new_suffix() -> String {
+    crate::auth::random_alphanumeric(24)
+}

@@ -1,0 +1,53 @@
+use super::{Store, StoreResult};
+
+/// A portal session of the embedded widget. The customer may not exist yet: it is
+/// created on first signup.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionRow {
+    pub service: String,
+    pub email: Option<String>,
+    pub external_id: Option<String>,
+    pub subscription_id: Option<String>,
+    pub livemode: bool,
+    pub created: i64,
+    pub expires_at: i64,
+}
+
+impl Store {
+    pub async fn insert_session(&self, token_digest: &str, session: &SessionRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO portal_sessions (token_digest, service, email, external_id, subscription_id, livemode, created, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(token_digest)
+        .bind(&session.service)
+        .bind(&session.email)
+        .bind(&session.external_id)
+        .bind(&session.subscription_id)
+        .bind(session.livemode)
+        .bind(session.created)
+        .bind(session.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The session for a token digest, if it exists and has not expired at `now`.
+    pub async fn live_session(&self, token_digest: &str, now: i64) -> StoreResult<Option<SessionRow>> {
+        let row = sqlx::query_as(
+            "SELECT service, email, external_id, subscription_id, livemode, created, expires_at
+             FROM portal_sessions WHERE token_digest = ? AND expires_at > ?",
+        )
+        .bind(token_digest)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row)
+    }
+
+    /// Removes sessions that expired before `now`; returns how many.
+    pub async fn purge_expired_sessions(&self, now: i64) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM portal_sessions WHERE expires_at <= ?").bind(now).execute(&self.pool).await?;
+        Ok(done.rows_affected())
+    }
+}
