@@ -1,1 +1,16 @@
+//! The embeddable Portico customer portal.
+//!
+//! `portico.js` (see `loader/`) loads this crate's wasm and calls
+//! [`customer_portal`]; everything after that happens here. Logic lives in plain
+//! modules (`format`, `view_model`, `api`, `events`); components stay thin.
+//! The widget holds no secret: it knows only what the host page passed and the
+//! short-lived session token the backend issued for it.
 
+pub mod api;
+mod components;
+mod embed;
+pub mod events;
+pub mod format;
+pub mod view_model;
+
+pub use embed::{PortalHandle, customer_portal};

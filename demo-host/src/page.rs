@@ -1,0 +1,93 @@
+//! The demo SaaS's settings page.
+
+use crate::{DemoConfig, Scenario};
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// JSON that is safe inside a `<script>` element.
+fn script_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).expect("JSON values serialize").replace('<', "\\u003c")
+}
+
+pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value) -> String {
+    let backend = escape_html(config.backend.trim_end_matches('/'));
+    let email = escape_html(embed.get("email").and_then(|v| v.as_str()).unwrap_or(""));
+    let service_options: String = config
+        .services
+        .iter()
+        .map(|s| {
+            let selected = if embed["service"] == s.name.as_str() { " selected" } else { "" };
+            let name = escape_html(&s.name);
+            format!(r#"<option value="{name}"{selected}>{name}</option>"#)
+        })
+        .collect();
+    let quantity = escape_html(scenario.quantity.as_deref().unwrap_or(""));
+    let embed_json = script_json(&embed);
+    format!(
+        r##"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Acme Analytics · Billing settings</title>
+<style>
+  body {{ margin: 0; font-family: Georgia, serif; background: #f4f1ea; color: #222; }}
+  header {{ background: #1f2a44; color: #fff; padding: 14px 24px; font: 600 18px system-ui, sans-serif; }}
+  main {{ display: grid; grid-template-columns: minmax(0, 2fr) minmax(260px, 1fr); gap: 24px; padding: 24px; max-width: 1200px; margin: 0 auto; }}
+  @media (max-width: 800px) {{ main {{ grid-template-columns: 1fr; }} }}
+  form {{ display: flex; flex-wrap: wrap; gap: 8px; align-items: end; margin-bottom: 16px; font: 14px system-ui, sans-serif; }}
+  label {{ display: flex; flex-direction: column; gap: 2px; }}
+  #event-log {{ font: 12px ui-monospace, monospace; list-style: none; padding: 0; margin: 0; }}
+  #event-log li {{ background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 8px; margin-bottom: 8px; }}
+  #event-log pre {{ white-space: pre-wrap; word-break: break-all; margin: 4px 0 0; max-height: 240px; overflow: auto; }}
+</style>
+<script>
+  // The host page's own bookkeeping: the e2e tests read these.
+  window.hostErrors = [];
+  window.addEventListener("error", function (e) {{ window.hostErrors.push(String(e.message)); }});
+  window.addEventListener("unhandledrejection", function (e) {{ window.hostErrors.push("unhandled rejection: " + String(e.reason)); }});
+  window.porticoEvents = [];
+</script>
+</head>
+<body>
+<header>Acme Analytics · Settings › Billing</header>
+<main>
+  <section>
+    <form method="get" action="/" data-testid="scenario-form">
+      <label>Customer email <input name="email" value="{email}" size="28"></label>
+      <label>Service <select name="service">{service_options}</select></label>
+      <label>Seats (options.quantity) <input name="quantity" value="{quantity}" size="8"></label>
+      <button type="submit">Load</button>
+    </form>
+    <div id="portico-embed" data-testid="embed"></div>
+  </section>
+  <aside>
+    <h2>Events received</h2>
+    <ol id="event-log" data-testid="event-log"></ol>
+  </aside>
+</main>
+<script src="{backend}/portico.js"></script>
+<script>
+  var config = {embed_json};
+  config.handleResponse = function (payload) {{
+    window.porticoEvents.push(payload);
+    var item = document.createElement("li");
+    item.setAttribute("data-event", payload.event);
+    var name = document.createElement("strong");
+    name.textContent = payload.event;
+    var body = document.createElement("pre");
+    body.textContent = JSON.stringify(payload, null, 2);
+    item.append(name, body);
+    document.getElementById("event-log").prepend(item);
+  }};
+  window.porticoHandle = Portico.customerPortal("#portico-embed", config);
+  // Proves the host page's own script keeps running after the embed call.
+  window.hostScriptFinished = true;
+</script>
+</body>
+</html>
+"##
+    )
+}

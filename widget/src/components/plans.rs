@@ -1,0 +1,56 @@
+use crate::view_model::plan_card;
+use leptos::prelude::*;
+use portico_wire::QuantityOption;
+use portico_wire::embed::Plan;
+
+/// The service's plans, for a customer without a subscription.
+#[component]
+pub fn PlanList(
+    plans: Vec<Plan>,
+    quantity: Option<QuantityOption>,
+    busy: Signal<Option<String>>,
+    on_subscribe: Callback<String>,
+) -> impl IntoView {
+    let cards = plans
+        .iter()
+        .map(|plan| {
+            let card = plan_card(plan, quantity.as_ref());
+            let id = card.id.clone();
+            let this_busy = {
+                let id = id.clone();
+                move || busy.get().as_deref() == Some(id.as_str())
+            };
+            let label = {
+                let this_busy = this_busy.clone();
+                move || if this_busy() { "Subscribing…" } else { "Subscribe" }
+            };
+            view! {
+                <article class="portico-plan" data-testid=format!("plan-{}", card.id)>
+                    <h3 class="portico-plan-name">{card.name}</h3>
+                    {card.description.map(|d| view! { <p class="portico-plan-description">{d}</p> })}
+                    <p class="portico-plan-price">
+                        <span class="portico-amount" data-testid="plan-price">{card.price}</span>
+                        " "
+                        <span class="portico-interval">{card.per_interval}</span>
+                    </p>
+                    {card.unit_lines.into_iter().map(|line| view! { <p class="portico-plan-units">{line}</p> }).collect_view()}
+                    {card.trial.map(|t| view! { <span class="portico-badge portico-badge-trial">{t}</span> })}
+                    <ul class="portico-features">
+                        {card.features.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
+                    </ul>
+                    <button
+                        type="button"
+                        class="portico-button portico-button-primary"
+                        data-testid=format!("subscribe-{}", card.id)
+                        disabled=move || busy.get().is_some()
+                        aria-busy=move || this_busy().to_string()
+                        on:click=move |_| on_subscribe.run(id.clone())
+                    >
+                        {label}
+                    </button>
+                </article>
+            }
+        })
+        .collect_view();
+    view! { <div class="portico-plans" data-testid="plans">{cards}</div> }
+}

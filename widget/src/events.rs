@@ -1,0 +1,59 @@
+//! Telling the host page what happened: `handleResponse({ event, response, id,
+//! created, livemode })`. Whatever the host's callback does — throw, reject — stays
+//! out of the widget and never surfaces as an uncaught error in the host page.
+
+use portico_wire::event::{ErrorResponse, EventName, EventPayload, EventResponse};
+use wasm_bindgen::{JsCast, JsValue};
+
+#[derive(Debug, Clone)]
+pub struct Emitter {
+    handler: Option<js_sys::Function>,
+}
+
+impl Emitter {
+    pub fn new(handler: Option<js_sys::Function>) -> Self {
+        Self { handler }
+    }
+
+    pub fn emit(&self, event: EventName, response: EventResponse, livemode: bool) {
+        let payload = EventPayload { event, response, id: new_event_id(), created: now_seconds(), livemode };
+        let Some(handler) = &self.handler else { return };
+        let Ok(json) = serde_json::to_string(&payload) else { return };
+        let Ok(value) = js_sys::JSON::parse(&json) else { return };
+        match handler.call1(&JsValue::NULL, &value) {
+            Err(thrown) => web_sys::console::error_2(&"Portico: handleResponse threw:".into(), &thrown),
+            Ok(returned) => {
+                if let Ok(promise) = returned.dyn_into::<js_sys::Promise>() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Err(rejected) = wasm_bindgen_futures::JsFuture::from(promise).await {
+                            web_sys::console::error_2(&"Portico: handleResponse rejected:".into(), &rejected);
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /// Reports an error everywhere it must go: the console and an `error` event.
+    /// (The inline message is the component's job.)
+    pub fn error(&self, error: &ErrorResponse, livemode: bool) {
+        web_sys::console::error_1(&format!("Portico: {} ({})", error.message, error.code).into());
+        self.emit(EventName::Error, EventResponse::Error(error.clone()), livemode);
+    }
+}
+
+/// `evt_` and 24 random alphanumerics: unique enough for the host to de-duplicate.
+fn new_event_id() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let suffix: String = (0..24)
+        .map(|_| {
+            let index = (js_sys::Math::random() * ALPHABET.len() as f64) as usize;
+            char::from(ALPHABET[index.min(ALPHABET.len() - 1)])
+        })
+        .collect();
+    format!("evt_{suffix}")
+}
+
+fn now_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}

@@ -1,0 +1,79 @@
+use super::*;
+use portico_wire::embed::{Interval, PlanItem, SubscriptionItem};
+use portico_wire::ids::{CustomerId, SubscriptionId, SubscriptionItemId};
+use portico_wire::{Currency, Quantity};
+
+fn team_plan() -> Plan {
+    Plan {
+        id: "team".into(),
+        name: "Team".into(),
+        description: None,
+        currency: Currency::parse("usd").unwrap(),
+        interval: Interval::Month,
+        interval_count: 1,
+        trial_days: 14,
+        features: vec!["SSO".into()],
+        items: vec![
+            PlanItem { product: "base".into(), product_name: "Base".into(), unit_label: None, unit_amount: 2000 },
+            PlanItem { product: "seats".into(), product_name: "Seats".into(), unit_label: Some("seat".into()), unit_amount: 500 },
+        ],
+    }
+}
+
+fn subscription(status: SubscriptionStatus) -> Subscription {
+    Subscription {
+        id: SubscriptionId::from_suffix("abc"),
+        object: "subscription".into(),
+        customer: CustomerId::from_suffix("c1"),
+        service: "acme".into(),
+        plan: "team".into(),
+        status,
+        currency: Currency::parse("usd").unwrap(),
+        items: vec![SubscriptionItem {
+            id: SubscriptionItemId::from_suffix("i1"),
+            product: "seats".into(),
+            unit_label: Some("seat".into()),
+            quantity: Quantity::new(3).unwrap(),
+            unit_amount: 500,
+        }],
+        current_period_start: 1_795_305_600,
+        current_period_end: 1_795_305_600 + 30 * 86_400,
+        trial_end: Some(1_795_305_600 + 14 * 86_400),
+        cancel_at_period_end: false,
+        created: 1_795_305_600,
+        livemode: false,
+    }
+}
+
+#[test]
+fn plan_card_prices_at_the_page_quantity() {
+    let three = QuantityOption::All(Quantity::new(3).unwrap());
+    let card = plan_card(&team_plan(), Some(&three));
+    assert_eq!(card.price, "$35.00");
+    assert_eq!(card.per_interval, "per month");
+    assert_eq!(card.unit_lines, vec!["3 seats × $5.00"]);
+    assert_eq!(card.trial.as_deref(), Some("14-day free trial"));
+}
+
+#[test]
+fn subscription_card_lines() {
+    let active = subscription_card(&subscription(SubscriptionStatus::Active), &[team_plan()]);
+    assert_eq!(active.plan_name, "Team");
+    assert_eq!(active.status, "Active");
+    assert_eq!(active.amount, "$15.00 per month");
+    assert_eq!(active.period_line, "Renews on Dec 22, 2026");
+    let trial = subscription_card(&subscription(SubscriptionStatus::Trialing), &[]);
+    assert_eq!(trial.plan_name, "team");
+    assert_eq!(trial.period_line, "Trial ends on Dec 6, 2026");
+}
+
+#[test]
+fn unknown_unit_labels_are_a_config_error() {
+    let plans = [team_plan()];
+    let ok = QuantityOption::PerUnitLabel([("seat".to_owned(), Quantity::ONE)].into());
+    assert!(check_unit_labels(Some(&ok), &plans).is_ok());
+    let bad = QuantityOption::PerUnitLabel([("admin".to_owned(), Quantity::ONE)].into());
+    let err = check_unit_labels(Some(&bad), &plans).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidConfig);
+    assert!(err.message.contains("admin") && err.message.contains("seat"), "{}", err.message);
+}
