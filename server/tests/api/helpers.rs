@@ -1,0 +1,124 @@
+use jiff::{SignedDuration, Timestamp};
+use portico_server::clock::ManualClock;
+use portico_server::{Config, context, spawn};
+use std::sync::Arc;
+use tempfile::TempDir;
+
+pub const TEST_KEY: &str = "sk_test_0123456789abcdefghij";
+pub const LIVE_KEY: &str = "sk_live_0123456789abcdefghij";
+pub const HOST_ORIGIN: &str = "https://app.example.com";
+
+pub const CATALOG: &str = r#"
+products = [{ id = "base", name = "Base" }, { id = "seats", name = "Seats", unit_label = "seat" }]
+
+[[plans]]
+id = "starter"
+name = "Starter"
+currency = "usd"
+interval = "month"
+items = [{ product = "base", unit_amount = 900 }]
+
+[[plans]]
+id = "team"
+name = "Team"
+currency = "usd"
+interval = "month"
+trial_days = 14
+items = [{ product = "base", unit_amount = 2000 }, { product = "seats", unit_amount = 500 }]
+
+[[services]]
+name = "acme"
+mode = "test"
+allowed_origins = ["https://app.example.com"]
+plans = ["starter", "team"]
+
+[[services]]
+name = "acme-live"
+mode = "live"
+allowed_origins = ["https://app.example.com"]
+plans = ["starter"]
+"#;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub database: String,
+    _dir: TempDir,
+}
+
+/// A server on port 0 with a fresh database, a fixed catalog, tiny stand-in widget
+/// assets, and a clock the test moves.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog.toml");
+    std::fs::write(&catalog, CATALOG).unwrap();
+    let assets = dir.path().join("dist");
+    std::fs::create_dir(&assets).unwrap();
+    std::fs::write(assets.join("portico.js"), "var V = \"__PORTICO_VERSION__\"; // loader").unwrap();
+    std::fs::write(assets.join("portico-widget.js"), "export default function init() {}".repeat(20)).unwrap();
+    std::fs::write(assets.join("portico-widget_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(assets.join("portico.css"), ":host { display: block; }").unwrap();
+    let database = dir.path().join("portico.db").display().to_string();
+    let config = Config {
+        database: database.clone(),
+        catalog,
+        assets_dir: assets,
+        test_secret_key: Some(TEST_KEY.into()),
+        live_secret_key: Some(LIVE_KEY.into()),
+        session_ttl: SignedDuration::from_hours(1),
+    };
+    let clock = Arc::new(ManualClock::new("2026-11-22T10:00:00Z".parse::<Timestamp>().unwrap()));
+    let ctx = context(&config, clock.clone()).await.expect("server context");
+    let addr = spawn("127.0.0.1:0".parse().unwrap(), ctx).await.unwrap();
+    let client = reqwest::Client::builder().no_gzip().no_brotli().build().unwrap();
+    TestApp { base: format!("http://{addr}"), client, clock, database, _dir: dir }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: serde_json::Value) -> reqwest::Response {
+        let mut request = self.client.post(self.url(path)).header("origin", HOST_ORIGIN).json(&body);
+        if let Some(token) = token {
+            request = request.header("x-session-token", token);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn get_portal(&self, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url("/v1/embed/portal"))
+            .header("origin", HOST_ORIGIN)
+            .header("x-session-token", token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Exchanges an identity and returns the session token, asserting success.
+    pub async fn session(&self, body: serde_json::Value) -> String {
+        let response = self.post_json("/v1/embed/sessions", None, body).await;
+        assert_eq!(response.status(), 201);
+        let json: serde_json::Value = response.json().await.unwrap();
+        json["token"].as_str().unwrap().to_owned()
+    }
+}
+
+/// Asserts Stripe's error shape and returns `(code, param)`.
+pub async fn error_of(response: reqwest::Response, status: u16) -> (String, Option<String>) {
+    assert_eq!(response.status(), status);
+    let json: serde_json::Value = response.json().await.unwrap();
+    let error = &json["error"];
+    assert!(error["type"].is_string() && error["message"].as_str().is_some_and(|m| !m.is_empty()), "{json}");
+    (error["code"].as_str().unwrap().to_owned(), error["param"].as_str().map(str::to_owned))
+}
+
+pub fn sign(key: &str, message: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(message.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}

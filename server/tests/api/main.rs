@@ -1,0 +1,7 @@
+//! API integration tests: a real server on a loopback port, a fresh SQLite file.
+
+mod helpers;
+
+mod assets;
+mod embed_portal;
+mod embed_sessions;
