@@ -1,1 +1,9 @@
+//! Harness for the browser end-to-end tests: the real backend and the real demo
+//! host on loopback ports, a fresh database, and headless Chromium driven through
+//! ChromeDriver. Failed tests leave a screenshot in `target/e2e-artifacts/`.
 
+mod browser;
+mod stack;
+
+pub use browser::{Browser, Page, run};
+pub use stack::{Stack, StackOptions, spawn_stack};

@@ -1,0 +1,200 @@
+use crate::stack::{Stack, StackOptions, spawn_stack};
+use fantoccini::elements::{Element, ShadowRoot};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+use tokio::process::{Child, Command};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Headless Chromium behind its own ChromeDriver, with a fresh profile.
+#[derive(Debug)]
+pub struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+impl Browser {
+    pub async fn launch() -> Self {
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = free_port();
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {chromedriver} ({e}): `cargo xtask test` installs it"));
+        let profile = tempfile::tempdir().expect("profile dir");
+        let args = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,900",
+            &format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("goog:chromeOptions".into(), json!({ "binary": chromium, "args": args }));
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::native().capabilities(capabilities.clone()).connect(&url).await {
+                Ok(client) => break client,
+                Err(error) if started.elapsed() > WAIT => panic!("ChromeDriver did not start: {error}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        Self { client, driver, _profile: profile }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill().await;
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+/// Runs one end-to-end test against a fresh stack and browser. If it fails, a
+/// screenshot and the host page's state are saved under `target/e2e-artifacts/`.
+pub async fn run<F, Fut>(name: &str, options: StackOptions, test: F)
+where
+    F: FnOnce(Page, Arc<Stack>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let stack = Arc::new(spawn_stack(options).await);
+    let browser = Browser::launch().await;
+    let page = Page { client: browser.client.clone() };
+    let outcome = tokio::spawn(test(page.clone(), stack)).await;
+    if outcome.is_err() {
+        page.save_artifacts(name).await;
+    }
+    browser.close().await;
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}
+
+/// The demo host's page, seen as a person and the host page's script see it.
+#[derive(Debug, Clone)]
+pub struct Page {
+    client: Client,
+}
+
+impl Page {
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("navigate");
+    }
+
+    /// The widget's shadow root, once the widget has attached it.
+    async fn embed_root(&self) -> ShadowRoot {
+        let host = self.client.wait().at_most(WAIT).for_element(Locator::Css("#portico-embed")).await.expect("embed host");
+        let started = Instant::now();
+        loop {
+            match host.shadow_root().await {
+                Ok(root) => return root,
+                Err(_) if started.elapsed() < WAIT => tokio::time::sleep(Duration::from_millis(100)).await,
+                Err(error) => panic!("the widget never attached its shadow root: {error}"),
+            }
+        }
+    }
+
+    /// Waits for `[data-testid=…]` inside the widget.
+    pub async fn widget(&self, testid: &str) -> Element {
+        let selector = format!("[data-testid=\"{testid}\"]");
+        let started = Instant::now();
+        loop {
+            if let Ok(element) = self.embed_root().await.find(Locator::Css(&selector)).await {
+                return element;
+            }
+            if started.elapsed() > WAIT {
+                panic!("the widget never showed {selector}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn widget_text(&self, testid: &str) -> String {
+        self.widget(testid).await.text().await.expect("element text")
+    }
+
+    /// Clicks like a person: WebDriver checks the element is visible and enabled.
+    pub async fn click(&self, testid: &str) {
+        self.widget(testid).await.click().await.expect("click");
+    }
+
+    async fn eval(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.expect("script runs")
+    }
+
+    /// Every payload the host page's `handleResponse` received, oldest first.
+    pub async fn events(&self) -> Vec<Value> {
+        match self.eval("return window.porticoEvents || [];").await {
+            Value::Array(events) => events,
+            other => panic!("window.porticoEvents is not an array: {other}"),
+        }
+    }
+
+    /// Waits for the first `handleResponse` payload with this `event` name.
+    pub async fn event(&self, name: &str) -> Value {
+        let started = Instant::now();
+        loop {
+            if let Some(event) = self.events().await.into_iter().find(|e| e["event"] == name) {
+                return event;
+            }
+            if started.elapsed() > WAIT {
+                panic!("the host page never received `{name}`; it got {:?}", self.events().await);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// What the host page's on-page event log shows, newest first.
+    pub async fn event_log(&self) -> Vec<String> {
+        let items = self.client.find_all(Locator::Css("#event-log li")).await.expect("event log");
+        let mut names = Vec::new();
+        for item in items {
+            names.push(item.attr("data-event").await.expect("attribute").unwrap_or_default());
+        }
+        names
+    }
+
+    /// Uncaught errors and unhandled rejections the host page saw.
+    pub async fn host_errors(&self) -> Vec<Value> {
+        match self.eval("return window.hostErrors || ['hostErrors missing'];").await {
+            Value::Array(errors) => errors,
+            other => vec![other],
+        }
+    }
+
+    pub async fn host_flag(&self, name: &str) -> Value {
+        self.eval(&format!("return window.{name};")).await
+    }
+
+    async fn save_artifacts(&self, name: &str) {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-artifacts");
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = self.client.screenshot().await {
+            let path = dir.join(format!("{name}.png"));
+            if std::fs::write(&path, png).is_ok() {
+                eprintln!("screenshot of the failed page: {}", path.display());
+            }
+        }
+        let state = self.eval("return { events: window.porticoEvents, errors: window.hostErrors, url: location.href };").await;
+        let _ = std::fs::write(dir.join(format!("{name}.json")), state.to_string());
+    }
+}

@@ -1,0 +1,104 @@
+use jiff::SignedDuration;
+use portico_demo_host::{DemoConfig, DemoService};
+use portico_server::clock::SystemClock;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tempfile::TempDir;
+
+pub const TEST_KEY: &str = "sk_test_e2e0123456789abcdef";
+pub const LIVE_KEY: &str = "sk_live_e2e0123456789abcdef";
+
+/// The backend and the demo host, each on its own origin.
+#[derive(Debug)]
+pub struct Stack {
+    /// `http://127.0.0.1:{port}` of the Portico backend.
+    pub backend: String,
+    /// `http://127.0.0.1:{port}` of the demo SaaS page.
+    pub host: String,
+    pub database: String,
+    _dir: TempDir,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StackOptions {
+    /// The demo host holds the wrong live key, as a misconfigured integrator would.
+    pub host_uses_wrong_live_key: bool,
+}
+
+/// The built widget: `PORTICO_DIST`, else the workspace's `dist/`.
+fn dist_dir() -> PathBuf {
+    let dir = std::env::var_os("PORTICO_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    assert!(
+        dir.join("portico-widget_bg.wasm").is_file(),
+        "no widget build in {}: run `cargo xtask test`, which builds it first",
+        dir.display()
+    );
+    dir
+}
+
+pub async fn spawn_stack(options: StackOptions) -> Stack {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Bind the host first: the catalog must allow its origin.
+    let host_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind demo host");
+    let host = format!("http://{}", host_listener.local_addr().expect("address"));
+
+    let catalog = dir.path().join("catalog.toml");
+    let demo_catalog = include_str!("../../demo-host/catalog.toml");
+    let catalog_text = demo_catalog.replace(
+        r#"allowed_origins = ["http://127.0.0.1:8081", "http://localhost:8081"]"#,
+        &format!(r#"allowed_origins = ["{host}"]"#),
+    ) + &format!(
+        "\n[[services]]\nname = \"acme-live\"\nmode = \"live\"\nallowed_origins = [\"{host}\"]\nplans = [\"starter\", \"team\"]\n"
+    );
+    assert_ne!(catalog_text, demo_catalog, "the demo catalog's allowed origins changed; update the harness");
+    std::fs::write(&catalog, catalog_text).expect("write catalog");
+
+    let database = dir.path().join("portico.db").display().to_string();
+    let config = portico_server::Config {
+        database: database.clone(),
+        catalog,
+        assets_dir: dist_dir(),
+        test_secret_key: Some(TEST_KEY.into()),
+        live_secret_key: Some(LIVE_KEY.into()),
+        session_ttl: SignedDuration::from_hours(1),
+    };
+    let ctx = portico_server::context(&config, Arc::new(SystemClock)).await.expect("backend context");
+    let backend_addr = portico_server::spawn("127.0.0.1:0".parse().expect("addr"), ctx).await.expect("backend");
+    let backend = format!("http://{backend_addr}");
+
+    let live_key = if options.host_uses_wrong_live_key { "sk_live_not_the_right_key_at_all" } else { LIVE_KEY };
+    let demo = portico_demo_host::app(DemoConfig {
+        backend: backend.clone(),
+        services: vec![
+            DemoService { name: "acme".into(), secret_key: TEST_KEY.into() },
+            DemoService { name: "acme-live".into(), secret_key: live_key.into() },
+        ],
+    });
+    tokio::spawn(async move {
+        let _ = axum_serve(host_listener, demo).await;
+    });
+    Stack { backend, host, database, _dir: dir }
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
+    axum::serve(listener, app).await
+}
+
+impl Stack {
+    pub fn host_url(&self, query: &str) -> String {
+        format!("{}/?{query}", self.host)
+    }
+
+    /// Subscriptions in the backend's database, as `(id, plan, status)`.
+    pub async fn subscriptions(&self) -> Vec<(String, String, String)> {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.database)).await.expect("open database");
+        let rows = sqlx::query_as("SELECT id, plan, status FROM subscriptions ORDER BY created")
+            .fetch_all(&pool)
+            .await
+            .expect("query subscriptions");
+        pool.close().await;
+        rows
+    }
+}
