@@ -27,7 +27,9 @@ pub struct DemoService {
 
 impl std::fmt::Debug for DemoService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DemoService").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("DemoService")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -57,8 +59,15 @@ pub fn app(config: DemoConfig) -> Router {
         .with_state(Arc::new(config))
 }
 
-async fn settings_page(State(config): State<Arc<DemoConfig>>, Query(scenario): Query<Scenario>) -> Html<String> {
-    Html(page::render(&config, &scenario, embed_config(&config, &scenario)))
+async fn settings_page(
+    State(config): State<Arc<DemoConfig>>,
+    Query(scenario): Query<Scenario>,
+) -> Html<String> {
+    Html(page::render(
+        &config,
+        &scenario,
+        embed_config(&config, &scenario),
+    ))
 }
 
 /// The config object the page passes to `Portico.customerPortal`, minus `handleResponse`.
@@ -83,7 +92,11 @@ pub fn embed_config(config: &DemoConfig, scenario: &Scenario) -> serde_json::Val
     if let Some((key, value)) = &identity {
         embed.insert((*key).into(), value.clone().into());
     }
-    let secret = config.services.iter().find(|s| s.name == service).map(|s| s.secret_key.as_str());
+    let secret = config
+        .services
+        .iter()
+        .find(|s| s.name == service)
+        .map(|s| s.secret_key.as_str());
     let hash = match (&scenario.hash, scenario.nohash.is_some(), secret, &identity) {
         (Some(forced), _, _, _) => Some(forced.clone()),
         (None, true, _, _) | (None, false, None, _) | (None, false, _, None) => None,
@@ -97,15 +110,20 @@ pub fn embed_config(config: &DemoConfig, scenario: &Scenario) -> serde_json::Val
     }
     if let Some(raw) = &scenario.quantity {
         // Raw JSON, so QA can pass bad values; anything unparsable goes as a string.
-        let quantity = serde_json::from_str(raw).unwrap_or_else(|_| serde_json::Value::String(raw.clone()));
-        embed.insert("options".into(), serde_json::json!({ "quantity": quantity }));
+        let quantity =
+            serde_json::from_str(raw).unwrap_or_else(|_| serde_json::Value::String(raw.clone()));
+        embed.insert(
+            "options".into(),
+            serde_json::json!({ "quantity": quantity }),
+        );
     }
     serde_json::Value::Object(embed)
 }
 
 /// The integrator's side of the identity check: hex HMAC-SHA256 of the identity.
 pub fn sign(secret_key: &str, identity: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()).expect("HMAC takes any key length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()).expect("HMAC takes any key length");
     mac.update(identity.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
@@ -117,25 +135,42 @@ mod tests {
     fn config() -> DemoConfig {
         DemoConfig {
             backend: "http://127.0.0.1:8080".into(),
-            services: vec![DemoService { name: "acme".into(), secret_key: "sk_test_demo".into() }],
+            services: vec![DemoService {
+                name: "acme".into(),
+                secret_key: "sk_test_demo".into(),
+            }],
         }
     }
 
     #[test]
     fn computes_the_hash_server_side() {
-        let scenario = Scenario { email: Some("ada@example.com".into()), ..Default::default() };
+        let scenario = Scenario {
+            email: Some("ada@example.com".into()),
+            ..Default::default()
+        };
         let embed = embed_config(&config(), &scenario);
-        assert_eq!(embed["hash"], "ac051452512c22a5c114d230e724ad33d15fae937aaa787cb13c83c010baaf33");
+        assert_eq!(
+            embed["hash"],
+            "ac051452512c22a5c114d230e724ad33d15fae937aaa787cb13c83c010baaf33"
+        );
         assert_eq!(embed["service"], "acme");
     }
 
     #[test]
     fn qa_overrides() {
-        let forced = Scenario { hash: Some("00".into()), quantity: Some("-1".into()), ..Default::default() };
+        let forced = Scenario {
+            hash: Some("00".into()),
+            quantity: Some("-1".into()),
+            ..Default::default()
+        };
         let embed = embed_config(&config(), &forced);
         assert_eq!(embed["hash"], "00");
         assert_eq!(embed["options"]["quantity"], -1);
-        let none = Scenario { nohash: Some("1".into()), quantity: Some("seats".into()), ..Default::default() };
+        let none = Scenario {
+            nohash: Some("1".into()),
+            quantity: Some("seats".into()),
+            ..Default::default()
+        };
         let embed = embed_config(&config(), &none);
         assert!(embed.get("hash").is_none());
         assert_eq!(embed["options"]["quantity"], "seats");

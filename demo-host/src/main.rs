@@ -11,7 +11,12 @@ struct Args {
     #[arg(long, env = "DEMO_BACKEND", default_value = "http://127.0.0.1:8080")]
     backend: String,
     /// `name=secret_key`, once per service the page offers; the first is the default.
-    #[arg(long = "service", env = "DEMO_SERVICES", value_delimiter = ',', required = true)]
+    #[arg(
+        long = "service",
+        env = "DEMO_SERVICES",
+        value_delimiter = ',',
+        required = true
+    )]
     services: Vec<String>,
 }
 
@@ -24,9 +29,15 @@ async fn main() -> std::process::ExitCode {
             eprintln!("demo-host: --service takes `name=secret_key`, got `{entry}`");
             return std::process::ExitCode::FAILURE;
         };
-        services.push(DemoService { name: name.to_owned(), secret_key: secret_key.to_owned() });
+        services.push(DemoService {
+            name: name.to_owned(),
+            secret_key: secret_key.to_owned(),
+        });
     }
-    let app = portico_demo_host::app(DemoConfig { backend: args.backend, services });
+    let app = portico_demo_host::app(DemoConfig {
+        backend: args.backend,
+        services,
+    });
     let listener = match tokio::net::TcpListener::bind(args.listen).await {
         Ok(listener) => listener,
         Err(error) => {

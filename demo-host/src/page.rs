@@ -3,12 +3,18 @@
 use crate::{DemoConfig, Scenario};
 
 fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// JSON that is safe inside a `<script>` element.
 fn script_json(value: &impl serde::Serialize) -> String {
-    serde_json::to_string(value).expect("JSON values serialize").replace('<', "\\u003c")
+    serde_json::to_string(value)
+        .expect("JSON values serialize")
+        .replace('<', "\\u003c")
 }
 
 pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value) -> String {
@@ -18,7 +24,11 @@ pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value
         .services
         .iter()
         .map(|s| {
-            let selected = if embed["service"] == s.name.as_str() { " selected" } else { "" };
+            let selected = if embed["service"] == s.name.as_str() {
+                " selected"
+            } else {
+                ""
+            };
             let name = escape_html(&s.name);
             format!(r#"<option value="{name}"{selected}>{name}</option>"#)
         })

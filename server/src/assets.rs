@@ -17,7 +17,9 @@ pub const WIDGET_CSS: &str = "portico.css";
 const VERSION_PLACEHOLDER: &str = "__PORTICO_VERSION__";
 
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read widget asset {path}: {source} (build the widget with `cargo xtask demo` or `cargo xtask test`)")]
+#[error(
+    "cannot read widget asset {path}: {source} (build the widget with `cargo xtask demo` or `cargo xtask test`)"
+)]
 pub struct AssetsError {
     path: String,
     source: std::io::Error,
@@ -43,7 +45,10 @@ impl Assets {
     pub fn load(dir: &Path) -> Result<Self, AssetsError> {
         let read = |name: &str| {
             let path = dir.join(name);
-            std::fs::read(&path).map_err(|source| AssetsError { path: path.display().to_string(), source })
+            std::fs::read(&path).map_err(|source| AssetsError {
+                path: path.display().to_string(),
+                source,
+            })
         };
         let js = read(WIDGET_JS)?;
         let wasm = read(WIDGET_WASM)?;
@@ -56,7 +61,10 @@ impl Assets {
         let loader = String::from_utf8_lossy(&read(LOADER)?).replace(VERSION_PLACEHOLDER, &version);
 
         let files = HashMap::from([
-            (LOADER, Asset::new("text/javascript; charset=utf-8", loader.into_bytes())),
+            (
+                LOADER,
+                Asset::new("text/javascript; charset=utf-8", loader.into_bytes()),
+            ),
             (WIDGET_JS, Asset::new("text/javascript; charset=utf-8", js)),
             (WIDGET_WASM, Asset::new("application/wasm", wasm)),
             (WIDGET_CSS, Asset::new("text/css; charset=utf-8", css)),
@@ -72,19 +80,32 @@ impl Assets {
 impl Asset {
     fn new(content_type: &'static str, identity: Vec<u8>) -> Self {
         let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&identity)[..12]));
-        Self { content_type, etag, gzip: gzip(&identity), brotli: brotli(&identity), identity }
+        Self {
+            content_type,
+            etag,
+            gzip: gzip(&identity),
+            brotli: brotli(&identity),
+            identity,
+        }
     }
 }
 
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).expect("writing to a Vec cannot fail");
+    encoder
+        .write_all(bytes)
+        .expect("writing to a Vec cannot fail");
     encoder.finish().expect("writing to a Vec cannot fail")
 }
 
 pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("writing to a Vec cannot fail");
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
+        .expect("writing to a Vec cannot fail");
     out
 }

@@ -20,7 +20,11 @@ impl SecretKey {
 
     /// `sk_{mode}_` followed by 32 random alphanumerics.
     pub fn generate(live: bool) -> Self {
-        Self(format!("sk_{}_{}", if live { "live" } else { "test" }, random_alphanumeric(32)))
+        Self(format!(
+            "sk_{}_{}",
+            if live { "live" } else { "test" },
+            random_alphanumeric(32)
+        ))
     }
 
     pub fn expose(&self) -> &str {
@@ -38,7 +42,8 @@ impl std::fmt::Debug for SecretKey {
 
 /// Hex HMAC-SHA256 of `message` keyed with `secret`: what an integrator computes.
 pub fn sign(secret: &SecretKey, message: &str) -> String {
-    let mut mac = HmacSha256::new_from_slice(secret.0.as_bytes()).expect("HMAC takes any key length");
+    let mut mac =
+        HmacSha256::new_from_slice(secret.0.as_bytes()).expect("HMAC takes any key length");
     mac.update(message.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
@@ -51,11 +56,15 @@ pub fn verify_identity(secret: &SecretKey, customer: &CustomerRef, hash: &str) -
         return false;
     };
     // Check every form, so timing does not reveal which one matched.
-    customer.signable_forms().iter().fold(false, |matched, form| {
-        let mut mac = HmacSha256::new_from_slice(secret.0.as_bytes()).expect("HMAC takes any key length");
-        mac.update(form.as_bytes());
-        mac.verify_slice(&expected).is_ok() | matched
-    })
+    customer
+        .signable_forms()
+        .iter()
+        .fold(false, |matched, form| {
+            let mut mac =
+                HmacSha256::new_from_slice(secret.0.as_bytes()).expect("HMAC takes any key length");
+            mac.update(form.as_bytes());
+            mac.verify_slice(&expected).is_ok() | matched
+        })
 }
 
 /// A fresh session token: 256 bits of randomness, URL-safe.
@@ -69,7 +78,11 @@ pub fn token_digest(token: &str) -> String {
 }
 
 pub fn random_alphanumeric(len: usize) -> String {
-    rand::rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
 }
 
 #[cfg(test)]
@@ -104,8 +117,16 @@ mod tests {
         let normalized = sign(&key, "ada@example.com");
         assert!(verify_identity(&key, &customer, &exact));
         assert!(verify_identity(&key, &customer, &normalized.to_uppercase()));
-        assert!(!verify_identity(&key, &customer, &sign(&key, "eve@example.com")));
-        assert!(!verify_identity(&SecretKey::new("other".into()), &customer, &exact));
+        assert!(!verify_identity(
+            &key,
+            &customer,
+            &sign(&key, "eve@example.com")
+        ));
+        assert!(!verify_identity(
+            &SecretKey::new("other".into()),
+            &customer,
+            &exact
+        ));
         assert!(!verify_identity(&key, &customer, "not hex"));
     }
 

@@ -10,7 +10,10 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
     #[error("cannot read catalog file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("catalog file {path}: {message}")]
     Syntax { path: String, message: String },
     #[error("catalog: `{key}` {message}")]
@@ -18,7 +21,10 @@ pub enum CatalogError {
 }
 
 fn invalid(key: impl Into<String>, message: impl Into<String>) -> CatalogError {
-    CatalogError::Invalid { key: key.into(), message: message.into() }
+    CatalogError::Invalid {
+        key: key.into(),
+        message: message.into(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,19 +95,24 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn load(path: &Path) -> Result<Self, CatalogError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| CatalogError::Read { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| CatalogError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
         Self::from_toml(&text).map_err(|e| match e {
-            CatalogError::Syntax { message, .. } => {
-                CatalogError::Syntax { path: path.display().to_string(), message }
-            }
+            CatalogError::Syntax { message, .. } => CatalogError::Syntax {
+                path: path.display().to_string(),
+                message,
+            },
             other => other,
         })
     }
 
     pub fn from_toml(text: &str) -> Result<Self, CatalogError> {
-        let file: CatalogFile = toml::from_str(text)
-            .map_err(|e| CatalogError::Syntax { path: "<inline>".into(), message: e.to_string() })?;
+        let file: CatalogFile = toml::from_str(text).map_err(|e| CatalogError::Syntax {
+            path: "<inline>".into(),
+            message: e.to_string(),
+        })?;
         Self::from_file(file)
     }
 
@@ -110,12 +121,26 @@ impl Catalog {
         for (i, entry) in file.products.into_iter().enumerate() {
             let key = format!("products[{i}]");
             require_id(&entry.id, &format!("{key}.id"))?;
-            if entry.unit_label.as_deref().is_some_and(|label| require_id(label, "").is_err()) {
-                return Err(invalid(format!("{key}.unit_label"), "must be letters, digits, `_` or `-`"));
+            if entry
+                .unit_label
+                .as_deref()
+                .is_some_and(|label| require_id(label, "").is_err())
+            {
+                return Err(invalid(
+                    format!("{key}.unit_label"),
+                    "must be letters, digits, `_` or `-`",
+                ));
             }
-            let product = Product { id: entry.id.clone(), name: entry.name, unit_label: entry.unit_label };
+            let product = Product {
+                id: entry.id.clone(),
+                name: entry.name,
+                unit_label: entry.unit_label,
+            };
             if products.insert(entry.id.clone(), product).is_some() {
-                return Err(invalid(format!("{key}.id"), format!("`{}` is defined twice", entry.id)));
+                return Err(invalid(
+                    format!("{key}.id"),
+                    format!("`{}` is defined twice", entry.id),
+                ));
             }
         }
 
@@ -123,29 +148,48 @@ impl Catalog {
         for (i, entry) in file.plans.into_iter().enumerate() {
             let key = format!("plans[{i}]");
             require_id(&entry.id, &format!("{key}.id"))?;
-            let currency = Currency::parse(&entry.currency).map_err(|m| invalid(format!("{key}.currency"), m))?;
+            let currency = Currency::parse(&entry.currency)
+                .map_err(|m| invalid(format!("{key}.currency"), m))?;
             let interval = parse_interval(&entry.interval).ok_or_else(|| {
-                invalid(format!("{key}.interval"), "must be one of `day`, `week`, `month`, `year`")
+                invalid(
+                    format!("{key}.interval"),
+                    "must be one of `day`, `week`, `month`, `year`",
+                )
             })?;
             if !(1..=36).contains(&entry.interval_count) {
-                return Err(invalid(format!("{key}.interval_count"), "must be between 1 and 36"));
+                return Err(invalid(
+                    format!("{key}.interval_count"),
+                    "must be between 1 and 36",
+                ));
             }
             if entry.trial_days > 730 {
                 return Err(invalid(format!("{key}.trial_days"), "must be at most 730"));
             }
             if entry.items.is_empty() {
-                return Err(invalid(format!("{key}.items"), "must list at least one product"));
+                return Err(invalid(
+                    format!("{key}.items"),
+                    "must list at least one product",
+                ));
             }
             let mut items = Vec::with_capacity(entry.items.len());
             for (j, item) in entry.items.into_iter().enumerate() {
                 let item_key = format!("{key}.items[{j}]");
                 let product = products.get(&item.product).cloned().ok_or_else(|| {
-                    invalid(format!("{item_key}.product"), format!("`{}` is not a product of the catalog", item.product))
+                    invalid(
+                        format!("{item_key}.product"),
+                        format!("`{}` is not a product of the catalog", item.product),
+                    )
                 })?;
                 if item.unit_amount < 0 {
-                    return Err(invalid(format!("{item_key}.unit_amount"), "must not be negative"));
+                    return Err(invalid(
+                        format!("{item_key}.unit_amount"),
+                        "must not be negative",
+                    ));
                 }
-                items.push(PlanItem { product, unit_amount: item.unit_amount });
+                items.push(PlanItem {
+                    product,
+                    unit_amount: item.unit_amount,
+                });
             }
             let plan = Plan {
                 id: entry.id.clone(),
@@ -159,14 +203,18 @@ impl Catalog {
                 items,
             };
             if plans.insert(entry.id.clone(), plan).is_some() {
-                return Err(invalid(format!("{key}.id"), format!("`{}` is defined twice", entry.id)));
+                return Err(invalid(
+                    format!("{key}.id"),
+                    format!("`{}` is defined twice", entry.id),
+                ));
             }
         }
 
         let mut services = BTreeMap::new();
         for (i, entry) in file.services.into_iter().enumerate() {
             let key = format!("services[{i}]");
-            let name = ServiceName::parse(&entry.name).map_err(|m| invalid(format!("{key}.name"), m))?;
+            let name =
+                ServiceName::parse(&entry.name).map_err(|m| invalid(format!("{key}.name"), m))?;
             let mode = match entry.mode.as_str() {
                 "test" => Mode::Test,
                 "live" => Mode::Live,
@@ -174,22 +222,37 @@ impl Catalog {
             };
             let mut allowed_origins = BTreeSet::new();
             for (j, origin) in entry.allowed_origins.iter().enumerate() {
-                let origin = parse_origin(origin).map_err(|m| invalid(format!("{key}.allowed_origins[{j}]"), m))?;
+                let origin = parse_origin(origin)
+                    .map_err(|m| invalid(format!("{key}.allowed_origins[{j}]"), m))?;
                 allowed_origins.insert(origin);
             }
             if entry.plans.is_empty() {
-                return Err(invalid(format!("{key}.plans"), "must list at least one plan"));
+                return Err(invalid(
+                    format!("{key}.plans"),
+                    "must list at least one plan",
+                ));
             }
             let mut service_plans = Vec::with_capacity(entry.plans.len());
             for (j, plan_id) in entry.plans.iter().enumerate() {
                 let plan = plans.get(plan_id).cloned().ok_or_else(|| {
-                    invalid(format!("{key}.plans[{j}]"), format!("`{plan_id}` is not a plan of the catalog"))
+                    invalid(
+                        format!("{key}.plans[{j}]"),
+                        format!("`{plan_id}` is not a plan of the catalog"),
+                    )
                 })?;
                 service_plans.push(plan);
             }
-            let service = Service { name: name.clone(), mode, allowed_origins, plans: service_plans };
+            let service = Service {
+                name: name.clone(),
+                mode,
+                allowed_origins,
+                plans: service_plans,
+            };
             if services.insert(name.clone(), service).is_some() {
-                return Err(invalid(format!("{key}.name"), format!("`{name}` is defined twice")));
+                return Err(invalid(
+                    format!("{key}.name"),
+                    format!("`{name}` is defined twice"),
+                ));
             }
         }
         if services.is_empty() {
@@ -216,8 +279,14 @@ impl Catalog {
 fn require_id(value: &str, key: &str) -> Result<(), CatalogError> {
     let ok = !value.is_empty()
         && value.len() <= 64
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if ok { Ok(()) } else { Err(invalid(key, "must be 1 to 64 letters, digits, `_` or `-`")) }
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(key, "must be 1 to 64 letters, digits, `_` or `-`"))
+    }
 }
 
 fn parse_interval(value: &str) -> Option<Interval> {
@@ -235,7 +304,8 @@ fn parse_origin(value: &str) -> Result<String, String> {
     let bad = || format!("`{value}` is not an origin such as `https://app.example.com`");
     let (scheme, rest) = value.split_once("://").ok_or_else(bad)?;
     let rest = rest.strip_suffix('/').unwrap_or(rest);
-    if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
+    if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.contains(['/', '?', '#', ' '])
+    {
         return Err(bad());
     }
     Ok(format!("{scheme}://{}", rest.to_ascii_lowercase()))

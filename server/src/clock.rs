@@ -28,7 +28,9 @@ impl ManualClock {
 
     pub fn advance(&self, by: SignedDuration) {
         let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        *now = now.checked_add(by).expect("test clock advanced out of range");
+        *now = now
+            .checked_add(by)
+            .expect("test clock advanced out of range");
     }
 }
 

@@ -51,7 +51,9 @@ pub enum StartError {
 /// Opens the database, loads the catalog and the assets, settles the secret keys.
 pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContext, StartError> {
     if config.session_ttl <= SignedDuration::ZERO {
-        return Err(StartError::Config("the session lifetime must be positive".into()));
+        return Err(StartError::Config(
+            "the session lifetime must be positive".into(),
+        ));
     }
     let catalog = Catalog::load(&config.catalog)?;
     let assets = Assets::load(&config.assets_dir)?;
@@ -71,8 +73,17 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
 
 /// The configured key wins; otherwise the stored one; otherwise a new one is
 /// generated, stored, and printed this once.
-async fn secret_key(store: &Store, mode: Mode, configured: Option<&str>, now: i64) -> Result<SecretKey, StartError> {
-    let expected_prefix = if mode.is_live() { "sk_live_" } else { "sk_test_" };
+async fn secret_key(
+    store: &Store,
+    mode: Mode,
+    configured: Option<&str>,
+    now: i64,
+) -> Result<SecretKey, StartError> {
+    let expected_prefix = if mode.is_live() {
+        "sk_live_"
+    } else {
+        "sk_test_"
+    };
     if let Some(key) = configured {
         if !key.starts_with(expected_prefix) || key.len() < expected_prefix.len() + 16 {
             return Err(StartError::Config(format!(
@@ -85,7 +96,9 @@ async fn secret_key(store: &Store, mode: Mode, configured: Option<&str>, now: i6
         return Ok(SecretKey::new(stored));
     }
     let generated = SecretKey::generate(mode.is_live());
-    let stored = store.insert_secret_key_if_absent(mode, generated.expose(), now).await?;
+    let stored = store
+        .insert_secret_key_if_absent(mode, generated.expose(), now)
+        .await?;
     if stored == generated.expose() {
         eprintln!("portico: generated a new secret key, shown only this once: {stored}");
     }
@@ -94,7 +107,9 @@ async fn secret_key(store: &Store, mode: Mode, configured: Option<&str>, now: i6
 
 /// Serves `ctx` on `listener` until the future is dropped or the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, ctx: ApiContext) -> std::io::Result<()> {
-    axum::serve(listener, http::app(ctx)).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, http::app(ctx))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

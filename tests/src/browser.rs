@@ -21,7 +21,8 @@ pub struct Browser {
 
 impl Browser {
     pub async fn launch() -> Self {
-        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromedriver =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = free_port();
         let driver = Command::new(&chromedriver)
@@ -30,7 +31,9 @@ impl Browser {
             .stderr(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {chromedriver} ({e}): `cargo xtask test` installs it"));
+            .unwrap_or_else(|e| {
+                panic!("cannot start {chromedriver} ({e}): `cargo xtask test` installs it")
+            });
         let profile = tempfile::tempdir().expect("profile dir");
         let args = [
             "--headless=new",
@@ -46,17 +49,30 @@ impl Browser {
             &format!("--user-data-dir={}", profile.path().display()),
         ];
         let mut capabilities = serde_json::Map::new();
-        capabilities.insert("goog:chromeOptions".into(), json!({ "binary": chromium, "args": args }));
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": chromium, "args": args }),
+        );
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
-            match ClientBuilder::native().capabilities(capabilities.clone()).connect(&url).await {
+            match ClientBuilder::native()
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(client) => break client,
-                Err(error) if started.elapsed() > WAIT => panic!("ChromeDriver did not start: {error}"),
+                Err(error) if started.elapsed() > WAIT => {
+                    panic!("ChromeDriver did not start: {error}")
+                }
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
-        Self { client, driver, _profile: profile }
+        Self {
+            client,
+            driver,
+            _profile: profile,
+        }
     }
 
     pub async fn close(mut self) {
@@ -66,7 +82,10 @@ impl Browser {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
 }
 
 /// Runs one end-to-end test against a fresh stack and browser. If it fails, a
@@ -78,7 +97,9 @@ where
 {
     let stack = Arc::new(spawn_stack(options).await);
     let browser = Browser::launch().await;
-    let page = Page { client: browser.client.clone() };
+    let page = Page {
+        client: browser.client.clone(),
+    };
     let outcome = tokio::spawn(test(page.clone(), stack)).await;
     if outcome.is_err() {
         page.save_artifacts(name).await;
@@ -102,12 +123,20 @@ impl Page {
 
     /// The widget's shadow root, once the widget has attached it.
     async fn embed_root(&self) -> ShadowRoot {
-        let host = self.client.wait().at_most(WAIT).for_element(Locator::Css("#portico-embed")).await.expect("embed host");
+        let host = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("#portico-embed"))
+            .await
+            .expect("embed host");
         let started = Instant::now();
         loop {
             match host.shadow_root().await {
                 Ok(root) => return root,
-                Err(_) if started.elapsed() < WAIT => tokio::time::sleep(Duration::from_millis(100)).await,
+                Err(_) if started.elapsed() < WAIT => {
+                    tokio::time::sleep(Duration::from_millis(100)).await
+                }
                 Err(error) => panic!("the widget never attached its shadow root: {error}"),
             }
         }
@@ -129,7 +158,11 @@ impl Page {
     }
 
     pub async fn widget_text(&self, testid: &str) -> String {
-        self.widget(testid).await.text().await.expect("element text")
+        self.widget(testid)
+            .await
+            .text()
+            .await
+            .expect("element text")
     }
 
     /// Clicks like a person: WebDriver checks the element is visible and enabled.
@@ -138,7 +171,10 @@ impl Page {
     }
 
     async fn eval(&self, script: &str) -> Value {
-        self.client.execute(script, vec![]).await.expect("script runs")
+        self.client
+            .execute(script, vec![])
+            .await
+            .expect("script runs")
     }
 
     /// Every payload the host page's `handleResponse` received, oldest first.
@@ -157,7 +193,10 @@ impl Page {
                 return event;
             }
             if started.elapsed() > WAIT {
-                panic!("the host page never received `{name}`; it got {:?}", self.events().await);
+                panic!(
+                    "the host page never received `{name}`; it got {:?}",
+                    self.events().await
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -165,17 +204,29 @@ impl Page {
 
     /// What the host page's on-page event log shows, newest first.
     pub async fn event_log(&self) -> Vec<String> {
-        let items = self.client.find_all(Locator::Css("#event-log li")).await.expect("event log");
+        let items = self
+            .client
+            .find_all(Locator::Css("#event-log li"))
+            .await
+            .expect("event log");
         let mut names = Vec::new();
         for item in items {
-            names.push(item.attr("data-event").await.expect("attribute").unwrap_or_default());
+            names.push(
+                item.attr("data-event")
+                    .await
+                    .expect("attribute")
+                    .unwrap_or_default(),
+            );
         }
         names
     }
 
     /// Uncaught errors and unhandled rejections the host page saw.
     pub async fn host_errors(&self) -> Vec<Value> {
-        match self.eval("return window.hostErrors || ['hostErrors missing'];").await {
+        match self
+            .eval("return window.hostErrors || ['hostErrors missing'];")
+            .await
+        {
             Value::Array(errors) => errors,
             other => vec![other],
         }

@@ -41,7 +41,9 @@ fn dist_dir() -> PathBuf {
 pub async fn spawn_stack(options: StackOptions) -> Stack {
     let dir = tempfile::tempdir().expect("temp dir");
     // Bind the host first: the catalog must allow its origin.
-    let host_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind demo host");
+    let host_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind demo host");
     let host = format!("http://{}", host_listener.local_addr().expect("address"));
 
     let catalog = dir.path().join("catalog.toml");
@@ -52,7 +54,10 @@ pub async fn spawn_stack(options: StackOptions) -> Stack {
     ) + &format!(
         "\n[[services]]\nname = \"acme-live\"\nmode = \"live\"\nallowed_origins = [\"{host}\"]\nplans = [\"starter\", \"team\"]\n"
     );
-    assert_ne!(catalog_text, demo_catalog, "the demo catalog's allowed origins changed; update the harness");
+    assert_ne!(
+        catalog_text, demo_catalog,
+        "the demo catalog's allowed origins changed; update the harness"
+    );
     std::fs::write(&catalog, catalog_text).expect("write catalog");
 
     let database = dir.path().join("portico.db").display().to_string();
@@ -64,22 +69,41 @@ pub async fn spawn_stack(options: StackOptions) -> Stack {
         live_secret_key: Some(LIVE_KEY.into()),
         session_ttl: SignedDuration::from_hours(1),
     };
-    let ctx = portico_server::context(&config, Arc::new(SystemClock)).await.expect("backend context");
-    let backend_addr = portico_server::spawn("127.0.0.1:0".parse().expect("addr"), ctx).await.expect("backend");
+    let ctx = portico_server::context(&config, Arc::new(SystemClock))
+        .await
+        .expect("backend context");
+    let backend_addr = portico_server::spawn("127.0.0.1:0".parse().expect("addr"), ctx)
+        .await
+        .expect("backend");
     let backend = format!("http://{backend_addr}");
 
-    let live_key = if options.host_uses_wrong_live_key { "sk_live_not_the_right_key_at_all" } else { LIVE_KEY };
+    let live_key = if options.host_uses_wrong_live_key {
+        "sk_live_not_the_right_key_at_all"
+    } else {
+        LIVE_KEY
+    };
     let demo = portico_demo_host::app(DemoConfig {
         backend: backend.clone(),
         services: vec![
-            DemoService { name: "acme".into(), secret_key: TEST_KEY.into() },
-            DemoService { name: "acme-live".into(), secret_key: live_key.into() },
+            DemoService {
+                name: "acme".into(),
+                secret_key: TEST_KEY.into(),
+            },
+            DemoService {
+                name: "acme-live".into(),
+                secret_key: live_key.into(),
+            },
         ],
     });
     tokio::spawn(async move {
         let _ = axum_serve(host_listener, demo).await;
     });
-    Stack { backend, host, database, _dir: dir }
+    Stack {
+        backend,
+        host,
+        database,
+        _dir: dir,
+    }
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
@@ -93,7 +117,9 @@ impl Stack {
 
     /// Subscriptions in the backend's database, as `(id, plan, status)`.
     pub async fn subscriptions(&self) -> Vec<(String, String, String)> {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.database)).await.expect("open database");
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.database))
+            .await
+            .expect("open database");
         let rows = sqlx::query_as("SELECT id, plan, status FROM subscriptions ORDER BY created")
             .fetch_all(&pool)
             .await

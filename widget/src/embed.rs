@@ -25,7 +25,9 @@ struct Mounted {
 
 impl std::fmt::Debug for PortalHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PortalHandle").field("mounted", &self.mounted.is_some()).finish()
+        f.debug_struct("PortalHandle")
+            .field("mounted", &self.mounted.is_some())
+            .finish()
     }
 }
 
@@ -53,18 +55,31 @@ impl PortalHandle {
 /// inline when there is somewhere to show them, and always as an `error` event
 /// and on the console.
 #[wasm_bindgen(js_name = customerPortal)]
-pub fn customer_portal(target: JsValue, config: JsValue, backend: String, stylesheet: String) -> PortalHandle {
+pub fn customer_portal(
+    target: JsValue,
+    config: JsValue,
+    backend: String,
+    stylesheet: String,
+) -> PortalHandle {
     let emitter = Emitter::new(handler_of(&config));
     let parsed = parse_config(&config);
     let mounted = resolve_target(&target).and_then(|host| {
         let shadow = shadow_root_of(&host)?;
         let container = prepare(&shadow, &stylesheet)?;
         let client = Client::new(&backend);
-        let view = leptos::mount::mount_to(container, move || view! { <App config=parsed client emitter /> });
-        Ok(Mounted { view: Box::new(view), shadow })
+        let view = leptos::mount::mount_to(
+            container,
+            move || view! { <App config=parsed client emitter /> },
+        );
+        Ok(Mounted {
+            view: Box::new(view),
+            shadow,
+        })
     });
     match mounted {
-        Ok(mounted) => PortalHandle { mounted: Some(mounted) },
+        Ok(mounted) => PortalHandle {
+            mounted: Some(mounted),
+        },
         Err(error) => {
             Emitter::new(handler_of(&config)).error(&error, false);
             PortalHandle::default()
@@ -78,28 +93,44 @@ fn handler_of(config: &JsValue) -> Option<js_sys::Function> {
     if !config.is_object() {
         return None;
     }
-    js_sys::Reflect::get(config, &"handleResponse".into()).ok()?.dyn_into().ok()
+    js_sys::Reflect::get(config, &"handleResponse".into())
+        .ok()?
+        .dyn_into()
+        .ok()
 }
 
 fn parse_config(config: &JsValue) -> Result<EmbedConfig, ErrorResponse> {
-    let invalid = |message: String| ErrorResponse { code: ErrorCode::InvalidConfig, message };
+    let invalid = |message: String| ErrorResponse {
+        code: ErrorCode::InvalidConfig,
+        message,
+    };
     if !config.is_object() || js_sys::Array::is_array(config) {
-        return Err(invalid("The config passed to Portico.customerPortal must be an object.".into()));
+        return Err(invalid(
+            "The config passed to Portico.customerPortal must be an object.".into(),
+        ));
     }
-    let json = js_sys::JSON::stringify(config)
-        .map_err(|_| invalid("The config cannot be read: it must be plain data (no cycles, no BigInt).".into()))?;
+    let json = js_sys::JSON::stringify(config).map_err(|_| {
+        invalid("The config cannot be read: it must be plain data (no cycles, no BigInt).".into())
+    })?;
     let json = json.as_string().unwrap_or_default();
     EmbedConfig::from_json(&json).map_err(|e| invalid(format!("Invalid config: {e}.")))
 }
 
 fn resolve_target(target: &JsValue) -> Result<Element, ErrorResponse> {
-    let error = |message: String| ErrorResponse { code: ErrorCode::InvalidConfig, message };
+    let error = |message: String| ErrorResponse {
+        code: ErrorCode::InvalidConfig,
+        message,
+    };
     if let Some(selector) = target.as_string() {
         let document = document();
         return match document.query_selector(&selector) {
             Ok(Some(element)) => Ok(element),
-            Ok(None) => Err(error(format!("No element matches the target selector `{selector}`."))),
-            Err(_) => Err(error(format!("The target `{selector}` is not a valid CSS selector."))),
+            Ok(None) => Err(error(format!(
+                "No element matches the target selector `{selector}`."
+            ))),
+            Err(_) => Err(error(format!(
+                "The target `{selector}` is not a valid CSS selector."
+            ))),
         };
     }
     target
@@ -113,26 +144,38 @@ fn shadow_root_of(host: &Element) -> Result<ShadowRoot, ErrorResponse> {
     if let Some(existing) = host.shadow_root() {
         return Ok(existing);
     }
-    host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).map_err(|_| ErrorResponse {
-        code: ErrorCode::InvalidConfig,
-        message: format!("The target <{}> cannot host the portal; use a <div>.", host.tag_name().to_lowercase()),
-    })
+    host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .map_err(|_| ErrorResponse {
+            code: ErrorCode::InvalidConfig,
+            message: format!(
+                "The target <{}> cannot host the portal; use a <div>.",
+                host.tag_name().to_lowercase()
+            ),
+        })
 }
 
 /// Empties the shadow root, links the stylesheet, and returns the mount point.
 fn prepare(shadow: &ShadowRoot, stylesheet: &str) -> Result<HtmlElement, ErrorResponse> {
-    let failed = |_| ErrorResponse { code: ErrorCode::InternalError, message: "The portal could not be set up.".into() };
+    let failed = |_| ErrorResponse {
+        code: ErrorCode::InternalError,
+        message: "The portal could not be set up.".into(),
+    };
     let document = document();
     shadow.set_inner_html("");
     let link = document.create_element("link").map_err(failed)?;
     link.set_attribute("rel", "stylesheet").map_err(failed)?;
     link.set_attribute("href", stylesheet).map_err(failed)?;
     shadow.append_child(&link).map_err(failed)?;
-    let container: HtmlElement = document.create_element("div").map_err(failed)?.unchecked_into();
+    let container: HtmlElement = document
+        .create_element("div")
+        .map_err(failed)?
+        .unchecked_into();
     shadow.append_child(&container).map_err(failed)?;
     Ok(container)
 }
 
 fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("the widget runs in a browser page")
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("the widget runs in a browser page")
 }

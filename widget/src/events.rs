@@ -16,17 +16,32 @@ impl Emitter {
     }
 
     pub fn emit(&self, event: EventName, response: EventResponse, livemode: bool) {
-        let payload = EventPayload { event, response, id: new_event_id(), created: now_seconds(), livemode };
+        let payload = EventPayload {
+            event,
+            response,
+            id: new_event_id(),
+            created: now_seconds(),
+            livemode,
+        };
         let Some(handler) = &self.handler else { return };
-        let Ok(json) = serde_json::to_string(&payload) else { return };
-        let Ok(value) = js_sys::JSON::parse(&json) else { return };
+        let Ok(json) = serde_json::to_string(&payload) else {
+            return;
+        };
+        let Ok(value) = js_sys::JSON::parse(&json) else {
+            return;
+        };
         match handler.call1(&JsValue::NULL, &value) {
-            Err(thrown) => web_sys::console::error_2(&"Portico: handleResponse threw:".into(), &thrown),
+            Err(thrown) => {
+                web_sys::console::error_2(&"Portico: handleResponse threw:".into(), &thrown)
+            }
             Ok(returned) => {
                 if let Ok(promise) = returned.dyn_into::<js_sys::Promise>() {
                     wasm_bindgen_futures::spawn_local(async move {
                         if let Err(rejected) = wasm_bindgen_futures::JsFuture::from(promise).await {
-                            web_sys::console::error_2(&"Portico: handleResponse rejected:".into(), &rejected);
+                            web_sys::console::error_2(
+                                &"Portico: handleResponse rejected:".into(),
+                                &rejected,
+                            );
                         }
                     });
                 }
@@ -38,7 +53,11 @@ impl Emitter {
     /// (The inline message is the component's job.)
     pub fn error(&self, error: &ErrorResponse, livemode: bool) {
         web_sys::console::error_1(&format!("Portico: {} ({})", error.message, error.code).into());
-        self.emit(EventName::Error, EventResponse::Error(error.clone()), livemode);
+        self.emit(
+            EventName::Error,
+            EventResponse::Error(error.clone()),
+            livemode,
+        );
     }
 }
 

@@ -33,12 +33,18 @@ pub fn interval(interval: Interval, count: u32) -> String {
         Interval::Month => "month",
         Interval::Year => "year",
     };
-    if count == 1 { unit.to_owned() } else { format!("{count} {unit}s") }
+    if count == 1 {
+        unit.to_owned()
+    } else {
+        format!("{count} {unit}s")
+    }
 }
 
 /// A unix timestamp as `Dec 22, 2026` (UTC).
 pub fn date(unix_seconds: i64) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let (year, month, day) = civil_from_days(unix_seconds.div_euclid(86_400));
     format!("{} {day}, {year}", MONTHS[(month - 1) as usize])
 }

@@ -37,7 +37,11 @@ pub fn plan_card(plan: &Plan, quantity: Option<&QuantityOption>) -> PlanCard {
             let label = item.unit_label.as_deref()?;
             let q = QuantityOption::quantity_for(quantity, Some(label)).get();
             let unit_price = format::money(&Money::new(item.unit_amount, plan.currency.clone()));
-            let label = if q == 1 { label.to_owned() } else { format!("{label}s") };
+            let label = if q == 1 {
+                label.to_owned()
+            } else {
+                format!("{label}s")
+            };
             Some(format!("{q} {label} × {unit_price}"))
         })
         .collect();
@@ -57,7 +61,10 @@ fn per_interval(plan: &Plan) -> String {
     if plan.interval_count == 1 {
         format!("per {}", format::interval(plan.interval, 1))
     } else {
-        format!("every {}", format::interval(plan.interval, plan.interval_count))
+        format!(
+            "every {}",
+            format::interval(plan.interval, plan.interval_count)
+        )
     }
 }
 
@@ -85,7 +92,9 @@ pub fn subscription_card(subscription: &Subscription, plans: &[Plan]) -> Subscri
     };
     let end = format::date(subscription.current_period_end);
     let period_line = match (&subscription.status, subscription.trial_end) {
-        (SubscriptionStatus::Trialing, Some(trial_end)) => format!("Trial ends on {}", format::date(trial_end)),
+        (SubscriptionStatus::Trialing, Some(trial_end)) => {
+            format!("Trial ends on {}", format::date(trial_end))
+        }
         (SubscriptionStatus::Canceled, _) => format!("Ended on {end}"),
         _ if subscription.cancel_at_period_end => format!("Ends on {end}"),
         _ => format!("Renews on {end}"),
@@ -105,14 +114,27 @@ pub fn subscription_card(subscription: &Subscription, plans: &[Plan]) -> Subscri
 }
 
 /// `options.quantity` may only name unit labels the service's products carry.
-pub fn check_unit_labels(quantity: Option<&QuantityOption>, plans: &[Plan]) -> Result<(), ErrorResponse> {
-    let Some(quantity) = quantity else { return Ok(()) };
-    let known: Vec<&str> = plans.iter().flat_map(|p| &p.items).filter_map(|i| i.unit_label.as_deref()).collect();
+pub fn check_unit_labels(
+    quantity: Option<&QuantityOption>,
+    plans: &[Plan],
+) -> Result<(), ErrorResponse> {
+    let Some(quantity) = quantity else {
+        return Ok(());
+    };
+    let known: Vec<&str> = plans
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| i.unit_label.as_deref())
+        .collect();
     let unknown = quantity.unknown_labels(&known);
     if unknown.is_empty() {
         return Ok(());
     }
-    let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
+    let known = if known.is_empty() {
+        "none".to_owned()
+    } else {
+        known.join(", ")
+    };
     Err(ErrorResponse {
         code: ErrorCode::InvalidConfig,
         message: format!(

@@ -21,7 +21,10 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -60,7 +63,9 @@ impl Email {
         if local.is_empty() || local.len() > 64 || local.contains('@') || !domain_ok {
             return Err(invalid());
         }
-        Ok(Self { as_passed: value.to_owned() })
+        Ok(Self {
+            as_passed: value.to_owned(),
+        })
     }
 
     /// Exactly as the host page passed it: one of the two strings a `hash` may sign.
@@ -94,13 +99,16 @@ impl CustomerRef {
                 "email",
                 "is missing: pass `email` or `customer_id` to identify the customer",
             )),
-            (Some(email), None) => {
-                Email::parse(email).map(Self::Email).map_err(|m| ConfigError::new("email", m))
-            }
+            (Some(email), None) => Email::parse(email)
+                .map(Self::Email)
+                .map_err(|m| ConfigError::new("email", m)),
             (None, Some(id)) => {
                 let id = id.trim();
                 if id.is_empty() || id.len() > 255 || id.chars().any(char::is_control) {
-                    Err(ConfigError::new("customer_id", "must be 1 to 255 printable characters"))
+                    Err(ConfigError::new(
+                        "customer_id",
+                        "must be 1 to 255 printable characters",
+                    ))
                 } else {
                     Ok(Self::CustomerId(id.to_owned()))
                 }
@@ -224,7 +232,15 @@ impl EmbedConfig {
             Some(Value::Object(theme)) => Some(theme.clone()),
             Some(_) => return Err(ConfigError::new("theme", "must be an object")),
         };
-        Ok(Self { customer, hash, subscription_id, service, quantity, locale, theme })
+        Ok(Self {
+            customer,
+            hash,
+            subscription_id,
+            service,
+            quantity,
+            locale,
+            theme,
+        })
     }
 }
 
@@ -233,7 +249,10 @@ fn present<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     map.get(key).filter(|v| !v.is_null())
 }
 
-fn optional_string<'a>(map: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, ConfigError> {
+fn optional_string<'a>(
+    map: &'a Map<String, Value>,
+    key: &str,
+) -> Result<Option<&'a str>, ConfigError> {
     match present(map, key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -249,14 +268,20 @@ fn parse_quantity(options: &Map<String, Value>) -> Result<Option<QuantityOption>
             let mut parsed = BTreeMap::new();
             for (label, value) in by_label {
                 let field = format!("{FIELD}.{label}");
-                parsed.insert(label.clone(), parse_positive(value).map_err(|m| ConfigError::new(field, m))?);
+                parsed.insert(
+                    label.clone(),
+                    parse_positive(value).map_err(|m| ConfigError::new(field, m))?,
+                );
             }
             Ok(Some(QuantityOption::PerUnitLabel(parsed)))
         }
         Some(value) => parse_positive(value)
             .map(|q| Some(QuantityOption::All(q)))
             .map_err(|m| {
-                ConfigError::new(FIELD, format!("{m}, or an object of unit_label to positive integer"))
+                ConfigError::new(
+                    FIELD,
+                    format!("{m}, or an object of unit_label to positive integer"),
+                )
             }),
     }
 }

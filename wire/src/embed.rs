@@ -183,8 +183,18 @@ mod tests {
             trial_days: 0,
             features: vec![],
             items: vec![
-                PlanItem { product: "base".into(), product_name: "Base".into(), unit_label: None, unit_amount: 2000 },
-                PlanItem { product: "seats".into(), product_name: "Seats".into(), unit_label: Some("seat".into()), unit_amount: 500 },
+                PlanItem {
+                    product: "base".into(),
+                    product_name: "Base".into(),
+                    unit_label: None,
+                    unit_amount: 2000,
+                },
+                PlanItem {
+                    product: "seats".into(),
+                    product_name: "Seats".into(),
+                    unit_label: Some("seat".into()),
+                    unit_amount: 500,
+                },
             ],
         }
     }
@@ -201,6 +211,9 @@ mod tests {
     fn unknown_status_survives() {
         let status: SubscriptionStatus = serde_json::from_str("\"paused\"").unwrap();
         assert_eq!(status, SubscriptionStatus::Unknown("paused".into()));
-        assert_eq!(serde_json::to_string(&SubscriptionStatus::PastDue).unwrap(), "\"past_due\"");
+        assert_eq!(
+            serde_json::to_string(&SubscriptionStatus::PastDue).unwrap(),
+            "\"past_due\""
+        );
     }
 }

@@ -119,7 +119,10 @@ mod tests {
         let code: ErrorCode = serde_json::from_str("\"card_declined\"").unwrap();
         assert_eq!(code, ErrorCode::Unknown("card_declined".to_owned()));
         assert_eq!(code.as_str(), "card_declined");
-        assert_eq!(serde_json::to_string(&ErrorCode::InvalidHash).unwrap(), "\"invalid_hash\"");
+        assert_eq!(
+            serde_json::to_string(&ErrorCode::InvalidHash).unwrap(),
+            "\"invalid_hash\""
+        );
         assert_eq!(ErrorCode::InvalidHash.as_str(), "invalid_hash");
     }
 }

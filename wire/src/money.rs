@@ -31,7 +31,11 @@ impl Currency {
             "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd",
             "vuv", "xaf", "xof", "xpf",
         ];
-        if ZERO_DECIMAL.contains(&self.0.as_str()) { 0 } else { 2 }
+        if ZERO_DECIMAL.contains(&self.0.as_str()) {
+            0
+        } else {
+            2
+        }
     }
 }
 

@@ -63,7 +63,7 @@ impl QuantityOption {
     }
 
     /// The `unit_label` keys that name none of `known` labels, in order.
-    pub fn unknown_labels<'a>(&self, known: &[&'a str]) -> Vec<String> {
+    pub fn unknown_labels(&self, known: &[&str]) -> Vec<String> {
         match self {
             Self::All(_) => Vec::new(),
             Self::PerUnitLabel(map) => map
@@ -94,8 +94,14 @@ mod tests {
     fn integer_applies_to_per_unit_items_only() {
         let all = QuantityOption::All(q(5));
         assert_eq!(QuantityOption::quantity_for(Some(&all), Some("seat")), q(5));
-        assert_eq!(QuantityOption::quantity_for(Some(&all), None), Quantity::ONE);
-        assert_eq!(QuantityOption::quantity_for(None, Some("seat")), Quantity::ONE);
+        assert_eq!(
+            QuantityOption::quantity_for(Some(&all), None),
+            Quantity::ONE
+        );
+        assert_eq!(
+            QuantityOption::quantity_for(None, Some("seat")),
+            Quantity::ONE
+        );
     }
 
     #[test]
@@ -105,7 +111,10 @@ mod tests {
             ("super_user".to_owned(), q(3)),
         ]));
         assert_eq!(QuantityOption::quantity_for(Some(&map), Some("user")), q(5));
-        assert_eq!(QuantityOption::quantity_for(Some(&map), Some("admin")), Quantity::ONE);
+        assert_eq!(
+            QuantityOption::quantity_for(Some(&map), Some("admin")),
+            Quantity::ONE
+        );
         assert_eq!(map.unknown_labels(&["user"]), vec!["super_user".to_owned()]);
     }
 }

@@ -1,1 +1,103 @@
-fn main(){}
+//! `cargo xtask demo | test | bench | setup | sizes` — the project's whole set-up.
+//! If `cargo xtask test` passes here, CI (`.ci/run`) passes.
+
+mod bench;
+mod demo;
+mod setup;
+mod sizes;
+mod util;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  demo    install what is missing, build, and run the backend and the demo host
+  test    install what is missing, then fmt, clippy, unit, integration, wasm and browser tests
+  bench   measure the shipped widget and the widget API's latency
+  setup   only install what is missing
+  sizes   build the widget and print its shipped sizes";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo::run(),
+        Some("test") => test(),
+        Some("bench") => bench::run(),
+        Some("setup") => setup::all(),
+        Some("sizes") => setup::all()
+            .and_then(|()| util::build_widget())
+            .and_then(|()| sizes::report()),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nxtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn test() -> util::Result {
+    let started = std::time::Instant::now();
+    setup::all()?;
+    util::step("format", || util::cargo(&["fmt", "--all", "--check"]))?;
+    util::step("clippy (native)", || {
+        util::cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ])
+    })?;
+    util::step("clippy (wasm32)", || {
+        util::cargo(&[
+            "clippy",
+            "--package",
+            "portico-widget",
+            "--package",
+            "portico-wire",
+            "--all-targets",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ])
+    })?;
+    util::step("build the widget", util::build_widget)?;
+    util::step("unit, integration and browser tests", || {
+        util::cargo_with_env(&["test", "--workspace", "--locked"], &util::test_env())
+    })?;
+    util::step("wasm tests in headless Chromium", || {
+        let mut env = util::test_env();
+        env.push((
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER".into(),
+            "wasm-bindgen-test-runner".into(),
+        ));
+        util::cargo_with_env(
+            &[
+                "test",
+                "--package",
+                "portico-widget",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--locked",
+            ],
+            &env,
+        )
+    })?;
+    sizes::report()?;
+    println!(
+        "\nxtask test: everything passed in {:.0?}",
+        started.elapsed()
+    );
+    Ok(())
+}

@@ -30,9 +30,15 @@ impl Status {
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::Trialing, Self::Active, Self::PastDue, Self::Canceled, Self::Incomplete]
-            .into_iter()
-            .find(|s| s.as_str() == value)
+        [
+            Self::Trialing,
+            Self::Active,
+            Self::PastDue,
+            Self::Canceled,
+            Self::Incomplete,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == value)
     }
 
     /// Whether a subscription in this status still counts as the customer's plan.

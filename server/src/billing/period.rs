@@ -31,15 +31,33 @@ mod tests {
 
     #[test]
     fn months_clamp_to_the_end_of_shorter_months() {
-        assert_eq!(period_end(ts("2026-01-31T10:00:00Z"), Interval::Month, 1), ts("2026-02-28T10:00:00Z"));
-        assert_eq!(period_end(ts("2028-01-31T10:00:00Z"), Interval::Month, 1), ts("2028-02-29T10:00:00Z"));
-        assert_eq!(period_end(ts("2026-03-15T00:00:00Z"), Interval::Month, 3), ts("2026-06-15T00:00:00Z"));
+        assert_eq!(
+            period_end(ts("2026-01-31T10:00:00Z"), Interval::Month, 1),
+            ts("2026-02-28T10:00:00Z")
+        );
+        assert_eq!(
+            period_end(ts("2028-01-31T10:00:00Z"), Interval::Month, 1),
+            ts("2028-02-29T10:00:00Z")
+        );
+        assert_eq!(
+            period_end(ts("2026-03-15T00:00:00Z"), Interval::Month, 3),
+            ts("2026-06-15T00:00:00Z")
+        );
     }
 
     #[test]
     fn years_weeks_and_days() {
-        assert_eq!(period_end(ts("2028-02-29T00:00:00Z"), Interval::Year, 1), ts("2029-02-28T00:00:00Z"));
-        assert_eq!(period_end(ts("2026-11-22T00:00:00Z"), Interval::Week, 2), ts("2026-12-06T00:00:00Z"));
-        assert_eq!(period_end(ts("2026-11-22T00:00:00Z"), Interval::Day, 1), ts("2026-11-23T00:00:00Z"));
+        assert_eq!(
+            period_end(ts("2028-02-29T00:00:00Z"), Interval::Year, 1),
+            ts("2029-02-28T00:00:00Z")
+        );
+        assert_eq!(
+            period_end(ts("2026-11-22T00:00:00Z"), Interval::Week, 2),
+            ts("2026-12-06T00:00:00Z")
+        );
+        assert_eq!(
+            period_end(ts("2026-11-22T00:00:00Z"), Interval::Day, 1),
+            ts("2026-11-23T00:00:00Z")
+        );
     }
 }

@@ -61,7 +61,11 @@ pub fn plan_signup(
         let trial_end = now + SignedDuration::from_hours(24 * i64::from(plan.trial_days));
         (Status::Trialing, trial_end, Some(trial_end))
     } else {
-        (Status::Active, period_end(now, plan.interval, plan.interval_count), None)
+        (
+            Status::Active,
+            period_end(now, plan.interval, plan.interval_count),
+            None,
+        )
     };
     Ok(NewSubscription {
         plan: plan.id.clone(),
@@ -103,7 +107,10 @@ mod tests {
 
     fn service() -> Service {
         let catalog = Catalog::from_toml(CATALOG).unwrap();
-        catalog.service(&ServiceName::parse("acme").unwrap()).unwrap().clone()
+        catalog
+            .service(&ServiceName::parse("acme").unwrap())
+            .unwrap()
+            .clone()
     }
 
     fn now() -> Timestamp {
@@ -114,9 +121,13 @@ mod tests {
     fn active_signup_with_seats() {
         let service = service();
         let seats = QuantityOption::All(Quantity::new(4).unwrap());
-        let sub = plan_signup(&service, service.plan("team").unwrap(), Some(&seats), now()).unwrap();
+        let sub =
+            plan_signup(&service, service.plan("team").unwrap(), Some(&seats), now()).unwrap();
         assert_eq!(sub.status, Status::Active);
-        assert_eq!(sub.current_period_end, "2026-02-28T12:00:00Z".parse().unwrap());
+        assert_eq!(
+            sub.current_period_end,
+            "2026-02-28T12:00:00Z".parse().unwrap()
+        );
         let quantities: Vec<u32> = sub.items.iter().map(|i| i.quantity.get()).collect();
         assert_eq!(quantities, vec![1, 4]);
         assert_eq!(sub.trial_end, None);
@@ -136,7 +147,13 @@ mod tests {
     fn unknown_unit_label_is_refused() {
         let service = service();
         let option = QuantityOption::PerUnitLabel([("admin".to_owned(), Quantity::ONE)].into());
-        let err = plan_signup(&service, service.plan("team").unwrap(), Some(&option), now()).unwrap_err();
+        let err = plan_signup(
+            &service,
+            service.plan("team").unwrap(),
+            Some(&option),
+            now(),
+        )
+        .unwrap_err();
         assert_eq!(err, SignupError::UnknownUnitLabel(vec!["admin".into()]));
     }
 }

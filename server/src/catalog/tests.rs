@@ -25,13 +25,17 @@ plans = ["team"]
 "#;
 
 fn error_of(text: &str) -> String {
-    Catalog::from_toml(text).expect_err("catalog should be rejected").to_string()
+    Catalog::from_toml(text)
+        .expect_err("catalog should be rejected")
+        .to_string()
 }
 
 #[test]
 fn loads_a_valid_catalog() {
     let catalog = Catalog::from_toml(GOOD).unwrap();
-    let service = catalog.service(&ServiceName::parse("acme").unwrap()).unwrap();
+    let service = catalog
+        .service(&ServiceName::parse("acme").unwrap())
+        .unwrap();
     assert_eq!(service.mode, Mode::Live);
     assert!(service.allowed_origins.contains("https://app.example.com"));
     assert!(catalog.any_service_allows("https://app.example.com"));
@@ -39,22 +43,40 @@ fn loads_a_valid_catalog() {
     let plan = service.plan("team").unwrap();
     assert_eq!(plan.currency.as_str(), "usd");
     assert_eq!(plan.interval_count, 1);
-    assert_eq!(service.unit_labels().into_iter().collect::<Vec<_>>(), vec!["seat"]);
+    assert_eq!(
+        service.unit_labels().into_iter().collect::<Vec<_>>(),
+        vec!["seat"]
+    );
 }
 
 #[test]
 fn unknown_product_names_the_key() {
     let text = GOOD.replace(r#"product = "seats""#, r#"product = "sets""#);
     let err = error_of(&text);
-    assert!(err.contains("plans[0].items[1].product") && err.contains("sets"), "{err}");
+    assert!(
+        err.contains("plans[0].items[1].product") && err.contains("sets"),
+        "{err}"
+    );
 }
 
 #[test]
 fn unknown_plan_and_bad_mode_name_the_key() {
-    assert!(error_of(&GOOD.replace(r#"plans = ["team"]"#, r#"plans = ["gold"]"#)).contains("services[0].plans[0]"));
-    assert!(error_of(&GOOD.replace(r#"mode = "live""#, r#"mode = "prod""#)).contains("services[0].mode"));
-    assert!(error_of(&GOOD.replace("https://App.Example.com/", "app.example.com")).contains("allowed_origins[0]"));
-    assert!(error_of(&GOOD.replace(r#"interval = "month""#, r#"interval = "fortnight""#)).contains("plans[0].interval"));
+    assert!(
+        error_of(&GOOD.replace(r#"plans = ["team"]"#, r#"plans = ["gold"]"#))
+            .contains("services[0].plans[0]")
+    );
+    assert!(
+        error_of(&GOOD.replace(r#"mode = "live""#, r#"mode = "prod""#))
+            .contains("services[0].mode")
+    );
+    assert!(
+        error_of(&GOOD.replace("https://App.Example.com/", "app.example.com"))
+            .contains("allowed_origins[0]")
+    );
+    assert!(
+        error_of(&GOOD.replace(r#"interval = "month""#, r#"interval = "fortnight""#))
+            .contains("plans[0].interval")
+    );
 }
 
 #[test]

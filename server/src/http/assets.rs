@@ -4,11 +4,11 @@
 
 use super::ApiContext;
 use crate::assets::{Asset, LOADER};
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 
 pub fn router() -> Router<ApiContext> {
@@ -61,16 +61,27 @@ fn respond(file: &Asset, request: &HeaderMap, cache_control: &'static str) -> Re
         };
         let mut response = body.into_response();
         if let Some(encoding) = encoding {
-            response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
         }
         response
     };
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(file.content_type),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
     headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     // Host pages on any origin load these files: the wasm by fetch, the glue by import().
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     if let Ok(etag) = HeaderValue::from_str(&file.etag) {
         headers.insert(header::ETAG, etag);
     }
@@ -86,12 +97,16 @@ enum Encoding {
 
 /// Brotli if the client takes it, else gzip, else none (`q=0` refuses a coding).
 fn preferred_encoding(headers: &HeaderMap) -> Encoding {
-    let accepted = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let accepted = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let accepts = |name: &str| {
         accepted.split(',').any(|part| {
             let mut pieces = part.split(';');
             let coding = pieces.next().unwrap_or("").trim();
-            let refused = pieces.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+            let refused =
+                pieces.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
             coding.eq_ignore_ascii_case(name) && !refused
         })
     };
@@ -110,7 +125,10 @@ mod tests {
 
     fn with(accept: &str) -> Encoding {
         let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(accept).unwrap());
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(accept).unwrap(),
+        );
         preferred_encoding(&headers)
     }
 

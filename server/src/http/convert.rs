@@ -1,9 +1,9 @@
 //! Engine and store types to wire types. The only place they meet.
 
+use crate::billing::Status;
 use crate::catalog::{Plan, Service};
 use crate::store::{CustomerRow, SubscriptionRow};
 use portico_wire::embed::{self as wire, SubscriptionStatus};
-use crate::billing::Status;
 
 pub fn plan(plan: &Plan) -> wire::Plan {
     wire::Plan {
@@ -29,7 +29,10 @@ pub fn plan(plan: &Plan) -> wire::Plan {
 }
 
 pub fn service(service: &Service) -> wire::Service {
-    wire::Service { name: service.name.to_string(), livemode: service.mode.is_live() }
+    wire::Service {
+        name: service.name.to_string(),
+        livemode: service.mode.is_live(),
+    }
 }
 
 pub fn customer(row: &CustomerRow) -> wire::Customer {

@@ -9,7 +9,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use portico_wire::embed::{Portal, SESSION_HEADER, SessionRequest, SessionResponse, SignupRequest, Subscription};
+use portico_wire::embed::{
+    Portal, SESSION_HEADER, SessionRequest, SessionResponse, SignupRequest, Subscription,
+};
 use portico_wire::{CustomerRef, ErrorCode, ServiceName, config::parse_hash};
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -20,7 +22,9 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
     // origin some service allows; each request then checks its own service.
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
-            origin.to_str().is_ok_and(|origin| catalog.any_service_allows(origin))
+            origin
+                .to_str()
+                .is_ok_and(|origin| catalog.any_service_allows(origin))
         }))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([
@@ -42,18 +46,27 @@ async fn create_session(
     headers: HeaderMap,
     JsonBody(request): JsonBody<SessionRequest>,
 ) -> AppResult<(StatusCode, Json<SessionResponse>)> {
-    let name = ServiceName::parse(&request.service)
-        .map_err(|m| AppError::bad_request(ErrorCode::InvalidRequest, format!("`service` {m}")).param("service"))?;
-    let customer = CustomerRef::from_parts(request.email.as_deref(), request.customer_id.as_deref())?;
+    let name = ServiceName::parse(&request.service).map_err(|m| {
+        AppError::bad_request(ErrorCode::InvalidRequest, format!("`service` {m}")).param("service")
+    })?;
+    let customer =
+        CustomerRef::from_parts(request.email.as_deref(), request.customer_id.as_deref())?;
     let service = ctx.catalog.service(&name).ok_or_else(|| {
-        AppError::not_found(ErrorCode::ServiceNotFound, format!("No such service: `{name}`.")).param("service")
+        AppError::not_found(
+            ErrorCode::ServiceNotFound,
+            format!("No such service: `{name}`."),
+        )
+        .param("service")
     })?;
     check_origin(&headers, service)?;
 
-    let invalid_hash = |message: &str| AppError::unauthenticated(ErrorCode::InvalidHash, message).param("hash");
+    let invalid_hash =
+        |message: &str| AppError::unauthenticated(ErrorCode::InvalidHash, message).param("hash");
     match request.hash.as_deref() {
         None if service.mode.is_live() => {
-            return Err(invalid_hash("`hash` is required in live mode: the HMAC-SHA256 of the customer's identity."));
+            return Err(invalid_hash(
+                "`hash` is required in live mode: the HMAC-SHA256 of the customer's identity.",
+            ));
         }
         None => {}
         Some(hash) => {
@@ -79,17 +92,30 @@ async fn create_session(
         created: now,
         expires_at,
     };
-    ctx.store.insert_session(&token_digest(&token), &row).await?;
-    let response = SessionResponse { token, expires_at, livemode: row.livemode };
+    ctx.store
+        .insert_session(&token_digest(&token), &row)
+        .await?;
+    let response = SessionResponse {
+        token,
+        expires_at,
+        livemode: row.livemode,
+    };
     Ok((StatusCode::CREATED, Json(response)))
 }
 
 /// Everything the portal shows: the service's plans, the customer, their subscriptions.
 async fn portal(State(ctx): State<ApiContext>, session: PortalSession) -> AppResult<Json<Portal>> {
-    let customer = ctx.store.find_customer(session.row.livemode, &session.customer).await?;
+    let customer = ctx
+        .store
+        .find_customer(session.row.livemode, &session.customer)
+        .await?;
     let mut subscriptions = Vec::new();
     if let Some(customer) = &customer {
-        for row in ctx.store.subscriptions_of(&customer.id, &session.row.service).await? {
+        for row in ctx
+            .store
+            .subscriptions_of(&customer.id, &session.row.service)
+            .await?
+        {
             subscriptions.push(convert::subscription(&row, customer));
         }
     }
@@ -121,23 +147,40 @@ async fn sign_up(
     let plan = service.plan(&request.plan).ok_or_else(|| {
         AppError::not_found(
             ErrorCode::PlanNotFound,
-            format!("No such plan in the service `{}`: `{}`.", service.name, request.plan),
+            format!(
+                "No such plan in the service `{}`: `{}`.",
+                service.name, request.plan
+            ),
         )
         .param("plan")
     })?;
-    let new = plan_signup(service, plan, request.quantity.as_ref(), ctx.clock.now()).map_err(|e| match e {
-        SignupError::UnknownUnitLabel(_) => {
-            AppError::bad_request(ErrorCode::UnknownUnitLabel, e.to_string()).param("quantity")
-        }
-    })?;
+    let new = plan_signup(service, plan, request.quantity.as_ref(), ctx.clock.now()).map_err(
+        |e| match e {
+            SignupError::UnknownUnitLabel(_) => {
+                AppError::bad_request(ErrorCode::UnknownUnitLabel, e.to_string()).param("quantity")
+            }
+        },
+    )?;
     let outcome = ctx
         .store
-        .sign_up(session.row.livemode, &session.customer, &session.row.service, &new, ctx.now())
+        .sign_up(
+            session.row.livemode,
+            &session.customer,
+            &session.row.service,
+            &new,
+            ctx.now(),
+        )
         .await?;
     match outcome {
-        SignupOutcome::Created { customer, subscription } => {
+        SignupOutcome::Created {
+            customer,
+            subscription,
+        } => {
             tracing::info!(subscription = %subscription.id, customer = %customer.id, plan = %plan.id, "signup");
-            Ok((StatusCode::CREATED, Json(convert::subscription(&subscription, &customer))))
+            Ok((
+                StatusCode::CREATED,
+                Json(convert::subscription(&subscription, &customer)),
+            ))
         }
         SignupOutcome::AlreadySubscribed(existing) => Err(AppError::conflict(
             ErrorCode::AlreadySubscribed,

@@ -9,7 +9,13 @@ use portico_wire::{ApiError, ErrorBody, ErrorCode, ErrorType};
 #[derive(Debug)]
 pub enum AppError {
     /// A client error with its status, code and the parameter at fault.
-    Client { status: StatusCode, kind: ErrorType, code: ErrorCode, message: String, param: Option<String> },
+    Client {
+        status: StatusCode,
+        kind: ErrorType,
+        code: ErrorCode,
+        message: String,
+        param: Option<String>,
+    },
     /// Something broke on our side. The message is logged and replaced by a generic one.
     Internal(String),
 }
@@ -17,28 +23,64 @@ pub enum AppError {
 pub type AppResult<T, E = AppError> = Result<T, E>;
 
 impl AppError {
-    fn client(status: StatusCode, kind: ErrorType, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::Client { status, kind, code, message: message.into(), param: None }
+    fn client(
+        status: StatusCode,
+        kind: ErrorType,
+        code: ErrorCode,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::Client {
+            status,
+            kind,
+            code,
+            message: message.into(),
+            param: None,
+        }
     }
 
     pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::BAD_REQUEST, ErrorType::InvalidRequestError, code, message)
+        Self::client(
+            StatusCode::BAD_REQUEST,
+            ErrorType::InvalidRequestError,
+            code,
+            message,
+        )
     }
 
     pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::NOT_FOUND, ErrorType::InvalidRequestError, code, message)
+        Self::client(
+            StatusCode::NOT_FOUND,
+            ErrorType::InvalidRequestError,
+            code,
+            message,
+        )
     }
 
     pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::CONFLICT, ErrorType::InvalidRequestError, code, message)
+        Self::client(
+            StatusCode::CONFLICT,
+            ErrorType::InvalidRequestError,
+            code,
+            message,
+        )
     }
 
     pub fn unauthenticated(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::UNAUTHORIZED, ErrorType::AuthenticationError, code, message)
+        Self::client(
+            StatusCode::UNAUTHORIZED,
+            ErrorType::AuthenticationError,
+            code,
+            message,
+        )
     }
 
     pub fn forbidden(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::FORBIDDEN, ErrorType::InvalidRequestError, code, message)
+        Self::client(
+            StatusCode::FORBIDDEN,
+            ErrorType::InvalidRequestError,
+            code,
+            message,
+        )
     }
 
     /// Names the request parameter at fault.
@@ -71,7 +113,21 @@ impl From<axum::extract::rejection::JsonRejection> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, error) = match self {
-            Self::Client { status, kind, code, message, param } => (status, ApiError { kind, code, message, param }),
+            Self::Client {
+                status,
+                kind,
+                code,
+                message,
+                param,
+            } => (
+                status,
+                ApiError {
+                    kind,
+                    code,
+                    message,
+                    param,
+                },
+            ),
             Self::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 let error = ApiError {

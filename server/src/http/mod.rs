@@ -29,7 +29,11 @@ pub struct Keys {
 
 impl Keys {
     pub fn for_mode(&self, mode: Mode) -> &SecretKey {
-        if mode.is_live() { &self.live } else { &self.test }
+        if mode.is_live() {
+            &self.live
+        } else {
+            &self.test
+        }
     }
 }
 
@@ -53,7 +57,10 @@ impl ApiContext {
 
 pub fn app(ctx: ApiContext) -> Router {
     Router::new()
-        .route("/health", get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
+        .route(
+            "/health",
+            get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }),
+        )
         .merge(assets::router())
         .nest("/v1/embed", embed::router(&ctx))
         .layer(TraceLayer::new_for_http())

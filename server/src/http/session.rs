@@ -22,25 +22,43 @@ pub struct PortalSession {
 impl FromRequestParts<ApiContext> for PortalSession {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        ctx: &ApiContext,
+    ) -> Result<Self, Self::Rejection> {
         let expired = || {
             AppError::unauthenticated(
                 ErrorCode::SessionExpired,
                 "The portal session is missing or has expired; exchange the identity again.",
             )
         };
-        let token = parts.headers.get(SESSION_HEADER).and_then(|v| v.to_str().ok()).ok_or_else(expired)?;
-        let row = ctx.store.live_session(&token_digest(token), ctx.now()).await?.ok_or_else(expired)?;
+        let token = parts
+            .headers
+            .get(SESSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(expired)?;
+        let row = ctx
+            .store
+            .live_session(&token_digest(token), ctx.now())
+            .await?
+            .ok_or_else(expired)?;
         let customer = CustomerRef::from_parts(row.email.as_deref(), row.external_id.as_deref())
             .map_err(|e| AppError::Internal(format!("session with unusable identity: {e}")))?;
         let service = ServiceName::parse(&row.service)
             .ok()
             .and_then(|name| ctx.catalog.service(&name).cloned())
             .ok_or_else(|| {
-                AppError::not_found(ErrorCode::ServiceNotFound, format!("The service `{}` no longer exists.", row.service))
+                AppError::not_found(
+                    ErrorCode::ServiceNotFound,
+                    format!("The service `{}` no longer exists.", row.service),
+                )
             })?;
         check_origin(&parts.headers, &service)?;
-        Ok(Self { row, customer, service })
+        Ok(Self {
+            row,
+            customer,
+            service,
+        })
     }
 }
 
@@ -50,7 +68,10 @@ pub fn check_origin(headers: &HeaderMap, service: &Service) -> Result<(), AppErr
     match headers.get(ORIGIN).map(|v| v.to_str().unwrap_or_default()) {
         Some(origin) if !service.allowed_origins.contains(origin) => Err(AppError::forbidden(
             ErrorCode::OriginNotAllowed,
-            format!("The origin `{origin}` is not allowed to embed the service `{}`.", service.name),
+            format!(
+                "The origin `{origin}` is not allowed to embed the service `{}`.",
+                service.name
+            ),
         )),
         _ => Ok(()),
     }

@@ -36,12 +36,14 @@ pub(super) async fn find(
                 .await?
         }
         CustomerRef::CustomerId(id) => {
-            sqlx::query_as(&format!("{COLUMNS} WHERE livemode = ? AND (external_id = ? OR id = ?)"))
-                .bind(livemode)
-                .bind(id)
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?
+            sqlx::query_as(&format!(
+                "{COLUMNS} WHERE livemode = ? AND (external_id = ? OR id = ?)"
+            ))
+            .bind(livemode)
+            .bind(id)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
         }
     };
     Ok(row)
@@ -74,7 +76,11 @@ pub(super) async fn insert(
 }
 
 impl Store {
-    pub async fn find_customer(&self, livemode: bool, customer: &CustomerRef) -> StoreResult<Option<CustomerRow>> {
+    pub async fn find_customer(
+        &self,
+        livemode: bool,
+        customer: &CustomerRef,
+    ) -> StoreResult<Option<CustomerRow>> {
         let mut conn = self.pool.acquire().await?;
         find(&mut conn, livemode, customer).await
     }

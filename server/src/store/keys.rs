@@ -7,15 +7,21 @@ fn mode_name(mode: Mode) -> &'static str {
 
 impl Store {
     pub async fn secret_key(&self, mode: Mode) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT secret FROM secret_keys WHERE mode = ?")
-            .bind(mode_name(mode))
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT secret FROM secret_keys WHERE mode = ?")
+                .bind(mode_name(mode))
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.map(|(secret,)| secret))
     }
 
     /// Stores `secret` for `mode` unless one is stored already; returns the stored one.
-    pub async fn insert_secret_key_if_absent(&self, mode: Mode, secret: &str, now: i64) -> StoreResult<String> {
+    pub async fn insert_secret_key_if_absent(
+        &self,
+        mode: Mode,
+        secret: &str,
+        now: i64,
+    ) -> StoreResult<String> {
         sqlx::query("INSERT INTO secret_keys (mode, secret, created) VALUES (?, ?, ?) ON CONFLICT (mode) DO NOTHING")
             .bind(mode_name(mode))
             .bind(secret)

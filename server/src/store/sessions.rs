@@ -14,7 +14,11 @@ pub struct SessionRow {
 }
 
 impl Store {
-    pub async fn insert_session(&self, token_digest: &str, session: &SessionRow) -> StoreResult<()> {
+    pub async fn insert_session(
+        &self,
+        token_digest: &str,
+        session: &SessionRow,
+    ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO portal_sessions (token_digest, service, email, external_id, subscription_id, livemode, created, expires_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -33,7 +37,11 @@ impl Store {
     }
 
     /// The session for a token digest, if it exists and has not expired at `now`.
-    pub async fn live_session(&self, token_digest: &str, now: i64) -> StoreResult<Option<SessionRow>> {
+    pub async fn live_session(
+        &self,
+        token_digest: &str,
+        now: i64,
+    ) -> StoreResult<Option<SessionRow>> {
         let row = sqlx::query_as(
             "SELECT service, email, external_id, subscription_id, livemode, created, expires_at
              FROM portal_sessions WHERE token_digest = ? AND expires_at > ?",
@@ -47,7 +55,10 @@ impl Store {
 
     /// Removes sessions that expired before `now`; returns how many.
     pub async fn purge_expired_sessions(&self, now: i64) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM portal_sessions WHERE expires_at <= ?").bind(now).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM portal_sessions WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 }

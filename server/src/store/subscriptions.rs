@@ -32,7 +32,10 @@ pub struct ItemRow {
 /// What a signup did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignupOutcome {
-    Created { customer: CustomerRow, subscription: SubscriptionRow },
+    Created {
+        customer: CustomerRow,
+        subscription: Box<SubscriptionRow>,
+    },
     /// The customer already has a live subscription in this service; nothing changed.
     AlreadySubscribed(SubscriptionId),
 }
@@ -147,11 +150,18 @@ impl Store {
             livemode,
             created: now,
         };
-        Ok(SignupOutcome::Created { customer, subscription })
+        Ok(SignupOutcome::Created {
+            customer,
+            subscription: Box::new(subscription),
+        })
     }
 
     /// The customer's subscriptions in `service`, newest first.
-    pub async fn subscriptions_of(&self, customer_id: &str, service: &str) -> StoreResult<Vec<SubscriptionRow>> {
+    pub async fn subscriptions_of(
+        &self,
+        customer_id: &str,
+        service: &str,
+    ) -> StoreResult<Vec<SubscriptionRow>> {
         let records: Vec<SubscriptionRecord> = sqlx::query_as(
             "SELECT id, customer_id, service, plan, status, currency, current_period_start, current_period_end,
                     trial_end, cancel_at_period_end, livemode, created
@@ -186,7 +196,8 @@ fn to_row(record: SubscriptionRecord, items: Vec<ItemRecord>) -> StoreResult<Sub
         .into_iter()
         .map(|item| {
             Ok(ItemRow {
-                id: SubscriptionItemId::parse(&item.id).ok_or_else(|| corrupt(format!("item id `{}`", item.id)))?,
+                id: SubscriptionItemId::parse(&item.id)
+                    .ok_or_else(|| corrupt(format!("item id `{}`", item.id)))?,
                 product: item.product,
                 unit_label: item.unit_label,
                 quantity: u64::try_from(item.quantity)
@@ -199,7 +210,8 @@ fn to_row(record: SubscriptionRecord, items: Vec<ItemRecord>) -> StoreResult<Sub
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(SubscriptionRow {
         id: parse_id(&record.id)?,
-        status: Status::parse(&record.status).ok_or_else(|| corrupt(format!("status `{}`", record.status)))?,
+        status: Status::parse(&record.status)
+            .ok_or_else(|| corrupt(format!("status `{}`", record.status)))?,
         currency: Currency::parse(&record.currency).map_err(corrupt)?,
         customer_id: record.customer_id,
         service: record.service,

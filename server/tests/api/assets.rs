@@ -3,7 +3,13 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn loader_is_versioned_compressed_and_revalidated() {
     let app = spawn_app().await;
-    let response = app.client.get(app.url("/portico.js")).header("accept-encoding", "gzip, br").send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/portico.js"))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     let headers = response.headers().clone();
     assert_eq!(headers["content-type"], "text/javascript; charset=utf-8");
@@ -15,30 +21,66 @@ async fn loader_is_versioned_compressed_and_revalidated() {
     let plain = app.client.get(app.url("/portico.js")).send().await.unwrap();
     assert!(plain.headers().get("content-encoding").is_none());
     let body = plain.text().await.unwrap();
-    assert!(!body.contains("__PORTICO_VERSION__"), "the version is filled in: {body}");
+    assert!(
+        !body.contains("__PORTICO_VERSION__"),
+        "the version is filled in: {body}"
+    );
 
-    let again = app.client.get(app.url("/portico.js")).header("if-none-match", &etag).send().await.unwrap();
+    let again = app
+        .client
+        .get(app.url("/portico.js"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.status(), 304);
 }
 
 #[tokio::test]
 async fn wasm_has_its_type_cors_and_immutable_caching_when_versioned() {
     let app = spawn_app().await;
-    let loader = app.client.get(app.url("/portico.js")).send().await.unwrap().text().await.unwrap();
+    let loader = app
+        .client
+        .get(app.url("/portico.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let version = loader.split('"').nth(1).unwrap().to_owned();
 
-    let wasm = app.client.get(app.url(&format!("/assets/portico-widget_bg.wasm?v={version}"))).send().await.unwrap();
+    let wasm = app
+        .client
+        .get(app.url(&format!("/assets/portico-widget_bg.wasm?v={version}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wasm.status(), 200);
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
     assert_eq!(wasm.headers()["access-control-allow-origin"], "*");
-    assert_eq!(wasm.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(
+        wasm.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(&wasm.bytes().await.unwrap()[..4], b"\0asm");
 
-    let stale = app.client.get(app.url("/assets/portico.css?v=old")).header("accept-encoding", "gzip").send().await.unwrap();
+    let stale = app
+        .client
+        .get(app.url("/assets/portico.css?v=old"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stale.headers()["cache-control"], "no-cache");
     assert_eq!(stale.headers()["content-encoding"], "gzip");
     assert_eq!(stale.headers()["content-type"], "text/css; charset=utf-8");
 
-    let missing = app.client.get(app.url("/assets/secrets.txt")).send().await.unwrap();
+    let missing = app
+        .client
+        .get(app.url("/assets/secrets.txt"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 404);
 }

@@ -7,28 +7,55 @@ const SIGNUP: &str = "/v1/embed/subscriptions";
 #[tokio::test]
 async fn portal_needs_a_live_session() {
     let app = spawn_app().await;
-    let none = app.client.get(app.url("/v1/embed/portal")).header("origin", HOST_ORIGIN).send().await.unwrap();
+    let none = app
+        .client
+        .get(app.url("/v1/embed/portal"))
+        .header("origin", HOST_ORIGIN)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_of(none, 401).await.0, "session_expired");
 
-    let token = app.session(json!({"service": "acme", "email": "ada@example.com"})).await;
+    let token = app
+        .session(json!({"service": "acme", "email": "ada@example.com"}))
+        .await;
     assert_eq!(app.get_portal(&token).await.status(), 200);
     app.clock.advance(SignedDuration::from_secs(3601));
-    assert_eq!(error_of(app.get_portal(&token).await, 401).await.0, "session_expired");
+    assert_eq!(
+        error_of(app.get_portal(&token).await, 401).await.0,
+        "session_expired"
+    );
 }
 
 #[tokio::test]
 async fn new_customer_sees_plans_then_signs_up() {
     let app = spawn_app().await;
-    let token = app.session(json!({"service": "acme", "email": "Ada@Example.com"})).await;
+    let token = app
+        .session(json!({"service": "acme", "email": "Ada@Example.com"}))
+        .await;
     let portal: Value = app.get_portal(&token).await.json().await.unwrap();
-    assert_eq!(portal["service"], json!({"name": "acme", "livemode": false}));
+    assert_eq!(
+        portal["service"],
+        json!({"name": "acme", "livemode": false})
+    );
     assert_eq!(portal["customer"], Value::Null);
     assert_eq!(portal["subscriptions"], json!([]));
-    let plan_ids: Vec<&str> = portal["plans"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let plan_ids: Vec<&str> = portal["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
     assert_eq!(plan_ids, ["starter", "team"]);
     assert_eq!(portal["plans"][1]["items"][1]["unit_label"], "seat");
 
-    let created = app.post_json(SIGNUP, Some(&token), json!({"plan": "team", "quantity": {"seat": 3}})).await;
+    let created = app
+        .post_json(
+            SIGNUP,
+            Some(&token),
+            json!({"plan": "team", "quantity": {"seat": 3}}),
+        )
+        .await;
     assert_eq!(created.status(), 201);
     let subscription: Value = created.json().await.unwrap();
     assert!(subscription["id"].as_str().unwrap().starts_with("sub_"));
@@ -45,7 +72,9 @@ async fn new_customer_sees_plans_then_signs_up() {
     assert_eq!(portal["subscriptions"][0]["id"], subscription["id"]);
 
     // Persisted: a new session for the same (normalized) email sees it too.
-    let again = app.session(json!({"service": "acme", "email": "ada@example.com"})).await;
+    let again = app
+        .session(json!({"service": "acme", "email": "ada@example.com"}))
+        .await;
     let portal: Value = app.get_portal(&again).await.json().await.unwrap();
     assert_eq!(portal["subscriptions"][0]["id"], subscription["id"]);
 }
@@ -53,10 +82,16 @@ async fn new_customer_sees_plans_then_signs_up() {
 #[tokio::test]
 async fn second_signup_in_the_service_is_refused() {
     let app = spawn_app().await;
-    let token = app.session(json!({"service": "acme", "customer_id": "user_7"})).await;
-    let first = app.post_json(SIGNUP, Some(&token), json!({"plan": "starter"})).await;
+    let token = app
+        .session(json!({"service": "acme", "customer_id": "user_7"}))
+        .await;
+    let first = app
+        .post_json(SIGNUP, Some(&token), json!({"plan": "starter"}))
+        .await;
     assert_eq!(first.status(), 201);
-    let second = app.post_json(SIGNUP, Some(&token), json!({"plan": "team"})).await;
+    let second = app
+        .post_json(SIGNUP, Some(&token), json!({"plan": "team"}))
+        .await;
     assert_eq!(error_of(second, 409).await.0, "already_subscribed");
     let count: (i64,) = sqlx_count(&app.database).await;
     assert_eq!(count.0, 1);
@@ -65,12 +100,30 @@ async fn second_signup_in_the_service_is_refused() {
 #[tokio::test]
 async fn signup_errors_name_the_parameter() {
     let app = spawn_app().await;
-    let token = app.session(json!({"service": "acme", "email": "ada@example.com"})).await;
-    let unknown_plan = app.post_json(SIGNUP, Some(&token), json!({"plan": "gold"})).await;
-    assert_eq!(error_of(unknown_plan, 404).await, ("plan_not_found".into(), Some("plan".into())));
-    let unknown_label = app.post_json(SIGNUP, Some(&token), json!({"plan": "team", "quantity": {"admin": 2}})).await;
-    assert_eq!(error_of(unknown_label, 400).await, ("unknown_unit_label".into(), Some("quantity".into())));
-    let zero = app.post_json(SIGNUP, Some(&token), json!({"plan": "team", "quantity": 0})).await;
+    let token = app
+        .session(json!({"service": "acme", "email": "ada@example.com"}))
+        .await;
+    let unknown_plan = app
+        .post_json(SIGNUP, Some(&token), json!({"plan": "gold"}))
+        .await;
+    assert_eq!(
+        error_of(unknown_plan, 404).await,
+        ("plan_not_found".into(), Some("plan".into()))
+    );
+    let unknown_label = app
+        .post_json(
+            SIGNUP,
+            Some(&token),
+            json!({"plan": "team", "quantity": {"admin": 2}}),
+        )
+        .await;
+    assert_eq!(
+        error_of(unknown_label, 400).await,
+        ("unknown_unit_label".into(), Some("quantity".into()))
+    );
+    let zero = app
+        .post_json(SIGNUP, Some(&token), json!({"plan": "team", "quantity": 0}))
+        .await;
     assert_eq!(error_of(zero, 400).await.0, "invalid_request");
     assert_eq!(sqlx_count(&app.database).await.0, 0);
 }
@@ -78,22 +131,43 @@ async fn signup_errors_name_the_parameter() {
 #[tokio::test]
 async fn subscription_id_limits_the_portal_to_that_subscription() {
     let app = spawn_app().await;
-    let token = app.session(json!({"service": "acme", "email": "ada@example.com"})).await;
-    let created: Value = app.post_json(SIGNUP, Some(&token), json!({"plan": "starter"})).await.json().await.unwrap();
+    let token = app
+        .session(json!({"service": "acme", "email": "ada@example.com"}))
+        .await;
+    let created: Value = app
+        .post_json(SIGNUP, Some(&token), json!({"plan": "starter"}))
+        .await
+        .json()
+        .await
+        .unwrap();
     let id = created["id"].as_str().unwrap();
 
-    let scoped = app.session(json!({"service": "acme", "email": "ada@example.com", "subscription_id": id})).await;
+    let scoped = app
+        .session(json!({"service": "acme", "email": "ada@example.com", "subscription_id": id}))
+        .await;
     let portal: Value = app.get_portal(&scoped).await.json().await.unwrap();
     assert_eq!(portal["subscriptions"].as_array().unwrap().len(), 1);
 
-    let foreign = app.session(json!({"service": "acme", "email": "ada@example.com", "subscription_id": "sub_other"})).await;
+    let foreign = app
+        .session(
+            json!({"service": "acme", "email": "ada@example.com", "subscription_id": "sub_other"}),
+        )
+        .await;
     assert_eq!(
         error_of(app.get_portal(&foreign).await, 404).await,
-        ("subscription_not_found".into(), Some("subscription_id".into()))
+        (
+            "subscription_not_found".into(),
+            Some("subscription_id".into())
+        )
     );
 }
 
 async fn sqlx_count(database: &str) -> (i64,) {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{database}")).await.unwrap();
-    sqlx::query_as("SELECT COUNT(*) FROM subscriptions").fetch_one(&pool).await.unwrap()
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{database}"))
+        .await
+        .unwrap();
+    sqlx::query_as("SELECT COUNT(*) FROM subscriptions")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
 }

@@ -6,9 +6,18 @@ const SESSIONS: &str = "/v1/embed/sessions";
 #[tokio::test]
 async fn test_mode_needs_no_hash_and_says_so() {
     let app = spawn_app().await;
-    let response = app.post_json(SESSIONS, None, json!({"service": "acme", "email": "ada@example.com"})).await;
+    let response = app
+        .post_json(
+            SESSIONS,
+            None,
+            json!({"service": "acme", "email": "ada@example.com"}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
-    assert_eq!(response.headers()["access-control-allow-origin"], HOST_ORIGIN);
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        HOST_ORIGIN
+    );
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["livemode"], false);
     assert!(body["token"].as_str().unwrap().len() >= 40);
@@ -19,19 +28,36 @@ async fn test_mode_needs_no_hash_and_says_so() {
 #[tokio::test]
 async fn live_mode_requires_a_valid_hash() {
     let app = spawn_app().await;
-    let missing = app.post_json(SESSIONS, None, json!({"service": "acme-live", "email": "ada@example.com"})).await;
-    assert_eq!(error_of(missing, 401).await, ("invalid_hash".into(), Some("hash".into())));
+    let missing = app
+        .post_json(
+            SESSIONS,
+            None,
+            json!({"service": "acme-live", "email": "ada@example.com"}),
+        )
+        .await;
+    assert_eq!(
+        error_of(missing, 401).await,
+        ("invalid_hash".into(), Some("hash".into()))
+    );
 
     let wrong = sign(LIVE_KEY, "eve@example.com");
     let forged = app
-        .post_json(SESSIONS, None, json!({"service": "acme-live", "email": "ada@example.com", "hash": wrong}))
+        .post_json(
+            SESSIONS,
+            None,
+            json!({"service": "acme-live", "email": "ada@example.com", "hash": wrong}),
+        )
         .await;
     assert_eq!(error_of(forged, 401).await.0, "invalid_hash");
 
     // The test key does not sign live identities.
     let other_mode = sign(TEST_KEY, "ada@example.com");
     let crossed = app
-        .post_json(SESSIONS, None, json!({"service": "acme-live", "email": "ada@example.com", "hash": other_mode}))
+        .post_json(
+            SESSIONS,
+            None,
+            json!({"service": "acme-live", "email": "ada@example.com", "hash": other_mode}),
+        )
         .await;
     assert_eq!(error_of(crossed, 401).await.0, "invalid_hash");
 }
@@ -40,15 +66,29 @@ async fn live_mode_requires_a_valid_hash() {
 async fn live_mode_accepts_exact_or_normalized_email_in_any_hex_case() {
     let app = spawn_app().await;
     let email = " Ada@Example.com";
-    for hash in [sign(LIVE_KEY, email).to_uppercase(), sign(LIVE_KEY, "ada@example.com")] {
-        let response = app.post_json(SESSIONS, None, json!({"service": "acme-live", "email": email, "hash": hash})).await;
+    for hash in [
+        sign(LIVE_KEY, email).to_uppercase(),
+        sign(LIVE_KEY, "ada@example.com"),
+    ] {
+        let response = app
+            .post_json(
+                SESSIONS,
+                None,
+                json!({"service": "acme-live", "email": email, "hash": hash}),
+            )
+            .await;
         assert_eq!(response.status(), 201);
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["livemode"], true);
     }
     let by_id = sign(LIVE_KEY, "user_42");
-    let response =
-        app.post_json(SESSIONS, None, json!({"service": "acme-live", "customer_id": "user_42", "hash": by_id})).await;
+    let response = app
+        .post_json(
+            SESSIONS,
+            None,
+            json!({"service": "acme-live", "customer_id": "user_42", "hash": by_id}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
 }
 
@@ -63,7 +103,12 @@ async fn refuses_origins_the_service_does_not_allow() {
         .send()
         .await
         .unwrap();
-    assert!(response.headers().get("access-control-allow-origin").is_none());
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
     assert_eq!(error_of(response, 403).await.0, "origin_not_allowed");
 }
 
@@ -75,30 +120,68 @@ async fn preflight_answers_only_allowed_origins() {
             .request(reqwest::Method::OPTIONS, app.url(SESSIONS))
             .header("origin", origin)
             .header("access-control-request-method", "POST")
-            .header("access-control-request-headers", "content-type,x-session-token")
+            .header(
+                "access-control-request-headers",
+                "content-type,x-session-token",
+            )
             .send()
     };
     let allowed = preflight(HOST_ORIGIN).await.unwrap();
-    assert_eq!(allowed.headers()["access-control-allow-origin"], HOST_ORIGIN);
-    let allowed_headers = allowed.headers()["access-control-allow-headers"].to_str().unwrap().to_owned();
-    assert!(allowed_headers.contains("x-session-token"), "{allowed_headers}");
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        HOST_ORIGIN
+    );
+    let allowed_headers = allowed.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        allowed_headers.contains("x-session-token"),
+        "{allowed_headers}"
+    );
     let refused = preflight("https://evil.example.net").await.unwrap();
-    assert!(refused.headers().get("access-control-allow-origin").is_none());
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
 }
 
 #[tokio::test]
 async fn bad_requests_get_specific_errors() {
     let app = spawn_app().await;
-    let unknown = app.post_json(SESSIONS, None, json!({"service": "nope", "email": "ada@example.com"})).await;
-    assert_eq!(error_of(unknown, 404).await, ("service_not_found".into(), Some("service".into())));
+    let unknown = app
+        .post_json(
+            SESSIONS,
+            None,
+            json!({"service": "nope", "email": "ada@example.com"}),
+        )
+        .await;
+    assert_eq!(
+        error_of(unknown, 404).await,
+        ("service_not_found".into(), Some("service".into()))
+    );
 
     let both = app
-        .post_json(SESSIONS, None, json!({"service": "acme", "email": "ada@example.com", "customer_id": "u1"}))
+        .post_json(
+            SESSIONS,
+            None,
+            json!({"service": "acme", "email": "ada@example.com", "customer_id": "u1"}),
+        )
         .await;
-    assert_eq!(error_of(both, 400).await, ("invalid_request".into(), Some("email".into())));
+    assert_eq!(
+        error_of(both, 400).await,
+        ("invalid_request".into(), Some("email".into()))
+    );
 
-    let bad_email = app.post_json(SESSIONS, None, json!({"service": "acme", "email": "ada"})).await;
-    assert_eq!(error_of(bad_email, 400).await, ("invalid_request".into(), Some("email".into())));
+    let bad_email = app
+        .post_json(SESSIONS, None, json!({"service": "acme", "email": "ada"}))
+        .await;
+    assert_eq!(
+        error_of(bad_email, 400).await,
+        ("invalid_request".into(), Some("email".into()))
+    );
 
     let malformed = app
         .client

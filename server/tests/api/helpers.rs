@@ -55,8 +55,16 @@ pub async fn spawn_app() -> TestApp {
     std::fs::write(&catalog, CATALOG).unwrap();
     let assets = dir.path().join("dist");
     std::fs::create_dir(&assets).unwrap();
-    std::fs::write(assets.join("portico.js"), "var V = \"__PORTICO_VERSION__\"; // loader").unwrap();
-    std::fs::write(assets.join("portico-widget.js"), "export default function init() {}".repeat(20)).unwrap();
+    std::fs::write(
+        assets.join("portico.js"),
+        "var V = \"__PORTICO_VERSION__\"; // loader",
+    )
+    .unwrap();
+    std::fs::write(
+        assets.join("portico-widget.js"),
+        "export default function init() {}".repeat(20),
+    )
+    .unwrap();
     std::fs::write(assets.join("portico-widget_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(assets.join("portico.css"), ":host { display: block; }").unwrap();
     let database = dir.path().join("portico.db").display().to_string();
@@ -68,11 +76,25 @@ pub async fn spawn_app() -> TestApp {
         live_secret_key: Some(LIVE_KEY.into()),
         session_ttl: SignedDuration::from_hours(1),
     };
-    let clock = Arc::new(ManualClock::new("2026-11-22T10:00:00Z".parse::<Timestamp>().unwrap()));
-    let ctx = context(&config, clock.clone()).await.expect("server context");
+    let clock = Arc::new(ManualClock::new(
+        "2026-11-22T10:00:00Z".parse::<Timestamp>().unwrap(),
+    ));
+    let ctx = context(&config, clock.clone())
+        .await
+        .expect("server context");
     let addr = spawn("127.0.0.1:0".parse().unwrap(), ctx).await.unwrap();
-    let client = reqwest::Client::builder().no_gzip().no_brotli().build().unwrap();
-    TestApp { base: format!("http://{addr}"), client, clock, database, _dir: dir }
+    let client = reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .unwrap();
+    TestApp {
+        base: format!("http://{addr}"),
+        client,
+        clock,
+        database,
+        _dir: dir,
+    }
 }
 
 impl TestApp {
@@ -80,8 +102,17 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
-    pub async fn post_json(&self, path: &str, token: Option<&str>, body: serde_json::Value) -> reqwest::Response {
-        let mut request = self.client.post(self.url(path)).header("origin", HOST_ORIGIN).json(&body);
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .header("origin", HOST_ORIGIN)
+            .json(&body);
         if let Some(token) = token {
             request = request.header("x-session-token", token);
         }
@@ -112,8 +143,14 @@ pub async fn error_of(response: reqwest::Response, status: u16) -> (String, Opti
     assert_eq!(response.status(), status);
     let json: serde_json::Value = response.json().await.unwrap();
     let error = &json["error"];
-    assert!(error["type"].is_string() && error["message"].as_str().is_some_and(|m| !m.is_empty()), "{json}");
-    (error["code"].as_str().unwrap().to_owned(), error["param"].as_str().map(str::to_owned))
+    assert!(
+        error["type"].is_string() && error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{json}"
+    );
+    (
+        error["code"].as_str().unwrap().to_owned(),
+        error["param"].as_str().map(str::to_owned),
+    )
 }
 
 pub fn sign(key: &str, message: &str) -> String {

@@ -49,7 +49,9 @@ impl Portal {
 
     /// Exchanges the identity for a session, then loads the portal.
     fn load(self) {
-        let Some(config) = self.config.get_value() else { return };
+        let Some(config) = self.config.get_value() else {
+            return;
+        };
         self.phase.set(Phase::Loading);
         let client = self.client.get_value();
         spawn_local(async move {
@@ -68,7 +70,8 @@ impl Portal {
             }
             let response = EventResponse::Portal(Box::new(portal.clone()));
             self.phase.try_set(Phase::Ready(Box::new(portal)));
-            self.emitter.try_with_value(|e| e.emit(EventName::Load, response, session.livemode));
+            self.emitter
+                .try_with_value(|e| e.emit(EventName::Load, response, session.livemode));
         });
     }
 
@@ -76,12 +79,18 @@ impl Portal {
         if self.busy.get_untracked().is_some() {
             return; // one signup at a time: a double click does not sign up twice
         }
-        let (Some(token), Some(config)) = (self.token.get_untracked(), self.config.get_value()) else { return };
+        let (Some(token), Some(config)) = (self.token.get_untracked(), self.config.get_value())
+        else {
+            return;
+        };
         self.busy.set(Some(plan.clone()));
         self.action_error.set(None);
         let client = self.client.get_value();
         spawn_local(async move {
-            let request = SignupRequest { plan, quantity: config.quantity.clone() };
+            let request = SignupRequest {
+                plan,
+                quantity: config.quantity.clone(),
+            };
             let result = client.sign_up(&token, &request).await;
             self.busy.try_set(None);
             match result {
@@ -93,7 +102,8 @@ impl Portal {
                     });
                     let response = EventResponse::Subscription(Box::new(subscription));
                     let livemode = self.livemode();
-                    self.emitter.try_with_value(|e| e.emit(EventName::Signup, response, livemode));
+                    self.emitter
+                        .try_with_value(|e| e.emit(EventName::Signup, response, livemode));
                 }
                 Err(error) => {
                     self.report(&error);
@@ -105,7 +115,11 @@ impl Portal {
 }
 
 #[component]
-pub fn App(config: Result<EmbedConfig, ErrorResponse>, client: Client, emitter: Emitter) -> impl IntoView {
+pub fn App(
+    config: Result<EmbedConfig, ErrorResponse>,
+    client: Client,
+    emitter: Emitter,
+) -> impl IntoView {
     let (config, initial) = match config {
         Ok(config) => (Some(config), Phase::Loading),
         Err(error) => (None, Phase::Failed(error)),
@@ -124,7 +138,8 @@ pub fn App(config: Result<EmbedConfig, ErrorResponse>, client: Client, emitter: 
         Phase::Failed(error) => portal.report(&error),
         _ => portal.load(),
     }
-    let body = move || match portal.phase.get() {
+    let body = move || {
+        match portal.phase.get() {
         Phase::Loading => view! {
             <div class="portico-skeleton" data-testid="loading" aria-busy="true" aria-label="Loading billing">
                 <div class="portico-skeleton-card"></div>
@@ -148,6 +163,7 @@ pub fn App(config: Result<EmbedConfig, ErrorResponse>, client: Client, emitter: 
             .into_any()
         }
         Phase::Ready(state) => view! { <SubscriptionList state=*state /> }.into_any(),
+    }
     };
     view! {
         <section class="portico" data-testid="portico-root" aria-label="Billing">

@@ -6,7 +6,10 @@ use portico_wire::event::ErrorResponse;
 /// An error that stops the portal, with a retry when retrying can help.
 #[component]
 pub fn ErrorNotice(error: ErrorResponse, retry: Callback<()>) -> impl IntoView {
-    let retryable = matches!(error.code, ErrorCode::NetworkError | ErrorCode::InternalError);
+    let retryable = matches!(
+        error.code,
+        ErrorCode::NetworkError | ErrorCode::InternalError
+    );
     view! {
         <div class="portico-error" role="alert" data-testid="error" data-code=error.code.to_string()>
             <strong class="portico-error-title">{error_title(&error.code)}</strong>

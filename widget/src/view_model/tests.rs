@@ -14,8 +14,18 @@ fn team_plan() -> Plan {
         trial_days: 14,
         features: vec!["SSO".into()],
         items: vec![
-            PlanItem { product: "base".into(), product_name: "Base".into(), unit_label: None, unit_amount: 2000 },
-            PlanItem { product: "seats".into(), product_name: "Seats".into(), unit_label: Some("seat".into()), unit_amount: 500 },
+            PlanItem {
+                product: "base".into(),
+                product_name: "Base".into(),
+                unit_label: None,
+                unit_amount: 2000,
+            },
+            PlanItem {
+                product: "seats".into(),
+                product_name: "Seats".into(),
+                unit_label: Some("seat".into()),
+                unit_amount: 500,
+            },
         ],
     }
 }
@@ -75,5 +85,9 @@ fn unknown_unit_labels_are_a_config_error() {
     let bad = QuantityOption::PerUnitLabel([("admin".to_owned(), Quantity::ONE)].into());
     let err = check_unit_labels(Some(&bad), &plans).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidConfig);
-    assert!(err.message.contains("admin") && err.message.contains("seat"), "{}", err.message);
+    assert!(
+        err.message.contains("admin") && err.message.contains("seat"),
+        "{}",
+        err.message
+    );
 }

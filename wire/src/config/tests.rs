@@ -28,7 +28,10 @@ fn full_billflow_config() {
     )
     .unwrap();
     assert_eq!(config.customer.customer_id(), Some("cus_FtWXI6U0YxebLd"));
-    assert_eq!(config.subscription_id.as_deref(), Some("sub_I9cJJypSQHOfzl"));
+    assert_eq!(
+        config.subscription_id.as_deref(),
+        Some("sub_I9cJJypSQHOfzl")
+    );
     assert_eq!(config.locale.as_deref(), Some("de"));
     match config.quantity {
         Some(QuantityOption::PerUnitLabel(map)) => {
@@ -44,12 +47,23 @@ fn exactly_one_of_email_and_customer_id() {
     assert_eq!(field_of(r#"{"service":"s"}"#), "email");
     let both = parse(r#"{"service":"s","email":"a@b.co","customer_id":"x"}"#).unwrap_err();
     assert!(both.message.contains("both"), "{both}");
-    assert_eq!(field_of(r#"{"service":"s","customer_id":"  "}"#), "customer_id");
+    assert_eq!(
+        field_of(r#"{"service":"s","customer_id":"  "}"#),
+        "customer_id"
+    );
 }
 
 #[test]
 fn malformed_emails_are_rejected() {
-    for email in ["", "plain", "a@b", "a b@c.com", "@c.com", "a@-c.com", "a@c..com"] {
+    for email in [
+        "",
+        "plain",
+        "a@b",
+        "a b@c.com",
+        "@c.com",
+        "a@-c.com",
+        "a@c..com",
+    ] {
         let json = serde_json::json!({"service": "s", "email": email}).to_string();
         assert_eq!(field_of(&json), "email", "{email:?} should be rejected");
     }
@@ -59,12 +73,19 @@ fn malformed_emails_are_rejected() {
 fn quantity_must_be_a_positive_integer() {
     for bad in ["0", "-1", "2.5", "\"3\"", "true", "[1]"] {
         let json = format!(r#"{{"service":"s","email":"a@b.co","options":{{"quantity":{bad}}}}}"#);
-        assert_eq!(field_of(&json), "options.quantity", "{bad} should be rejected");
+        assert_eq!(
+            field_of(&json),
+            "options.quantity",
+            "{bad} should be rejected"
+        );
     }
     let nested = r#"{"service":"s","email":"a@b.co","options":{"quantity":{"seat":0}}}"#;
     assert_eq!(field_of(nested), "options.quantity.seat");
     let ok = parse(r#"{"service":"s","email":"a@b.co","options":{"quantity":7}}"#).unwrap();
-    assert_eq!(ok.quantity, Some(QuantityOption::All(Quantity::new(7).unwrap())));
+    assert_eq!(
+        ok.quantity,
+        Some(QuantityOption::All(Quantity::new(7).unwrap()))
+    );
 }
 
 #[test]
@@ -84,16 +105,28 @@ fn handle_response_that_survives_stringify_is_not_a_function() {
 
 #[test]
 fn hash_shape_and_other_types() {
-    assert_eq!(field_of(r#"{"email":"a@b.co","service":"s","hash":"abc"}"#), "hash");
-    assert_eq!(field_of(r#"{"email":"a@b.co","service":"s","options":3}"#), "options");
-    assert_eq!(field_of(r#"{"email":"a@b.co","service":"s","theme":"dark"}"#), "theme");
+    assert_eq!(
+        field_of(r#"{"email":"a@b.co","service":"s","hash":"abc"}"#),
+        "hash"
+    );
+    assert_eq!(
+        field_of(r#"{"email":"a@b.co","service":"s","options":3}"#),
+        "options"
+    );
+    assert_eq!(
+        field_of(r#"{"email":"a@b.co","service":"s","theme":"dark"}"#),
+        "theme"
+    );
     assert_eq!(field_of("[1,2]"), "config");
 }
 
 #[test]
 fn signable_forms_include_the_normalized_email() {
     let customer = CustomerRef::from_parts(Some(" Ada@Example.com"), None).unwrap();
-    assert_eq!(customer.signable_forms(), vec![" Ada@Example.com", "ada@example.com"]);
+    assert_eq!(
+        customer.signable_forms(),
+        vec![" Ada@Example.com", "ada@example.com"]
+    );
     let plain = CustomerRef::from_parts(Some("ada@example.com"), None).unwrap();
     assert_eq!(plain.signable_forms(), vec!["ada@example.com"]);
 }

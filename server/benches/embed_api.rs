@@ -1,0 +1,165 @@
+//! `cargo xtask bench`: latency and throughput of the widget API on loopback —
+//! identity exchange (with HMAC check), portal load, signup — against a server in
+//! this process on a fresh SQLite file. Reports figures; asserts nothing.
+
+use jiff::SignedDuration;
+use portico_server::clock::SystemClock;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const KEY: &str = "sk_test_bench0123456789abcdef";
+const ORIGIN: &str = "http://127.0.0.1:8081";
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let assets = dir.path().join("dist");
+    std::fs::create_dir(&assets).expect("assets dir");
+    for (name, body) in [
+        ("portico.js", "/* __PORTICO_VERSION__ */"),
+        ("portico-widget.js", "export default () => {};"),
+        ("portico-widget_bg.wasm", "\0asm"),
+        ("portico.css", ":host{}"),
+    ] {
+        std::fs::write(assets.join(name), body).expect("asset");
+    }
+    let catalog = dir.path().join("catalog.toml");
+    std::fs::write(&catalog, include_str!("../../demo-host/catalog.toml")).expect("catalog");
+    let config = portico_server::Config {
+        database: dir.path().join("bench.db").display().to_string(),
+        catalog,
+        assets_dir: assets,
+        test_secret_key: Some(KEY.into()),
+        live_secret_key: None,
+        session_ttl: SignedDuration::from_hours(1),
+    };
+    let ctx = portico_server::context(&config, Arc::new(SystemClock))
+        .await
+        .expect("context");
+    let addr = portico_server::spawn("127.0.0.1:0".parse().unwrap(), ctx)
+        .await
+        .expect("server");
+    let base = format!("http://{addr}/v1/embed");
+    let client = reqwest::Client::new();
+
+    println!("widget API on loopback, SQLite file, one client connection (keep-alive)");
+    let exchange = {
+        let (client, sessions) = (client.clone(), format!("{base}/sessions"));
+        move |email: String| {
+            let client = client.clone();
+            let url = sessions.clone();
+            async move {
+                let hash = sign(&email);
+                let body = serde_json::json!({ "service": "acme", "email": email, "hash": hash });
+                let response = client
+                    .post(url)
+                    .header("origin", ORIGIN)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("exchange");
+                assert_eq!(response.status(), 201);
+                let json: serde_json::Value = response.json().await.expect("json");
+                json["token"].as_str().expect("token").to_owned()
+            }
+        }
+    };
+
+    let mut timings = Vec::new();
+    let mut tokens = Vec::new();
+    for i in 0..2_000 {
+        let started = Instant::now();
+        tokens.push(exchange(format!("user{i}@example.com")).await);
+        timings.push(started.elapsed());
+    }
+    report("identity exchange (HMAC + session insert)", &mut timings);
+
+    let mut timings = Vec::new();
+    for token in tokens.iter().take(1_000) {
+        let started = Instant::now();
+        let response = client
+            .post(format!("{base}/subscriptions"))
+            .header("origin", ORIGIN)
+            .header("x-session-token", token)
+            .json(&serde_json::json!({ "plan": "team", "quantity": 3 }))
+            .send()
+            .await
+            .expect("signup");
+        assert_eq!(response.status(), 201);
+        timings.push(started.elapsed());
+    }
+    report(
+        "signup (customer + subscription + items, one transaction)",
+        &mut timings,
+    );
+
+    let mut timings = Vec::new();
+    for token in tokens.iter().take(2_000) {
+        let started = Instant::now();
+        let response = client
+            .get(format!("{base}/portal"))
+            .header("origin", ORIGIN)
+            .header("x-session-token", token)
+            .send()
+            .await
+            .expect("portal");
+        assert_eq!(response.status(), 200);
+        let _ = response.bytes().await;
+        timings.push(started.elapsed());
+    }
+    report(
+        "portal load (session, catalog, customer, subscriptions)",
+        &mut timings,
+    );
+
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..8)
+        .map(|worker| {
+            let exchange = exchange.clone();
+            tokio::spawn(async move {
+                for i in 0..250 {
+                    exchange(format!("c{worker}-{i}@example.com")).await;
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("worker");
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "{:<58} {:>8.0} req/s (8 concurrent clients, 2000 requests)",
+        "identity exchange throughput",
+        2000.0 / elapsed.as_secs_f64()
+    );
+    if let Some(rss) = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(str::to_owned)
+        })
+    {
+        println!(
+            "{:<58} {}",
+            "peak resident memory (server and client together)",
+            rss.trim_start_matches("VmHWM:").trim()
+        );
+    }
+}
+
+fn sign(message: &str) -> String {
+    portico_server::auth::sign(&portico_server::auth::SecretKey::new(KEY.into()), message)
+}
+
+fn report(name: &str, timings: &mut [Duration]) {
+    timings.sort();
+    let at = |q: f64| timings[((timings.len() as f64 * q) as usize).min(timings.len() - 1)];
+    println!(
+        "{name:<58} p50 {:>7.2?}  p95 {:>7.2?}  p99 {:>7.2?}  (n={})",
+        at(0.50),
+        at(0.95),
+        at(0.99),
+        timings.len()
+    );
+}

@@ -1,0 +1,216 @@
+//! The widget's JavaScript boundary, in a real browser (wasm-bindgen-test + headless
+//! Chromium): config errors, unusable targets, a throwing `handleResponse`, an
+//! unreachable backend, and `destroy()`.
+#![cfg(target_arch = "wasm32")]
+
+use portico_widget::customer_portal;
+use std::time::Duration;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::Element;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn host() -> Element {
+    let element = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&element).unwrap();
+    element
+}
+
+/// A config object whose `handleResponse` records payloads in `window[sink]`.
+fn config(json: &str, sink: &str) -> JsValue {
+    let config = js_sys::JSON::parse(json).unwrap();
+    let record = format!("(window['{sink}'] = window['{sink}'] || []).push(payload);");
+    let handler = js_sys::Function::new_with_args("payload", &record);
+    js_sys::Reflect::set(&config, &"handleResponse".into(), &handler).unwrap();
+    config
+}
+
+fn received(sink: &str) -> Vec<JsValue> {
+    let value = js_sys::Reflect::get(&web_sys::window().unwrap(), &sink.into()).unwrap();
+    if value.is_undefined() {
+        Vec::new()
+    } else {
+        js_sys::Array::from(&value).to_vec()
+    }
+}
+
+fn field(value: &JsValue, path: &[&str]) -> JsValue {
+    path.iter().fold(value.clone(), |v, key| {
+        js_sys::Reflect::get(&v, &(*key).into()).unwrap()
+    })
+}
+
+fn shadow_text(element: &Element) -> String {
+    element
+        .shadow_root()
+        .map(|root| root.text_content().unwrap_or_default())
+        .unwrap_or_default()
+}
+
+async fn sleep(duration: Duration) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                duration.as_millis() as i32,
+            )
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+async fn until(mut ready: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        if ready() {
+            return;
+        }
+        sleep(Duration::from_millis(50)).await;
+    }
+    panic!("condition not met within 5 s");
+}
+
+#[wasm_bindgen_test]
+async fn invalid_config_shows_inline_and_raises_an_error_event() {
+    let element = host();
+    let config = config(
+        r#"{"email": "ada@example.com", "service": "acme", "options": {"quantity": 1.5}}"#,
+        "bad_quantity",
+    );
+    let handle = customer_portal(
+        element.clone().into(),
+        config,
+        "http://127.0.0.1:9".into(),
+        "about:blank".into(),
+    );
+    assert!(handle.mounted());
+    until(|| shadow_text(&element).contains("options.quantity")).await;
+    let events = received("bad_quantity");
+    assert_eq!(events.len(), 1);
+    assert_eq!(field(&events[0], &["event"]), "error");
+    assert_eq!(field(&events[0], &["response", "code"]), "invalid_config");
+    assert_eq!(field(&events[0], &["livemode"]), false);
+}
+
+#[wasm_bindgen_test]
+async fn both_email_and_customer_id_is_refused() {
+    let element = host();
+    let config = config(
+        r#"{"email": "ada@example.com", "customer_id": "u1", "service": "acme"}"#,
+        "both_ids",
+    );
+    let _handle = customer_portal(
+        element.clone().into(),
+        config,
+        "http://127.0.0.1:9".into(),
+        "about:blank".into(),
+    );
+    until(|| shadow_text(&element).contains("customer_id")).await;
+    assert_eq!(
+        field(&received("both_ids")[0], &["response", "code"]),
+        "invalid_config"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_missing_target_is_reported_not_thrown() {
+    let config = config(
+        r#"{"email": "ada@example.com", "service": "acme"}"#,
+        "no_target",
+    );
+    let handle = customer_portal(
+        "#nowhere".into(),
+        config,
+        "http://127.0.0.1:9".into(),
+        "about:blank".into(),
+    );
+    assert!(!handle.mounted());
+    let events = received("no_target");
+    assert_eq!(field(&events[0], &["response", "code"]), "invalid_config");
+    assert!(
+        field(&events[0], &["response", "message"])
+            .as_string()
+            .unwrap()
+            .contains("#nowhere")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_throwing_handle_response_stays_inside_the_widget() {
+    let element = host();
+    let config = js_sys::JSON::parse(r#"{"service": "acme"}"#).unwrap();
+    let thrower = js_sys::Function::new_with_args(
+        "payload",
+        "window.thrown = true; throw new Error('host bug');",
+    );
+    js_sys::Reflect::set(&config, &"handleResponse".into(), &thrower).unwrap();
+    let _handle = customer_portal(
+        element.clone().into(),
+        config,
+        "http://127.0.0.1:9".into(),
+        "about:blank".into(),
+    );
+    until(|| shadow_text(&element).contains("email")).await;
+    assert_eq!(
+        js_sys::Reflect::get(&web_sys::window().unwrap(), &"thrown".into()).unwrap(),
+        true
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_backend_is_a_network_error_with_retry() {
+    let element = host();
+    let config = config(
+        r#"{"email": "ada@example.com", "service": "acme"}"#,
+        "offline",
+    );
+    let _handle = customer_portal(
+        element.clone().into(),
+        config,
+        "http://127.0.0.1:9".into(),
+        "about:blank".into(),
+    );
+    until(|| !received("offline").is_empty()).await;
+    assert_eq!(
+        field(&received("offline")[0], &["response", "code"]),
+        "network_error"
+    );
+    let root = element.shadow_root().unwrap();
+    until(|| {
+        root.query_selector("[data-testid=retry]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn destroy_empties_the_shadow_root_and_a_remount_works() {
+    let element = host();
+    let config = config(r#"{"service": "acme"}"#, "remount");
+    let mut handle = customer_portal(
+        element.clone().into(),
+        config.clone(),
+        "http://127.0.0.1:9".into(),
+        "about:blank".into(),
+    );
+    until(|| shadow_text(&element).contains("email")).await;
+    handle.destroy();
+    assert!(!handle.mounted());
+    assert_eq!(element.shadow_root().unwrap().child_nodes().length(), 0);
+    handle.destroy();
+    let again = customer_portal(
+        element.clone().into(),
+        config,
+        "http://127.0.0.1:9".into(),
+        "about:blank".into(),
+    );
+    assert!(again.mounted());
+    until(|| shadow_text(&element).contains("email")).await;
+    let _ = element.dyn_ref::<web_sys::HtmlElement>();
+}

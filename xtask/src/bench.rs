@@ -1,0 +1,20 @@
+//! `cargo xtask bench`: the shipped widget's sizes, then the widget API benchmark
+//! (`server/benches/embed_api.rs`). Figures are reported, never asserted.
+
+use crate::util::{self, Result};
+
+pub fn run() -> Result {
+    crate::setup::all()?;
+    util::step("build the widget", util::build_widget)?;
+    crate::sizes::report()?;
+    util::step("widget API benchmark", || {
+        util::cargo(&[
+            "bench",
+            "--locked",
+            "--package",
+            "portico-server",
+            "--bench",
+            "embed_api",
+        ])
+    })
+}

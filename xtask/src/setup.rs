@@ -1,0 +1,132 @@
+//! Installs what the build and the tests need, each step checking first so that a
+//! machine that has everything passes through in well under a second.
+
+use crate::util::{self, Result, command, output, root, run};
+use std::time::Instant;
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const TRUNK_VERSION: &str = "0.21.14";
+const WASM_OPT_VERSION: &str = "version 132";
+
+pub fn all() -> Result {
+    let started = Instant::now();
+    println!("==> set-up");
+    wasm_target()?;
+    trunk()?;
+    wasm_bindgen()?;
+    wasm_opt()?;
+    chromium()?;
+    println!("==> set-up: ok ({:.1?})", started.elapsed());
+    Ok(())
+}
+
+fn have(what: &str) {
+    println!("    ok: {what}");
+}
+
+fn wasm_target() -> Result {
+    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
+        have("wasm32-unknown-unknown target");
+        return Ok(());
+    }
+    println!("    installing the wasm32-unknown-unknown target");
+    run(command("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn trunk() -> Result {
+    if output("trunk", &["--version"])
+        .is_some_and(|v| v.split_whitespace().any(|w| w == TRUNK_VERSION))
+    {
+        have(&format!("trunk {TRUNK_VERSION}"));
+        return Ok(());
+    }
+    println!("    installing trunk {TRUNK_VERSION} (about 12 minutes on 2 cores)");
+    run(command("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
+fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen".into())
+}
+
+fn wasm_bindgen() -> Result {
+    let version = locked_wasm_bindgen()?;
+    let trunk_toml = std::fs::read_to_string(root().join("Trunk.toml"))
+        .map_err(|e| format!("Trunk.toml: {e}"))?;
+    if !trunk_toml.contains(&format!("wasm_bindgen = \"{version}\"")) {
+        return Err(format!(
+            "Trunk.toml must pin `wasm_bindgen = \"{version}\"`, the version in Cargo.lock"
+        ));
+    }
+    if output("wasm-bindgen", &["--version"]).is_some_and(|v| v.trim().ends_with(&version)) {
+        have(&format!("wasm-bindgen-cli {version}"));
+        return Ok(());
+    }
+    println!("    installing wasm-bindgen-cli {version} (a few minutes)");
+    // Not --locked: its lockfile wants a crate version the registry here lacks.
+    run(command("cargo").args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &version,
+        "--force",
+    ]))
+}
+
+fn wasm_opt() -> Result {
+    let wasm_opt = root().join("tools/node_modules/.bin/wasm-opt");
+    let version = output(&wasm_opt.display().to_string(), &["--version"]);
+    if version.is_some_and(|v| v.contains(WASM_OPT_VERSION)) {
+        have(&format!("wasm-opt {WASM_OPT_VERSION} (npm binaryen)"));
+        return Ok(());
+    }
+    println!("    installing wasm-opt from the npm package binaryen (tools/package-lock.json)");
+    run(command("npm").args(["ci", "--prefix", "tools", "--no-audit", "--no-fund"]))
+}
+
+fn chromium() -> Result {
+    if std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists() {
+        have("chromium and chromedriver");
+        return Ok(());
+    }
+    println!("    installing chromium and chromium-driver from Debian's packages");
+    let as_root = output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
+    let apt = |args: &[&str]| {
+        if as_root {
+            run(command("apt-get")
+                .args(args)
+                .env("DEBIAN_FRONTEND", "noninteractive"))
+        } else {
+            run(command("sudo")
+                .arg("apt-get")
+                .args(args)
+                .env("DEBIAN_FRONTEND", "noninteractive"))
+        }
+    };
+    apt(&["update"])?;
+    apt(&[
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "chromium",
+        "chromium-driver",
+    ])?;
+    util::output(CHROMIUM, &["--version"])
+        .map(|_| ())
+        .ok_or_else(|| "chromium installed but does not run".into())
+}
