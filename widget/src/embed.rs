@@ -149,7 +149,7 @@ fn shadow_root_of(host: &Element) -> Result<ShadowRoot, ErrorResponse> {
             code: ErrorCode::InvalidConfig,
             message: format!(
                 "The target <{}> cannot host the portal; use a <div>.",
-                host.tag_name().to_lowercase()
+                host.tag_name().to_ascii_lowercase()
             ),
         })
 }
