@@ -1,12 +1,17 @@
 //! The widget API client. The session token travels in a header, never in a URL.
+//! Bodies go through the browser's own JSON (`JSON.stringify`, `Response.json()`),
+//! so the wasm carries no JSON parser or printer.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use crate::events::to_js;
+use gloo_net::http::{Request, RequestBuilder};
 use portico_wire::embed::{
     Portal, SESSION_HEADER, SessionRequest, SessionResponse, SignupRequest, Subscription,
 };
 use portico_wire::event::ErrorResponse;
 use portico_wire::{EmbedConfig, ErrorBody, ErrorCode};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Client {
@@ -37,11 +42,8 @@ impl Client {
     }
 
     pub async fn portal(&self, token: &str) -> Result<Portal, ErrorResponse> {
-        send::<(), _>(
-            Request::get(&self.url("/portal")).header(SESSION_HEADER, token),
-            None,
-        )
-        .await
+        let request = Request::get(&self.url("/portal")).header(SESSION_HEADER, token);
+        send::<(), _>(request, None).await
     }
 
     pub async fn sign_up(
@@ -49,51 +51,54 @@ impl Client {
         token: &str,
         body: &SignupRequest,
     ) -> Result<Subscription, ErrorResponse> {
-        send(
-            Request::post(&self.url("/subscriptions")).header(SESSION_HEADER, token),
-            Some(body),
-        )
-        .await
+        let request = Request::post(&self.url("/subscriptions")).header(SESSION_HEADER, token);
+        send(request, Some(body)).await
     }
 }
 
-async fn send<B: serde::Serialize, T: DeserializeOwned>(
+async fn send<B: Serialize, T: DeserializeOwned>(
     request: RequestBuilder,
     body: Option<&B>,
 ) -> Result<T, ErrorResponse> {
-    let sent = match body {
+    let request = match body {
         Some(body) => {
+            let text = to_js(body)
+                .ok()
+                .and_then(|value| js_sys::JSON::stringify(&value).ok())
+                .ok_or_else(|| unexpected("the request could not be encoded"))?;
             request
-                .json(body)
-                .map_err(|e| unexpected(&e.to_string()))?
-                .send()
-                .await
+                .header("content-type", "application/json")
+                .body(JsValue::from(text))
         }
-        None => request.send().await,
-    };
-    let response = sent.map_err(|_| ErrorResponse {
+        None => request.build(),
+    }
+    .map_err(|e| unexpected(&e.to_string()))?;
+    let response = request.send().await.map_err(|_| ErrorResponse {
         code: ErrorCode::NetworkError,
         message: "The billing service could not be reached. Check your connection and try again."
             .to_owned(),
     })?;
-    if response.ok() {
-        response
-            .json::<T>()
-            .await
-            .map_err(|e| unexpected(&e.to_string()))
+    let (ok, status) = (response.ok(), response.status());
+    let body = read_json(response.into()).await;
+    if ok {
+        body.and_then(|value| serde_wasm_bindgen::from_value(value).ok())
+            .ok_or_else(|| unexpected("unreadable response"))
     } else {
-        Err(api_error(response).await)
+        let error = body.and_then(|value| serde_wasm_bindgen::from_value::<ErrorBody>(value).ok());
+        Err(match error {
+            Some(body) => ErrorResponse {
+                code: body.error.code,
+                message: body.error.message,
+            },
+            None => unexpected(&format!("HTTP {status}")),
+        })
     }
 }
 
-async fn api_error(response: Response) -> ErrorResponse {
-    match response.json::<ErrorBody>().await {
-        Ok(body) => ErrorResponse {
-            code: body.error.code,
-            message: body.error.message,
-        },
-        Err(_) => unexpected(&format!("HTTP {}", response.status())),
-    }
+/// The response body through the browser's JSON parser.
+async fn read_json(response: web_sys::Response) -> Option<JsValue> {
+    let promise = response.json().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise).await.ok()
 }
 
 fn unexpected(detail: &str) -> ErrorResponse {

@@ -4,6 +4,7 @@ use crate::api::Client;
 use crate::components::App;
 use crate::events::Emitter;
 use leptos::prelude::*;
+use portico_wire::config::ConfigValue;
 use portico_wire::event::ErrorResponse;
 use portico_wire::{EmbedConfig, ErrorCode};
 use std::any::Any;
@@ -109,11 +110,16 @@ fn parse_config(config: &JsValue) -> Result<EmbedConfig, ErrorResponse> {
             "The config passed to Portico.customerPortal must be an object.".into(),
         ));
     }
-    let json = js_sys::JSON::stringify(config).map_err(|_| {
+    // A JSON round trip leaves plain data: functions (handleResponse) drop out, and
+    // getters, prototypes and proxies are read once, here.
+    let unreadable = |_| {
         invalid("The config cannot be read: it must be plain data (no cycles, no BigInt).".into())
-    })?;
-    let json = json.as_string().unwrap_or_default();
-    EmbedConfig::from_json(&json).map_err(|e| invalid(format!("Invalid config: {e}.")))
+    };
+    let json = js_sys::JSON::stringify(config).map_err(unreadable)?;
+    let plain = js_sys::JSON::parse(&json.as_string().unwrap_or_default()).map_err(unreadable)?;
+    let value: ConfigValue = serde_wasm_bindgen::from_value(plain)
+        .map_err(|e| invalid(format!("The config cannot be read: {e}.")))?;
+    EmbedConfig::from_value(value).map_err(|e| invalid(format!("Invalid config: {e}.")))
 }
 
 fn resolve_target(target: &JsValue) -> Result<Element, ErrorResponse> {

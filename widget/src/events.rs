@@ -24,10 +24,7 @@ impl Emitter {
             livemode,
         };
         let Some(handler) = &self.handler else { return };
-        let Ok(json) = serde_json::to_string(&payload) else {
-            return;
-        };
-        let Ok(value) = js_sys::JSON::parse(&json) else {
+        let Ok(value) = to_js(&payload) else {
             return;
         };
         match handler.call1(&JsValue::NULL, &value) {
@@ -59,6 +56,11 @@ impl Emitter {
             livemode,
         );
     }
+}
+
+/// A plain JavaScript object, exactly as `JSON.parse` of the wire JSON would give.
+pub fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
 }
 
 /// `evt_` and 24 random alphanumerics: unique enough for the host to de-duplicate.

@@ -3,11 +3,14 @@
 //! Keys are Billflow's customer-portal keys (`email` | `customer_id`, `hash`,
 //! `subscription_id`, `service`, `options.quantity`, `handleResponse`) plus `locale`
 //! and `theme`. Parsing yields typed values or one [`ConfigError`] naming the key.
-//! The widget hands us `JSON.stringify(config)`: functions vanish from that JSON, so a
-//! `handleResponse` still present in it is, by construction, not a function.
+//! The widget hands us the config after a `JSON.stringify` round trip: functions vanish
+//! from it, so a `handleResponse` still present is, by construction, not a function.
+
+mod value;
+
+pub use value::ConfigValue;
 
 use crate::quantity::{Quantity, QuantityOption};
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -187,22 +190,23 @@ pub struct EmbedConfig {
     pub quantity: Option<QuantityOption>,
     /// Accepted now, applied by later versions of the widget.
     pub locale: Option<String>,
-    /// Accepted now, applied by later versions of the widget.
-    pub theme: Option<Map<String, Value>>,
+    /// CSS custom property values by name (`{ accent: "#3b4fd8" }`). Accepted now,
+    /// applied by later versions of the widget.
+    pub theme: Option<BTreeMap<String, String>>,
 }
 
+type Object = BTreeMap<String, ConfigValue>;
+
 impl EmbedConfig {
-    /// Parses `JSON.stringify(config)`.
-    pub fn from_json(json: &str) -> Result<Self, ConfigError> {
-        let value: Value = serde_json::from_str(json)
-            .map_err(|e| ConfigError::new("config", format!("is not a plain object: {e}")))?;
-        let Value::Object(map) = value else {
-            return Err(ConfigError::new("config", "must be an object"));
-        };
-        Self::from_map(&map)
+    /// Parses the config object, as deserialized from JSON or from a JavaScript value.
+    pub fn from_value(value: ConfigValue) -> Result<Self, ConfigError> {
+        match value {
+            ConfigValue::Object(map) => Self::from_map(&map),
+            _ => Err(ConfigError::new("config", "must be an object")),
+        }
     }
 
-    fn from_map(map: &Map<String, Value>) -> Result<Self, ConfigError> {
+    fn from_map(map: &Object) -> Result<Self, ConfigError> {
         if present(map, "handleResponse").is_some() {
             return Err(ConfigError::new("handleResponse", "must be a function"));
         }
@@ -223,13 +227,13 @@ impl EmbedConfig {
             .transpose()?;
         let quantity = match present(map, "options") {
             None => None,
-            Some(Value::Object(options)) => parse_quantity(options)?,
+            Some(ConfigValue::Object(options)) => parse_quantity(options)?,
             Some(_) => return Err(ConfigError::new("options", "must be an object")),
         };
         let locale = optional_string(map, "locale")?.map(str::to_owned);
         let theme = match present(map, "theme") {
             None => None,
-            Some(Value::Object(theme)) => Some(theme.clone()),
+            Some(ConfigValue::Object(theme)) => Some(parse_theme(theme)?),
             Some(_) => return Err(ConfigError::new("theme", "must be an object")),
         };
         Ok(Self {
@@ -245,33 +249,31 @@ impl EmbedConfig {
 }
 
 /// A key's value, treating `null` as absent.
-fn present<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    map.get(key).filter(|v| !v.is_null())
+fn present<'a>(map: &'a Object, key: &str) -> Option<&'a ConfigValue> {
+    map.get(key).filter(|v| **v != ConfigValue::Null)
 }
 
-fn optional_string<'a>(
-    map: &'a Map<String, Value>,
-    key: &str,
-) -> Result<Option<&'a str>, ConfigError> {
+fn optional_string<'a>(map: &'a Object, key: &str) -> Result<Option<&'a str>, ConfigError> {
     match present(map, key) {
         None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ConfigError::new(key, "must be a string")),
+        Some(ConfigValue::String(s)) => Ok(Some(s)),
+        Some(other) => Err(ConfigError::new(
+            key,
+            format!("must be a string, not {}", other.describe()),
+        )),
     }
 }
 
-fn parse_quantity(options: &Map<String, Value>) -> Result<Option<QuantityOption>, ConfigError> {
+fn parse_quantity(options: &Object) -> Result<Option<QuantityOption>, ConfigError> {
     const FIELD: &str = "options.quantity";
     match present(options, "quantity") {
         None => Ok(None),
-        Some(Value::Object(by_label)) => {
+        Some(ConfigValue::Object(by_label)) => {
             let mut parsed = BTreeMap::new();
             for (label, value) in by_label {
-                let field = format!("{FIELD}.{label}");
-                parsed.insert(
-                    label.clone(),
-                    parse_positive(value).map_err(|m| ConfigError::new(field, m))?,
-                );
+                let quantity = parse_positive(value)
+                    .map_err(|m| ConfigError::new(format!("{FIELD}.{label}"), m))?;
+                parsed.insert(label.clone(), quantity);
             }
             Ok(Some(QuantityOption::PerUnitLabel(parsed)))
         }
@@ -286,11 +288,27 @@ fn parse_quantity(options: &Map<String, Value>) -> Result<Option<QuantityOption>
     }
 }
 
-fn parse_positive(value: &Value) -> Result<Quantity, String> {
+fn parse_positive(value: &ConfigValue) -> Result<Quantity, String> {
     match value.as_u64() {
         Some(n) => Quantity::new(n),
-        None => Err(format!("must be a positive integer, not {value}")),
+        None => Err(format!(
+            "must be a positive integer, not {}",
+            value.describe()
+        )),
     }
+}
+
+fn parse_theme(theme: &Object) -> Result<BTreeMap<String, String>, ConfigError> {
+    theme
+        .iter()
+        .map(|(name, value)| match value {
+            ConfigValue::String(css) => Ok((name.clone(), css.clone())),
+            other => Err(ConfigError::new(
+                format!("theme.{name}"),
+                format!("must be a string, not {}", other.describe()),
+            )),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 use super::*;
 
+/// What the widget does with `JSON.stringify(config)`, natively.
 fn parse(json: &str) -> Result<EmbedConfig, ConfigError> {
-    EmbedConfig::from_json(json)
+    let value: ConfigValue = serde_json::from_str(json).expect("test JSON is valid");
+    EmbedConfig::from_value(value)
 }
 
 fn field_of(json: &str) -> String {
@@ -71,7 +73,7 @@ fn malformed_emails_are_rejected() {
 
 #[test]
 fn quantity_must_be_a_positive_integer() {
-    for bad in ["0", "-1", "2.5", "\"3\"", "true", "[1]"] {
+    for bad in ["0", "-1", "2.5", "1e300", "\"3\"", "true", "[1]"] {
         let json = format!(r#"{{"service":"s","email":"a@b.co","options":{{"quantity":{bad}}}}}"#);
         assert_eq!(
             field_of(&json),
@@ -81,7 +83,15 @@ fn quantity_must_be_a_positive_integer() {
     }
     let nested = r#"{"service":"s","email":"a@b.co","options":{"quantity":{"seat":0}}}"#;
     assert_eq!(field_of(nested), "options.quantity.seat");
-    let ok = parse(r#"{"service":"s","email":"a@b.co","options":{"quantity":7}}"#).unwrap();
+    let message = parse(r#"{"service":"s","email":"a@b.co","options":{"quantity":-1}}"#)
+        .unwrap_err()
+        .message;
+    assert!(
+        message.starts_with("must be a positive integer, not -1"),
+        "{message}"
+    );
+    // JavaScript cannot tell 7 from 7.0: both are the integer 7.
+    let ok = parse(r#"{"service":"s","email":"a@b.co","options":{"quantity":7.0}}"#).unwrap();
     assert_eq!(
         ok.quantity,
         Some(QuantityOption::All(Quantity::new(7).unwrap()))
@@ -116,6 +126,10 @@ fn hash_shape_and_other_types() {
     assert_eq!(
         field_of(r#"{"email":"a@b.co","service":"s","theme":"dark"}"#),
         "theme"
+    );
+    assert_eq!(
+        field_of(r#"{"email":"a@b.co","service":"s","theme":{"accent":3}}"#),
+        "theme.accent"
     );
     assert_eq!(field_of("[1,2]"), "config");
 }
