@@ -5,7 +5,8 @@
 //!
 //! Query parameters of `/` choose the scenario: `email` or `customer_id`, `service`,
 //! `quantity` (raw JSON for `options.quantity`), `subscription_id`, and for QA
-//! `hash` (sent instead of the computed one) or `nohash=1` (no hash at all).
+//! `hash` (sent instead of the computed one) or `nohash=1` (no hash at all), and
+//! `mount=settings|queue` for the other two ways of embedding.
 
 mod page;
 
@@ -50,6 +51,9 @@ pub struct Scenario {
     pub subscription_id: Option<String>,
     pub hash: Option<String>,
     pub nohash: Option<String>,
+    /// `settings` (window.porticoSettings auto-mount) or `queue` (calls queued in
+    /// `Portico.q` before an async script tag); default: a direct call.
+    pub mount: Option<String>,
 }
 
 pub fn app(config: DemoConfig) -> Router {

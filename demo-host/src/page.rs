@@ -35,6 +35,7 @@ pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value
         .collect();
     let quantity = escape_html(scenario.quantity.as_deref().unwrap_or(""));
     let embed_json = script_json(&embed);
+    let embed = embed_snippet(scenario.mount.as_deref(), &backend);
     format!(
         r##"<!doctype html>
 <html lang="en">
@@ -78,7 +79,6 @@ pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value
     <ol id="event-log" data-testid="event-log"></ol>
   </aside>
 </main>
-<script src="{backend}/portico.js"></script>
 <script>
   var config = {embed_json};
   config.handleResponse = function (payload) {{
@@ -92,12 +92,31 @@ pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value
     item.append(name, body);
     document.getElementById("event-log").prepend(item);
   }};
-  window.porticoHandle = Portico.customerPortal("#portico-embed", config);
-  // Proves the host page's own script keeps running after the embed call.
-  window.hostScriptFinished = true;
 </script>
+{embed}
 </body>
 </html>
 "##
     )
+}
+
+/// The three ways a page can embed the portal (`?mount=`): call the API after the
+/// script tag (default), Billflow-style `window.porticoSettings`, or queue calls for an
+/// `async` script tag.
+fn embed_snippet(mount: Option<&str>, backend: &str) -> String {
+    let tail = "\n<script>\n  // Proves the host page's own script keeps running after the embed.\n  window.hostScriptFinished = true;\n</script>";
+    let head = match mount {
+        Some("settings") => format!(
+            "<script>window.porticoSettings = config;</script>\n<script src=\"{backend}/portico.js\"></script>"
+        ),
+        Some("queue") => format!(
+            "<script>window.Portico = {{ q: [[\"customerPortal\", \"#portico-embed\", config]] }};</script>\n\
+             <script async src=\"{backend}/portico.js\"></script>"
+        ),
+        _ => format!(
+            "<script src=\"{backend}/portico.js\"></script>\n\
+             <script>window.porticoHandle = Portico.customerPortal(\"#portico-embed\", config);</script>"
+        ),
+    };
+    head + tail
 }

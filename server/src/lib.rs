@@ -105,8 +105,9 @@ async fn secret_key(
     Ok(SecretKey::new(stored))
 }
 
-/// Serves `ctx` on `listener` until the future is dropped or the process ends.
+/// Serves `ctx` on `listener` until Ctrl-C.
 pub async fn serve(listener: tokio::net::TcpListener, ctx: ApiContext) -> std::io::Result<()> {
+    spawn_session_janitor(ctx.clone());
     axum::serve(listener, http::app(ctx))
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -121,10 +122,27 @@ async fn shutdown_signal() {
 pub async fn spawn(addr: SocketAddr, ctx: ApiContext) -> std::io::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
+    spawn_session_janitor(ctx.clone());
     tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, http::app(ctx)).await {
             tracing::error!(%error, "server stopped");
         }
     });
     Ok(bound)
+}
+
+/// Deletes expired portal sessions every ten minutes, so the table does not grow
+/// with every page view.
+fn spawn_session_janitor(ctx: ApiContext) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match ctx.store.purge_expired_sessions(ctx.now()).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::debug!(purged, "expired portal sessions deleted"),
+                Err(error) => tracing::warn!(%error, "could not delete expired portal sessions"),
+            }
+        }
+    });
 }

@@ -95,3 +95,29 @@ async fn invalid_config_is_reported_without_breaking_the_host_page() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auto_mount_and_queued_calls_both_mount_the_portal() {
+    run(
+        "other_mounts",
+        StackOptions::default(),
+        |page, stack| async move {
+            for mount in ["settings", "queue"] {
+                page.goto(
+                    &stack.host_url(&format!("email=lin@example.com&service=acme&mount={mount}")),
+                )
+                .await;
+                page.widget("plan-starter").await;
+                let load = page.event("load").await;
+                assert_eq!(load["response"]["service"]["name"], "acme", "mount={mount}");
+                assert_eq!(page.host_flag("hostScriptFinished").await, true);
+                assert_eq!(
+                    page.host_errors().await,
+                    Vec::<serde_json::Value>::new(),
+                    "mount={mount}"
+                );
+            }
+        },
+    )
+    .await;
+}

@@ -63,6 +63,7 @@ pub fn customer_portal(
     stylesheet: String,
 ) -> PortalHandle {
     let emitter = Emitter::new(handler_of(&config));
+    let reporter = emitter.clone();
     let parsed = parse_config(&config);
     let mounted = resolve_target(&target).and_then(|host| {
         let shadow = shadow_root_of(&host)?;
@@ -82,7 +83,7 @@ pub fn customer_portal(
             mounted: Some(mounted),
         },
         Err(error) => {
-            Emitter::new(handler_of(&config)).error(&error, false);
+            reporter.error(&error, false);
             PortalHandle::default()
         }
     }

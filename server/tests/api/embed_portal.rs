@@ -171,3 +171,24 @@ async fn sqlx_count(database: &str) -> (i64,) {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn expired_sessions_are_purged() {
+    let app = spawn_app().await;
+    app.session(json!({"service": "acme", "email": "ada@example.com"}))
+        .await;
+    let store = portico_server::store::Store::open(&app.database)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.purge_expired_sessions(1_795_341_600).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .purge_expired_sessions(1_795_341_600 + 3600)
+            .await
+            .unwrap(),
+        1
+    );
+}
