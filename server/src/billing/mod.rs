@@ -3,6 +3,7 @@
 //! and the real action can never disagree.
 
 mod period;
+pub mod proration;
 mod signup;
 
 pub use period::period_end;
