@@ -115,6 +115,19 @@ impl Stack {
         format!("{}/?{query}", self.host)
     }
 
+    /// The `Idempotency-Key`s the backend has recorded.
+    pub async fn idempotency_keys(&self) -> Vec<String> {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.database))
+            .await
+            .expect("open database");
+        let keys: Vec<(String,)> = sqlx::query_as("SELECT key FROM idempotency_keys")
+            .fetch_all(&pool)
+            .await
+            .expect("query keys");
+        pool.close().await;
+        keys.into_iter().map(|(key,)| key).collect()
+    }
+
     /// Subscriptions in the backend's database, as `(id, plan, status)`.
     pub async fn subscriptions(&self) -> Vec<(String, String, String)> {
         let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.database))

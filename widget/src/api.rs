@@ -46,12 +46,17 @@ impl Client {
         send::<(), _>(request, None).await
     }
 
+    /// `idempotency_key` is one per attempt: a retry of the same attempt reuses it,
+    /// so the server acts once however often the request arrives.
     pub async fn sign_up(
         &self,
         token: &str,
+        idempotency_key: &str,
         body: &SignupRequest,
     ) -> Result<Subscription, ErrorResponse> {
-        let request = Request::post(&self.url("/subscriptions")).header(SESSION_HEADER, token);
+        let request = Request::post(&self.url("/subscriptions"))
+            .header(SESSION_HEADER, token)
+            .header("idempotency-key", idempotency_key);
         send(request, Some(body)).await
     }
 }

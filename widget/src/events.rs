@@ -63,8 +63,12 @@ pub fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, serde_wasm_bindg
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
 }
 
-/// `evt_` and 24 random alphanumerics: unique enough for the host to de-duplicate.
 fn new_event_id() -> String {
+    random_id("evt_")
+}
+
+/// `prefix` and 24 random alphanumerics (~143 bits): event ids, idempotency keys.
+pub fn random_id(prefix: &str) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let suffix: String = (0..24)
         .map(|_| {
@@ -72,7 +76,7 @@ fn new_event_id() -> String {
             char::from(ALPHABET[index.min(ALPHABET.len() - 1)])
         })
         .collect();
-    format!("evt_{suffix}")
+    format!("{prefix}{suffix}")
 }
 
 fn now_seconds() -> i64 {

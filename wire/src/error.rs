@@ -58,6 +58,10 @@ pub enum ErrorCode {
     /// The customer already has a live subscription to this service.
     AlreadySubscribed,
     ResourceNotFound,
+    /// An `Idempotency-Key` was reused with a different request.
+    IdempotencyKeyReused,
+    /// The first request with this `Idempotency-Key` is still being processed.
+    IdempotencyKeyInUse,
     /// The widget could not reach the server.
     NetworkError,
     InternalError,
@@ -79,6 +83,8 @@ impl ErrorCode {
             Self::SessionExpired => "session_expired",
             Self::AlreadySubscribed => "already_subscribed",
             Self::ResourceNotFound => "resource_not_found",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::IdempotencyKeyInUse => "idempotency_key_in_use",
             Self::NetworkError => "network_error",
             Self::InternalError => "internal_error",
             Self::Unknown(code) => code,

@@ -1,12 +1,13 @@
 //! The widget API: identity exchange, portal state, signup.
 
 use super::session::check_origin;
-use super::{ApiContext, AppError, AppResult, JsonBody, PortalSession, convert};
+use super::{ApiContext, AppError, AppResult, IdempotencyKey, JsonBody, PortalSession, convert};
 use crate::auth::{new_session_token, token_digest, verify_identity};
 use crate::billing::{SignupError, plan_signup};
 use crate::store::{SessionRow, SignupOutcome};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use portico_wire::embed::{
@@ -141,8 +142,22 @@ async fn portal(State(ctx): State<ApiContext>, session: PortalSession) -> AppRes
 async fn sign_up(
     State(ctx): State<ApiContext>,
     session: PortalSession,
+    idempotency_key: IdempotencyKey,
     JsonBody(request): JsonBody<SignupRequest>,
-) -> AppResult<(StatusCode, Json<Subscription>)> {
+) -> AppResult<Response> {
+    let scope = session.idempotency_scope();
+    idempotency_key
+        .run(&ctx, &scope, &request, || {
+            create_subscription(&ctx, &session, &request)
+        })
+        .await
+}
+
+async fn create_subscription(
+    ctx: &ApiContext,
+    session: &PortalSession,
+    request: &SignupRequest,
+) -> AppResult<(StatusCode, Subscription)> {
     let service = &session.service;
     let plan = service.plan(&request.plan).ok_or_else(|| {
         AppError::not_found(
@@ -179,7 +194,7 @@ async fn sign_up(
             tracing::info!(subscription = %subscription.id, customer = %customer.id, plan = %plan.id, "signup");
             Ok((
                 StatusCode::CREATED,
-                Json(convert::subscription(&subscription, &customer)),
+                convert::subscription(&subscription, &customer),
             ))
         }
         SignupOutcome::AlreadySubscribed(existing) => Err(AppError::conflict(

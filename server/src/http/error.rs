@@ -92,6 +92,36 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// The status and body a client error answers with; `None` for internal errors.
+    pub fn client_body(&self) -> Option<(StatusCode, ErrorBody)> {
+        match self {
+            Self::Client {
+                status,
+                kind,
+                code,
+                message,
+                param,
+            } => Some((
+                *status,
+                ErrorBody {
+                    error: ApiError {
+                        kind: kind.clone(),
+                        code: code.clone(),
+                        message: message.clone(),
+                        param: param.clone(),
+                    },
+                },
+            )),
+            Self::Internal(_) => None,
+        }
+    }
+
+    pub fn idempotency(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::client(status, ErrorType::IdempotencyError, code, message)
+    }
+}
+
 impl From<crate::store::StoreError> for AppError {
     fn from(error: crate::store::StoreError) -> Self {
         Self::Internal(format!("store: {error}"))

@@ -4,9 +4,11 @@ mod assets;
 mod convert;
 mod embed;
 mod error;
+mod idempotency;
 mod session;
 
 pub use error::{AppError, AppResult, JsonBody};
+pub use idempotency::IdempotencyKey;
 pub use session::PortalSession;
 
 use crate::assets::Assets;

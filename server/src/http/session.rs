@@ -62,6 +62,22 @@ impl FromRequestParts<ApiContext> for PortalSession {
     }
 }
 
+impl PortalSession {
+    /// Whose `Idempotency-Key`s a request of this session uses: the customer's in
+    /// this service and mode, so a retry after a new session still replays.
+    pub fn idempotency_scope(&self) -> String {
+        let identity = match &self.customer {
+            CustomerRef::Email(email) => format!("email:{}", email.normalized()),
+            CustomerRef::CustomerId(id) => format!("customer_id:{id}"),
+        };
+        format!(
+            "embed:{}:{}:{identity}",
+            if self.row.livemode { "live" } else { "test" },
+            self.row.service
+        )
+    }
+}
+
 /// Browsers send `Origin` on every cross-origin call; a page not allowed for the
 /// service gets nothing, even with a valid token or hash.
 pub fn check_origin(headers: &HeaderMap, service: &Service) -> Result<(), AppError> {

@@ -2,11 +2,13 @@
 //! applies what the billing core decided; it decides nothing itself.
 
 mod customers;
+mod idempotency;
 mod keys;
 mod sessions;
 mod subscriptions;
 
 pub use customers::CustomerRow;
+pub use idempotency::Claim;
 pub use sessions::SessionRow;
 pub use subscriptions::{ItemRow, SignupOutcome, SubscriptionRow};
 
@@ -56,6 +58,13 @@ impl Store {
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// A transaction that takes SQLite's write lock up front. A deferred one that
+    /// reads first and writes later fails with `SQLITE_BUSY` when another writer
+    /// commits in between; this one waits its turn (up to the busy timeout).
+    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 }
 

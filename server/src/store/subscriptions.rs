@@ -75,7 +75,7 @@ impl Store {
         new: &NewSubscription,
         now: i64,
     ) -> StoreResult<SignupOutcome> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let customer = match customers::find(&mut tx, livemode, customer).await? {
             Some(existing) => existing,
             None => customers::insert(&mut tx, livemode, customer, now).await?,

@@ -5,3 +5,4 @@ mod helpers;
 mod assets;
 mod embed_portal;
 mod embed_sessions;
+mod idempotency;

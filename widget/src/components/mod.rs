@@ -6,7 +6,7 @@ mod plans;
 mod subscriptions;
 
 use crate::api::Client;
-use crate::events::Emitter;
+use crate::events::{Emitter, random_id};
 use crate::view_model::{Phase, check_unit_labels};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -91,7 +91,7 @@ impl Portal {
                 plan,
                 quantity: config.quantity.clone(),
             };
-            let result = client.sign_up(&token, &request).await;
+            let result = client.sign_up(&token, &random_id("idem_"), &request).await;
             self.busy.try_set(None);
             match result {
                 Ok(subscription) => {

@@ -23,73 +23,82 @@ fn item(product: &str, quantity: u32, unit_amount: i64) -> PricedItem {
     }
 }
 
-/// Golden table: (period start, change at, old, new, expected line amounts in cents).
-/// Each amount was worked out by hand: amount × seconds left / seconds in period.
+/// One row of the golden table. Each amount was worked out by hand:
+/// amount × seconds left / seconds in the period, rounded half away from zero.
+struct Golden {
+    name: &'static str,
+    period_start: &'static str,
+    at: &'static str,
+    old: PricedItem,
+    new: PricedItem,
+    expected: [i64; 2],
+}
+
 #[test]
 fn golden_mid_cycle_changes() {
-    let cases: [(&str, &str, &str, PricedItem, PricedItem, [i64; 2]); 6] = [
-        // 31-day January, upgrade $9 -> $29 with 16 of 31 days left.
-        (
-            "jan 31d upgrade",
-            "2026-01-01T00:00:00Z",
-            "2026-01-16T00:00:00Z",
-            item("starter", 1, 900),
-            item("team", 1, 2900),
-            [-465, 1497],
-        ),
-        // 28-day February, same change with 14 of 28 days left: exactly half.
-        (
-            "feb 28d upgrade",
-            "2026-02-01T00:00:00Z",
-            "2026-02-15T00:00:00Z",
-            item("starter", 1, 900),
-            item("team", 1, 2900),
-            [-450, 1450],
-        ),
-        // 29-day February (leap year), 14 of 29 days left.
-        (
-            "feb 29d upgrade",
-            "2028-02-01T00:00:00Z",
-            "2028-02-16T00:00:00Z",
-            item("starter", 1, 900),
-            item("team", 1, 2900),
-            [-434, 1400],
-        ),
-        // 30-day April, downgrade $29 -> $9 with 10 of 30 days left.
-        (
-            "apr 30d downgrade",
-            "2026-04-01T00:00:00Z",
-            "2026-04-21T00:00:00Z",
-            item("team", 1, 2900),
-            item("starter", 1, 900),
-            [-967, 300],
-        ),
-        // Seats 3 -> 5 at $8, 20 of 30 days left (September).
-        (
-            "sep seats 3->5",
-            "2026-09-01T00:00:00Z",
-            "2026-09-11T00:00:00Z",
-            item("seats", 3, 800),
-            item("seats", 5, 800),
-            [-1600, 2667],
-        ),
-        // Seats 5 -> 2 at $8, one hour into a 31-day month.
-        (
-            "oct seats 5->2",
-            "2026-10-01T00:00:00Z",
-            "2026-10-01T01:00:00Z",
-            item("seats", 5, 800),
-            item("seats", 2, 800),
-            [-3995, 1598],
-        ),
+    let cases = [
+        Golden {
+            name: "31-day January, upgrade $9 -> $29 with 16 of 31 days left",
+            period_start: "2026-01-01T00:00:00Z",
+            at: "2026-01-16T00:00:00Z",
+            old: item("starter", 1, 900),
+            new: item("team", 1, 2900),
+            expected: [-465, 1497],
+        },
+        Golden {
+            name: "28-day February, the same change with 14 of 28 days left: exactly half",
+            period_start: "2026-02-01T00:00:00Z",
+            at: "2026-02-15T00:00:00Z",
+            old: item("starter", 1, 900),
+            new: item("team", 1, 2900),
+            expected: [-450, 1450],
+        },
+        Golden {
+            name: "29-day February of a leap year, 14 of 29 days left",
+            period_start: "2028-02-01T00:00:00Z",
+            at: "2028-02-16T00:00:00Z",
+            old: item("starter", 1, 900),
+            new: item("team", 1, 2900),
+            expected: [-434, 1400],
+        },
+        Golden {
+            name: "30-day April, downgrade $29 -> $9 with 10 of 30 days left",
+            period_start: "2026-04-01T00:00:00Z",
+            at: "2026-04-21T00:00:00Z",
+            old: item("team", 1, 2900),
+            new: item("starter", 1, 900),
+            expected: [-967, 300],
+        },
+        Golden {
+            name: "seats 3 -> 5 at $8 with 20 of 30 days left",
+            period_start: "2026-09-01T00:00:00Z",
+            at: "2026-09-11T00:00:00Z",
+            old: item("seats", 3, 800),
+            new: item("seats", 5, 800),
+            expected: [-1600, 2667],
+        },
+        Golden {
+            name: "seats 5 -> 2 at $8 one hour into a 31-day month",
+            period_start: "2026-10-01T00:00:00Z",
+            at: "2026-10-01T01:00:00Z",
+            old: item("seats", 5, 800),
+            new: item("seats", 2, 800),
+            expected: [-3995, 1598],
+        },
     ];
-    for (name, start, at, old, new, expected) in cases {
-        let lines = change_lines(&[old], &[new], month_from(start), ts(at));
+    for case in cases {
+        let lines = change_lines(
+            &[case.old],
+            &[case.new],
+            month_from(case.period_start),
+            ts(case.at),
+        );
         let amounts: Vec<i64> = lines.iter().map(|l| l.amount).collect();
-        assert_eq!(amounts, expected, "{name}");
+        assert_eq!(amounts, case.expected, "{}", case.name);
         assert!(
-            lines.iter().all(|l| l.period.start == ts(at)),
-            "{name}: lines cover from the change"
+            lines.iter().all(|l| l.period.start == ts(case.at)),
+            "{}: lines cover from the change",
+            case.name
         );
     }
 }

@@ -1,0 +1,124 @@
+//! `Idempotency-Key` on mutating requests, as Stripe defines it: the first result
+//! per key is stored and replayed for 24 hours; the same key with a different
+//! request is refused; a request arriving while the first is still running gets a
+//! 409 instead of acting twice.
+
+use super::{ApiContext, AppError, AppResult};
+use crate::store::Claim;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use portico_wire::ErrorCode;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::future::Future;
+
+const HEADER: &str = "idempotency-key";
+const KEPT_FOR_SECONDS: i64 = 24 * 3600;
+
+/// The request's `Idempotency-Key`, if it sent one.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey(Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(HEADER) else {
+            return Ok(Self(None));
+        };
+        match value.to_str() {
+            Ok(key) if !key.is_empty() && key.len() <= 255 => Ok(Self(Some(key.to_owned()))),
+            _ => Err(AppError::bad_request(
+                ErrorCode::InvalidRequest,
+                "`Idempotency-Key` must be 1 to 255 visible ASCII characters.",
+            )
+            .param("Idempotency-Key")),
+        }
+    }
+}
+
+impl IdempotencyKey {
+    /// Runs `action` at most once per key within `scope` (whose keys these are) and
+    /// answers every request with that key with its result.
+    pub async fn run<T, F, Fut>(
+        &self,
+        ctx: &ApiContext,
+        scope: &str,
+        request: &impl Serialize,
+        action: F,
+    ) -> AppResult<Response>
+    where
+        T: Serialize,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = AppResult<(StatusCode, T)>>,
+    {
+        let Some(key) = &self.0 else {
+            let (status, body) = action().await?;
+            return Ok(json_response(status, to_json(&body)?, false));
+        };
+        let digest = hex::encode(Sha256::digest(to_json(request)?.as_bytes()));
+        let now = ctx.now();
+        match ctx
+            .store
+            .claim_idempotency_key(scope, key, &digest, now, now - KEPT_FOR_SECONDS)
+            .await?
+        {
+            Claim::Mismatch => Err(AppError::idempotency(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::IdempotencyKeyReused,
+                "This Idempotency-Key was first used with a different request; use a new key for a new request.",
+            )),
+            Claim::InFlight => Err(AppError::idempotency(
+                StatusCode::CONFLICT,
+                ErrorCode::IdempotencyKeyInUse,
+                "A request with this Idempotency-Key is still being processed; retry shortly.",
+            )),
+            Claim::Done { status, response } => {
+                let status =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                Ok(json_response(status, response, true))
+            }
+            Claim::Fresh => {
+                let outcome = match action().await {
+                    Ok((status, body)) => to_json(&body).map(|json| (status, json)),
+                    Err(error) => match error.client_body() {
+                        Some((status, body)) => to_json(&body).map(|json| (status, json)),
+                        None => Err(error),
+                    },
+                };
+                match outcome {
+                    Ok((status, json)) => {
+                        ctx.store
+                            .finish_idempotency_key(scope, key, status.as_u16(), &json)
+                            .await?;
+                        Ok(json_response(status, json, false))
+                    }
+                    Err(error) => {
+                        ctx.store.release_idempotency_key(scope, key).await?;
+                        Err(error)
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn to_json(value: &impl Serialize) -> AppResult<String> {
+    serde_json::to_string(value)
+        .map_err(|e| AppError::Internal(format!("encoding a response: {e}")))
+}
+
+fn json_response(status: StatusCode, json: String, replayed: bool) -> Response {
+    let mut response = (status, json).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if replayed {
+        headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}
