@@ -12,6 +12,7 @@ pub mod error;
 pub mod event;
 pub mod ids;
 pub mod money;
+pub mod price;
 pub mod quantity;
 
 pub use config::{ConfigError, CustomerRef, Email, EmbedConfig, ServiceName};
