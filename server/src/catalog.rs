@@ -3,6 +3,7 @@
 
 use portico_wire::catalog::CatalogFile;
 use portico_wire::embed::Interval;
+use portico_wire::price::Price;
 use portico_wire::{Currency, ServiceName};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -49,7 +50,7 @@ pub struct Product {
 #[derive(Debug, Clone)]
 pub struct PlanItem {
     pub product: Product,
-    pub unit_amount: i64,
+    pub price: Price,
 }
 
 #[derive(Debug, Clone)]
@@ -180,16 +181,8 @@ impl Catalog {
                         format!("`{}` is not a product of the catalog", item.product),
                     )
                 })?;
-                if item.unit_amount < 0 {
-                    return Err(invalid(
-                        format!("{item_key}.unit_amount"),
-                        "must not be negative",
-                    ));
-                }
-                items.push(PlanItem {
-                    product,
-                    unit_amount: item.unit_amount,
-                });
+                let price = price::parse(&item, &item_key)?;
+                items.push(PlanItem { product, price });
             }
             let plan = Plan {
                 id: entry.id.clone(),
@@ -311,5 +304,6 @@ fn parse_origin(value: &str) -> Result<String, String> {
     Ok(format!("{scheme}://{}", rest.to_ascii_lowercase()))
 }
 
+mod price;
 #[cfg(test)]
 mod tests;

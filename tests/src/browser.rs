@@ -245,7 +245,13 @@ impl Page {
                 eprintln!("screenshot of the failed page: {}", path.display());
             }
         }
-        let state = self.eval("return { events: window.porticoEvents, errors: window.hostErrors, url: location.href };").await;
+        let state = self
+            .eval(
+                "const host = document.querySelector('#portico-embed'); \
+             return { events: window.porticoEvents, errors: window.hostErrors, url: location.href, \
+             widget: host && host.shadowRoot ? host.shadowRoot.innerHTML : null };",
+            )
+            .await;
         let _ = std::fs::write(dir.join(format!("{name}.json")), state.to_string());
     }
 }

@@ -3,49 +3,35 @@
 use crate::api::Client;
 use crate::components::App;
 use crate::events::Emitter;
+use crate::mounts::{self, Mounted};
 use leptos::prelude::*;
 use portico_wire::config::ConfigValue;
 use portico_wire::event::ErrorResponse;
 use portico_wire::{EmbedConfig, ErrorCode};
-use std::any::Any;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-/// What `Portico.customerPortal` returns to the host page.
+/// What `Portico.customerPortal` returns to the host page. The portal lives until
+/// `destroy()`, whether or not the page keeps this handle (see `mounts`).
 #[wasm_bindgen]
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct PortalHandle {
-    mounted: Option<Mounted>,
-}
-
-struct Mounted {
-    // Dropping the unmount handle unmounts the view, so it lives as long as the handle.
-    view: Box<dyn Any>,
-    shadow: ShadowRoot,
-}
-
-impl std::fmt::Debug for PortalHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PortalHandle")
-            .field("mounted", &self.mounted.is_some())
-            .finish()
-    }
+    id: Option<u32>,
 }
 
 #[wasm_bindgen]
 impl PortalHandle {
     /// Unmounts the portal and empties its shadow root. Safe to call twice.
     pub fn destroy(&mut self) {
-        if let Some(mounted) = self.mounted.take() {
-            drop(mounted.view);
-            mounted.shadow.set_inner_html("");
+        if let Some(id) = self.id.take() {
+            mounts::remove(id);
         }
     }
 
     /// Whether the portal is on the page.
     #[wasm_bindgen(getter)]
     pub fn mounted(&self) -> bool {
-        self.mounted.is_some()
+        self.id.is_some_and(mounts::is_live)
     }
 }
 
@@ -67,21 +53,21 @@ pub fn customer_portal(
     let parsed = parse_config(&config);
     let mounted = resolve_target(&target).and_then(|host| {
         let shadow = shadow_root_of(&host)?;
+        mounts::remove_on(&host);
         let container = prepare(&shadow, &stylesheet)?;
         let client = Client::new(&backend);
         let view = leptos::mount::mount_to(
             container,
             move || view! { <App config=parsed client emitter /> },
         );
-        Ok(Mounted {
+        Ok(mounts::insert(Mounted {
             view: Box::new(view),
+            host,
             shadow,
-        })
+        }))
     });
     match mounted {
-        Ok(mounted) => PortalHandle {
-            mounted: Some(mounted),
-        },
+        Ok(id) => PortalHandle { id: Some(id) },
         Err(error) => {
             reporter.error(&error, false);
             PortalHandle::default()

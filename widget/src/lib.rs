@@ -11,6 +11,7 @@ mod components;
 mod embed;
 pub mod events;
 pub mod format;
+mod mounts;
 pub mod view_model;
 
 pub use embed::{PortalHandle, customer_portal};

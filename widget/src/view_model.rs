@@ -3,6 +3,7 @@
 use crate::format;
 use portico_wire::embed::{Plan, Portal, Subscription, SubscriptionStatus};
 use portico_wire::event::ErrorResponse;
+use portico_wire::price::{Price, TiersMode};
 use portico_wire::{ErrorCode, Money, QuantityOption};
 
 /// Where the portal is in its life.
@@ -36,13 +37,25 @@ pub fn plan_card(plan: &Plan, quantity: Option<&QuantityOption>) -> PlanCard {
         .filter_map(|item| {
             let label = item.unit_label.as_deref()?;
             let q = QuantityOption::quantity_for(quantity, Some(label)).get();
-            let unit_price = format::money(&Money::new(item.unit_amount, plan.currency.clone()));
+            let money = |amount| format::money(&Money::new(amount, plan.currency.clone()));
             let label = if q == 1 {
                 label.to_owned()
             } else {
                 format!("{label}s")
             };
-            Some(format!("{q} {label} × {unit_price}"))
+            Some(match &item.price {
+                Price::PerUnit { unit_amount } => format!("{q} {label} × {}", money(*unit_amount)),
+                Price::Tiered(tiers) => {
+                    let scheme = match tiers.mode() {
+                        TiersMode::Graduated => "graduated",
+                        TiersMode::Volume => "volume",
+                    };
+                    format!(
+                        "{q} {label}: {} ({scheme} pricing)",
+                        money(item.price.amount(q))
+                    )
+                }
+            })
         })
         .collect();
     PlanCard {

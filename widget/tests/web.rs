@@ -214,3 +214,40 @@ async fn destroy_empties_the_shadow_root_and_a_remount_works() {
     until(|| shadow_text(&element).contains("email")).await;
     let _ = element.dyn_ref::<web_sys::HtmlElement>();
 }
+
+#[wasm_bindgen_test]
+async fn the_portal_outlives_its_handle_and_a_new_mount_replaces_it() {
+    let element = host();
+    let config = config(r#"{"service": "acme"}"#, "outlives");
+    // The host page drops the handle at once (as with porticoSettings): the portal stays.
+    let _ = customer_portal(
+        element.clone().into(),
+        config.clone(),
+        "http://127.0.0.1:9".into(),
+        "about:blank".into(),
+    );
+    until(|| shadow_text(&element).contains("email")).await;
+    sleep(Duration::from_millis(200)).await;
+    assert!(
+        shadow_text(&element).contains("email"),
+        "still mounted after the handle is gone"
+    );
+
+    // Mounting again on the same element replaces the first portal.
+    let mut second = customer_portal(
+        element.clone().into(),
+        config,
+        "http://127.0.0.1:9".into(),
+        "about:blank".into(),
+    );
+    until(|| shadow_text(&element).contains("email")).await;
+    let portals = element
+        .shadow_root()
+        .unwrap()
+        .query_selector_all("[data-testid=portico-root]")
+        .unwrap();
+    assert_eq!(portals.length(), 1);
+    second.destroy();
+    assert!(!second.mounted());
+    assert_eq!(element.shadow_root().unwrap().child_nodes().length(), 0);
+}

@@ -51,8 +51,29 @@ fn one() -> u32 {
 #[serde(deny_unknown_fields)]
 pub struct PlanItemEntry {
     pub product: String,
-    /// Minor units per unit (per period for flat products).
+    /// Minor units per unit (per period for flat products). Either this or `tiers`.
+    pub unit_amount: Option<i64>,
+    /// `graduated` or `volume`, with `tiers`.
+    pub tiers_mode: Option<String>,
+    pub tiers: Option<Vec<TierEntry>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierEntry {
+    /// The tier's last quantity, or `"inf"` for the last tier.
+    pub up_to: UpTo,
     pub unit_amount: i64,
+    #[serde(default)]
+    pub flat_amount: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum UpTo {
+    Quantity(u32),
+    /// Stripe writes the unbounded last tier as `"inf"`.
+    Word(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]

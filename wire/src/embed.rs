@@ -2,6 +2,7 @@
 
 use crate::ids::{CustomerId, SubscriptionId, SubscriptionItemId};
 use crate::money::{Currency, Money};
+use crate::price::Price;
 use crate::quantity::{Quantity, QuantityOption};
 use serde::{Deserialize, Serialize};
 
@@ -75,7 +76,7 @@ pub struct PlanItem {
     pub product: String,
     pub product_name: String,
     pub unit_label: Option<String>,
-    pub unit_amount: i64,
+    pub price: Price,
 }
 
 impl Plan {
@@ -86,7 +87,7 @@ impl Plan {
             .iter()
             .map(|item| {
                 let q = QuantityOption::quantity_for(quantity, item.unit_label.as_deref());
-                item.unit_amount * i64::from(q.get())
+                item.price.amount(q.get())
             })
             .sum();
         Money::new(amount, self.currency.clone())
@@ -153,7 +154,7 @@ pub struct SubscriptionItem {
     pub product: String,
     pub unit_label: Option<String>,
     pub quantity: Quantity,
-    pub unit_amount: i64,
+    pub price: Price,
 }
 
 impl Subscription {
@@ -162,7 +163,7 @@ impl Subscription {
         let amount = self
             .items
             .iter()
-            .map(|item| item.unit_amount * i64::from(item.quantity.get()))
+            .map(|item| item.price.amount(item.quantity.get()))
             .sum();
         Money::new(amount, self.currency.clone())
     }
@@ -187,13 +188,13 @@ mod tests {
                     product: "base".into(),
                     product_name: "Base".into(),
                     unit_label: None,
-                    unit_amount: 2000,
+                    price: Price::per_unit(2000).unwrap(),
                 },
                 PlanItem {
                     product: "seats".into(),
                     product_name: "Seats".into(),
                     unit_label: Some("seat".into()),
-                    unit_amount: 500,
+                    price: Price::per_unit(500).unwrap(),
                 },
             ],
         }

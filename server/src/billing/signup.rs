@@ -3,6 +3,7 @@
 use super::{Status, period_end};
 use crate::catalog::{Plan, Service};
 use jiff::{SignedDuration, Timestamp};
+use portico_wire::price::Price;
 use portico_wire::{Currency, Quantity, QuantityOption};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,7 +11,7 @@ pub struct NewItem {
     pub product: String,
     pub unit_label: Option<String>,
     pub quantity: Quantity,
-    pub unit_amount: i64,
+    pub price: Price,
 }
 
 /// The subscription a signup creates; the store assigns its ids.
@@ -54,7 +55,7 @@ pub fn plan_signup(
             product: item.product.id.clone(),
             unit_label: item.product.unit_label.clone(),
             quantity: QuantityOption::quantity_for(quantity, item.product.unit_label.as_deref()),
-            unit_amount: item.unit_amount,
+            price: item.price.clone(),
         })
         .collect();
     let (status, end, trial_end) = if plan.trial_days > 0 {

@@ -84,3 +84,37 @@ fn typos_in_keys_are_syntax_errors_with_the_key() {
     let err = error_of(&GOOD.replace("unit_label", "unit_lable"));
     assert!(err.contains("unit_lable"), "{err}");
 }
+
+#[test]
+fn tiered_prices_load_and_bad_tiers_name_the_key() {
+    let tiered = GOOD.replace(
+        r#"{ product = "seats", unit_amount = 500 }"#,
+        r#"{ product = "seats", tiers_mode = "graduated", tiers = [{ up_to = 5, unit_amount = 500 }, { up_to = "inf", unit_amount = 300 }] }"#,
+    );
+    let catalog = Catalog::from_toml(&tiered).unwrap();
+    let plan = catalog
+        .service(&ServiceName::parse("acme").unwrap())
+        .unwrap()
+        .plan("team")
+        .unwrap();
+    assert_eq!(plan.items[1].price.amount(7), 5 * 500 + 2 * 300);
+
+    let no_mode = tiered.replace(r#"tiers_mode = "graduated", "#, "");
+    assert!(error_of(&no_mode).contains("plans[0].items[1].tiers_mode"));
+    let bounded_last = tiered.replace(r#"up_to = "inf""#, "up_to = 9");
+    assert!(error_of(&bounded_last).contains("plans[0].items[1].tiers"));
+    let bad_word = tiered.replace(r#"up_to = "inf""#, r#"up_to = "infinity""#);
+    assert!(error_of(&bad_word).contains("plans[0].items[1].tiers[1].up_to"));
+    let both = tiered.replace(
+        r#"product = "seats", "#,
+        r#"product = "seats", unit_amount = 1, "#,
+    );
+    assert!(error_of(&both).contains("both"));
+    let none = GOOD.replace(
+        r#"{ product = "seats", unit_amount = 500 }"#,
+        r#"{ product = "seats" }"#,
+    );
+    assert!(error_of(&none).contains("needs a price"));
+    let negative = GOOD.replace("unit_amount = 500", "unit_amount = -5");
+    assert!(error_of(&negative).contains("plans[0].items[1].unit_amount"));
+}

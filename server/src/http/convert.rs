@@ -22,7 +22,7 @@ pub fn plan(plan: &Plan) -> wire::Plan {
                 product: item.product.id.clone(),
                 product_name: item.product.name.clone(),
                 unit_label: item.product.unit_label.clone(),
-                unit_amount: item.unit_amount,
+                price: item.price.clone(),
             })
             .collect(),
     }
@@ -74,7 +74,7 @@ pub fn subscription(row: &SubscriptionRow, customer: &CustomerRow) -> wire::Subs
                 product: item.product.clone(),
                 unit_label: item.unit_label.clone(),
                 quantity: item.quantity,
-                unit_amount: item.unit_amount,
+                price: item.price.clone(),
             })
             .collect(),
         current_period_start: row.current_period_start,

@@ -1,6 +1,7 @@
 use super::{CustomerRow, Store, StoreError, StoreResult, customers, new_suffix};
 use crate::billing::{NewSubscription, Status};
 use portico_wire::ids::{SubscriptionId, SubscriptionItemId};
+use portico_wire::price::Price;
 use portico_wire::{Currency, CustomerRef, Quantity};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +27,7 @@ pub struct ItemRow {
     pub product: String,
     pub unit_label: Option<String>,
     pub quantity: Quantity,
-    pub unit_amount: i64,
+    pub price: Price,
 }
 
 /// What a signup did.
@@ -62,7 +63,8 @@ struct ItemRecord {
     product: String,
     unit_label: Option<String>,
     quantity: i64,
-    unit_amount: i64,
+    /// `Price` as JSON, in Stripe's shape.
+    price: String,
 }
 
 impl Store {
@@ -117,10 +119,12 @@ impl Store {
                 product: item.product.clone(),
                 unit_label: item.unit_label.clone(),
                 quantity: item.quantity,
-                unit_amount: item.unit_amount,
+                price: item.price.clone(),
             };
+            let price = serde_json::to_string(&row.price)
+                .map_err(|e| StoreError::Corrupt(format!("price of {}: {e}", row.id)))?;
             sqlx::query(
-                "INSERT INTO subscription_items (id, subscription_id, position, product, unit_label, quantity, unit_amount)
+                "INSERT INTO subscription_items (id, subscription_id, position, product, unit_label, quantity, price)
                  VALUES (?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(row.id.as_str())
@@ -129,7 +133,7 @@ impl Store {
             .bind(&row.product)
             .bind(&row.unit_label)
             .bind(i64::from(row.quantity.get()))
-            .bind(row.unit_amount)
+            .bind(price)
             .execute(&mut *tx)
             .await?;
             items.push(row);
@@ -174,7 +178,7 @@ impl Store {
         let mut rows = Vec::with_capacity(records.len());
         for record in records {
             let items: Vec<ItemRecord> = sqlx::query_as(
-                "SELECT id, product, unit_label, quantity, unit_amount FROM subscription_items
+                "SELECT id, product, unit_label, quantity, price FROM subscription_items
                  WHERE subscription_id = ? ORDER BY position",
             )
             .bind(&record.id)
@@ -204,7 +208,8 @@ fn to_row(record: SubscriptionRecord, items: Vec<ItemRecord>) -> StoreResult<Sub
                     .ok()
                     .and_then(|q| Quantity::new(q).ok())
                     .ok_or_else(|| corrupt(format!("quantity {}", item.quantity)))?,
-                unit_amount: item.unit_amount,
+                price: serde_json::from_str(&item.price)
+                    .map_err(|e| corrupt(format!("price `{}`: {e}", item.price)))?,
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;

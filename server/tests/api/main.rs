@@ -6,3 +6,4 @@ mod assets;
 mod embed_portal;
 mod embed_sessions;
 mod idempotency;
+mod migrations;

@@ -1,6 +1,7 @@
 use super::*;
 use portico_wire::embed::{Interval, PlanItem, SubscriptionItem};
 use portico_wire::ids::{CustomerId, SubscriptionId, SubscriptionItemId};
+use portico_wire::price::{Tier, Tiers};
 use portico_wire::{Currency, Quantity};
 
 fn team_plan() -> Plan {
@@ -18,13 +19,13 @@ fn team_plan() -> Plan {
                 product: "base".into(),
                 product_name: "Base".into(),
                 unit_label: None,
-                unit_amount: 2000,
+                price: Price::per_unit(2000).unwrap(),
             },
             PlanItem {
                 product: "seats".into(),
                 product_name: "Seats".into(),
                 unit_label: Some("seat".into()),
-                unit_amount: 500,
+                price: Price::per_unit(500).unwrap(),
             },
         ],
     }
@@ -44,7 +45,7 @@ fn subscription(status: SubscriptionStatus) -> Subscription {
             product: "seats".into(),
             unit_label: Some("seat".into()),
             quantity: Quantity::new(3).unwrap(),
-            unit_amount: 500,
+            price: Price::per_unit(500).unwrap(),
         }],
         current_period_start: 1_795_305_600,
         current_period_end: 1_795_305_600 + 30 * 86_400,
@@ -63,6 +64,26 @@ fn plan_card_prices_at_the_page_quantity() {
     assert_eq!(card.per_interval, "per month");
     assert_eq!(card.unit_lines, vec!["3 seats × $5.00"]);
     assert_eq!(card.trial.as_deref(), Some("14-day free trial"));
+}
+
+#[test]
+fn tiered_items_show_their_total_and_scheme() {
+    let mut plan = team_plan();
+    let tier = |up_to, unit_amount| Tier {
+        up_to,
+        unit_amount,
+        flat_amount: 0,
+    };
+    let tiers = Tiers::new(
+        TiersMode::Graduated,
+        vec![tier(Some(5), 500), tier(None, 300)],
+    )
+    .unwrap();
+    plan.items[1].price = Price::Tiered(tiers);
+    let seven = QuantityOption::All(Quantity::new(7).unwrap());
+    let card = plan_card(&plan, Some(&seven));
+    assert_eq!(card.unit_lines, vec!["7 seats: $31.00 (graduated pricing)"]);
+    assert_eq!(card.price, "$51.00");
 }
 
 #[test]
