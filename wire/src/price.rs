@@ -8,11 +8,71 @@ use serde::{Deserialize, Serialize};
 /// bounded by `Quantity::MAX`, every total fits an `i64` with room to spare.
 pub const MAX_AMOUNT: i64 = 10_000_000_000;
 
+// On the wire a price is one flat object, as in Stripe: `billing_scheme` says which
+// of the other fields apply. (A flat representation also keeps serde's buffering
+// for internally tagged enums out of the wasm.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "billing_scheme", rename_all = "snake_case")]
+#[serde(try_from = "PriceRepr", into = "PriceRepr")]
 pub enum Price {
     PerUnit { unit_amount: i64 },
     Tiered(Tiers),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum BillingScheme {
+    PerUnit,
+    Tiered,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PriceRepr {
+    billing_scheme: BillingScheme,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    unit_amount: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tiers_mode: Option<TiersMode>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tiers: Vec<Tier>,
+}
+
+impl TryFrom<PriceRepr> for Price {
+    type Error = String;
+    fn try_from(repr: PriceRepr) -> Result<Self, String> {
+        match (repr.billing_scheme, repr.unit_amount, repr.tiers_mode) {
+            (BillingScheme::PerUnit, Some(unit_amount), None) if repr.tiers.is_empty() => {
+                Price::per_unit(unit_amount)
+            }
+            (BillingScheme::Tiered, None, Some(mode)) => {
+                Tiers::new(mode, repr.tiers).map(Price::Tiered)
+            }
+            (BillingScheme::PerUnit, ..) => {
+                Err("a per_unit price has `unit_amount` and no tiers".into())
+            }
+            (BillingScheme::Tiered, ..) => {
+                Err("a tiered price has `tiers_mode` and `tiers`, no `unit_amount`".into())
+            }
+        }
+    }
+}
+
+impl From<Price> for PriceRepr {
+    fn from(price: Price) -> Self {
+        match price {
+            Price::PerUnit { unit_amount } => PriceRepr {
+                billing_scheme: BillingScheme::PerUnit,
+                unit_amount: Some(unit_amount),
+                tiers_mode: None,
+                tiers: Vec::new(),
+            },
+            Price::Tiered(tiers) => PriceRepr {
+                billing_scheme: BillingScheme::Tiered,
+                unit_amount: None,
+                tiers_mode: Some(tiers.tiers_mode),
+                tiers: tiers.tiers,
+            },
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,24 +95,10 @@ pub struct Tier {
 }
 
 /// Checked tiers: ascending bounds, the last one unbounded, amounts in range.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "RawTiers")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tiers {
     tiers_mode: TiersMode,
     tiers: Vec<Tier>,
-}
-
-#[derive(Deserialize)]
-struct RawTiers {
-    tiers_mode: TiersMode,
-    tiers: Vec<Tier>,
-}
-
-impl TryFrom<RawTiers> for Tiers {
-    type Error = String;
-    fn try_from(raw: RawTiers) -> Result<Self, String> {
-        Tiers::new(raw.tiers_mode, raw.tiers)
-    }
 }
 
 impl Tiers {
@@ -260,6 +306,11 @@ mod tests {
         assert_eq!(back, tiers(TiersMode::Graduated));
         let bad = serde_json::json!({"billing_scheme": "tiered", "tiers_mode": "volume", "tiers": [{"up_to": 3, "unit_amount": 1}]});
         assert!(serde_json::from_value::<Price>(bad).is_err());
+        let mixed = serde_json::json!({"billing_scheme": "per_unit", "unit_amount": 1, "tiers_mode": "volume"});
+        assert!(serde_json::from_value::<Price>(mixed).is_err());
+        let tiered_with_amount = serde_json::json!({"billing_scheme": "tiered", "unit_amount": 1, "tiers_mode": "volume",
+            "tiers": [{"up_to": null, "unit_amount": 1}]});
+        assert!(serde_json::from_value::<Price>(tiered_with_amount).is_err());
         let per_unit = serde_json::to_value(Price::per_unit(800).unwrap()).unwrap();
         assert_eq!(
             per_unit,
