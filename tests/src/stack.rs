@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tempfile::TempDir;
 
-pub const TEST_KEY: &str = "sk_test_e2e0123456789abcdef";
-pub const LIVE_KEY: &str = "sk_live_e2e0123456789abcdef";
+pub const TEST_KEY: &str = "sk_test_e2e-fixture-not-a-secret";
+pub const LIVE_KEY: &str = "sk_live_e2e-fixture-not-a-secret";
 
 /// The backend and the demo host, each on its own origin.
 #[derive(Debug)]

@@ -142,37 +142,21 @@ impl From<axum::extract::rejection::JsonRejection> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, error) = match self {
-            Self::Client {
-                status,
-                kind,
-                code,
-                message,
-                param,
-            } => (
-                status,
-                ApiError {
-                    kind,
-                    code,
-                    message,
-                    param,
-                },
-            ),
-            Self::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
-                let error = ApiError {
-                    kind: ErrorType::ApiError,
-                    code: ErrorCode::InternalError,
-                    message: "Something went wrong on our side; it has been logged.".to_owned(),
-                    param: None,
-                };
-                (StatusCode::INTERNAL_SERVER_ERROR, error)
-            }
+        if let Some((status, body)) = self.client_body() {
+            return (status, Json(body)).into_response();
+        }
+        if let Self::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let error = ApiError {
+            kind: ErrorType::ApiError,
+            code: ErrorCode::InternalError,
+            message: "Something went wrong on our side; it has been logged.".to_owned(),
+            param: None,
         };
-        (status, Json(ErrorBody { error })).into_response()
+        (StatusCode::INTERNAL_SERVER_ERROR, Json(ErrorBody { error })).into_response()
     }
 }
-
 /// `axum::Json`, but a malformed body gets our error shape.
 #[derive(Debug, axum::extract::FromRequest)]
 #[from_request(via(axum::Json), rejection(AppError))]

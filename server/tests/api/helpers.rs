@@ -4,8 +4,8 @@ use portico_server::{Config, context, spawn};
 use std::sync::Arc;
 use tempfile::TempDir;
 
-pub const TEST_KEY: &str = "sk_test_0123456789abcdefghij";
-pub const LIVE_KEY: &str = "sk_live_0123456789abcdefghij";
+pub const TEST_KEY: &str = "sk_test_api-tests-fixture-not-a-secret";
+pub const LIVE_KEY: &str = "sk_live_api-tests-fixture-not-a-secret";
 pub const HOST_ORIGIN: &str = "https://app.example.com";
 
 pub const CATALOG: &str = r#"
