@@ -19,10 +19,9 @@ thread_local! {
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
 }
 
-/// Keeps `mounted` alive and returns its id. A portal already on the same host
-/// element is unmounted first: a new mount replaces the old one.
+/// Keeps `mounted` alive and returns its id. (The caller unmounts any portal on
+/// the same host first, with `remove_on`, before it reuses the shadow root.)
 pub(crate) fn insert(mounted: Mounted) -> u32 {
-    remove_where(|existing| existing.host == mounted.host);
     let id = NEXT_ID.with(|next| next.replace(next.get().wrapping_add(1)));
     LIVE.with(|live| live.borrow_mut().push((id, mounted)));
     id
