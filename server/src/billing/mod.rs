@@ -41,9 +41,4 @@ impl Status {
         .into_iter()
         .find(|s| s.as_str() == value)
     }
-
-    /// Whether a subscription in this status still counts as the customer's plan.
-    pub fn is_live(self) -> bool {
-        !matches!(self, Self::Canceled)
-    }
 }

@@ -56,10 +56,6 @@ impl Store {
         Ok(Self { pool })
     }
 
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
-
     /// A transaction that takes SQLite's write lock up front. A deferred one that
     /// reads first and writes later fails with `SQLITE_BUSY` when another writer
     /// commits in between; this one waits its turn (up to the busy timeout).

@@ -93,8 +93,7 @@ async fn second_signup_in_the_service_is_refused() {
         .post_json(SIGNUP, Some(&token), json!({"plan": "team"}))
         .await;
     assert_eq!(error_of(second, 409).await.0, "already_subscribed");
-    let count: (i64,) = sqlx_count(&app.database).await;
-    assert_eq!(count.0, 1);
+    assert_eq!(app.subscription_count().await, 1);
 }
 
 #[tokio::test]
@@ -125,7 +124,7 @@ async fn signup_errors_name_the_parameter() {
         .post_json(SIGNUP, Some(&token), json!({"plan": "team", "quantity": 0}))
         .await;
     assert_eq!(error_of(zero, 400).await.0, "invalid_request");
-    assert_eq!(sqlx_count(&app.database).await.0, 0);
+    assert_eq!(app.subscription_count().await, 0);
 }
 
 #[tokio::test]
@@ -160,16 +159,6 @@ async fn subscription_id_limits_the_portal_to_that_subscription() {
             Some("subscription_id".into())
         )
     );
-}
-
-async fn sqlx_count(database: &str) -> (i64,) {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{database}"))
-        .await
-        .unwrap();
-    sqlx::query_as("SELECT COUNT(*) FROM subscriptions")
-        .fetch_one(&pool)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

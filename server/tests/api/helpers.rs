@@ -138,6 +138,21 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// How many subscriptions the database holds.
+    pub async fn subscription_count(&self) -> i64 {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.database))
+            .await
+            .unwrap();
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM subscriptions")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        count
+    }
+}
+
 /// Asserts Stripe's error shape and returns `(code, param)`.
 pub async fn error_of(response: reqwest::Response, status: u16) -> (String, Option<String>) {
     assert_eq!(response.status(), status);

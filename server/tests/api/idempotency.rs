@@ -21,17 +21,6 @@ async fn signup_with_key(
         .unwrap()
 }
 
-async fn subscription_count(app: &crate::helpers::TestApp) -> i64 {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
-        .await
-        .unwrap();
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM subscriptions")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    count
-}
-
 #[tokio::test]
 async fn a_retry_with_the_same_key_replays_the_first_result() {
     let app = spawn_app().await;
@@ -51,7 +40,7 @@ async fn a_retry_with_the_same_key_replays_the_first_result() {
     assert_eq!(again.status(), 201);
     assert_eq!(again.headers()["idempotent-replayed"], "true");
     assert_eq!(again.json::<Value>().await.unwrap(), first);
-    assert_eq!(subscription_count(&app).await, 1);
+    assert_eq!(app.subscription_count().await, 1);
 }
 
 #[tokio::test]
@@ -139,7 +128,7 @@ async fn concurrent_requests_with_one_key_act_once() {
         }
     }
     assert_eq!(ids.len(), 1, "every success is the same subscription");
-    assert_eq!(subscription_count(&app).await, 1);
+    assert_eq!(app.subscription_count().await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -178,5 +167,5 @@ async fn concurrent_signups_without_a_key_subscribe_once_and_lose_nothing() {
         19,
         "{statuses:?}"
     );
-    assert_eq!(subscription_count(&app).await, 21);
+    assert_eq!(app.subscription_count().await, 21);
 }
