@@ -32,6 +32,10 @@ impl ManualClock {
             .checked_add(by)
             .expect("test clock advanced out of range");
     }
+
+    pub fn set(&self, to: Timestamp) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = to;
+    }
 }
 
 impl Clock for ManualClock {

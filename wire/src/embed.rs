@@ -1,6 +1,9 @@
 //! The widget API (`/v1/embed/…`): what the widget sends and what it gets back.
 
-use crate::ids::{CustomerId, SubscriptionId, SubscriptionItemId};
+use crate::actions::CancellationFeedback;
+use crate::customer::{Address, TaxId};
+use crate::ids::{CustomerId, InvoiceId, SubscriptionId, SubscriptionItemId};
+use crate::payment::PaymentMethod;
 use crate::money::{Currency, Money};
 use crate::price::Price;
 use crate::quantity::{Quantity, QuantityOption};
@@ -40,6 +43,8 @@ pub struct Portal {
     /// `None` until the customer's first signup.
     pub customer: Option<Customer>,
     pub subscriptions: Vec<Subscription>,
+    /// The customer's default card, if any.
+    pub payment_method: Option<PaymentMethod>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,10 +111,13 @@ pub struct SignupRequest {
 pub struct Customer {
     pub id: CustomerId,
     pub object: String,
+    /// Where invoices go: the identity's email unless the customer changed it.
     pub email: Option<String>,
     /// The integrator's own id for this customer (the embed's `customer_id`).
     pub external_id: Option<String>,
     pub name: Option<String>,
+    pub address: Option<Address>,
+    pub tax_id: Option<TaxId>,
     pub created: i64,
     pub livemode: bool,
 }
@@ -138,14 +146,62 @@ pub struct Subscription {
     pub plan: String,
     pub status: SubscriptionStatus,
     pub currency: Currency,
+    pub interval: Interval,
+    pub interval_count: u32,
     pub items: Vec<SubscriptionItem>,
     /// Unix seconds, like every timestamp on the wire.
     pub current_period_start: i64,
     pub current_period_end: i64,
     pub trial_end: Option<i64>,
     pub cancel_at_period_end: bool,
+    /// When a pending cancellation takes effect.
+    pub cancel_at: Option<i64>,
+    /// When the cancellation was requested.
+    pub canceled_at: Option<i64>,
+    /// When the subscription stopped.
+    pub ended_at: Option<i64>,
+    pub cancellation_details: Option<CancellationDetails>,
+    /// A change scheduled for the end of the current period.
+    pub pending_update: Option<PendingUpdate>,
+    pub latest_invoice: Option<InvoiceId>,
     pub created: i64,
     pub livemode: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CancellationReason {
+    CancellationRequested,
+    PaymentFailed,
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancellationDetails {
+    pub reason: CancellationReason,
+    pub feedback: Option<CancellationFeedback>,
+    pub comment: Option<String>,
+}
+
+/// A plan or quantity change that applies when the current period ends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingUpdate {
+    pub plan: String,
+    pub interval: Interval,
+    pub interval_count: u32,
+    pub items: Vec<PendingItem>,
+    pub effective_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingItem {
+    pub product: String,
+    pub product_name: String,
+    pub unit_label: Option<String>,
+    pub quantity: Quantity,
+    pub price: Price,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

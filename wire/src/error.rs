@@ -17,6 +17,9 @@ pub struct ApiError {
     pub message: String,
     /// The request parameter at fault, when there is one.
     pub param: Option<String>,
+    /// For a declined card: the issuer's reason, as Stripe names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decline_code: Option<String>,
 }
 
 /// Stripe's error types.
@@ -62,6 +65,27 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// The first request with this `Idempotency-Key` is still being processed.
     IdempotencyKeyInUse,
+    /// The subscription is canceled; resubscribe instead.
+    SubscriptionCanceled,
+    /// The subscription's first invoice is unpaid; pay it before changing it.
+    SubscriptionIncomplete,
+    /// Resume needs a cancellation pending at period end.
+    NotPendingCancellation,
+    /// The requested change leaves the subscription as it is.
+    NoChange,
+    InvoiceNotFound,
+    /// The payment method was refused or could not be charged (see `decline_code`).
+    CardDeclined,
+    ExpiredCard,
+    IncorrectCvc,
+    IncorrectNumber,
+    InvalidCvc,
+    InvalidExpiryMonth,
+    InvalidExpiryYear,
+    InvalidNumber,
+    ProcessingError,
+    /// The action is only available in test mode.
+    TestModeOnly,
     /// The widget could not reach the server.
     NetworkError,
     InternalError,
@@ -85,6 +109,21 @@ impl ErrorCode {
             Self::ResourceNotFound => "resource_not_found",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyKeyInUse => "idempotency_key_in_use",
+            Self::SubscriptionCanceled => "subscription_canceled",
+            Self::SubscriptionIncomplete => "subscription_incomplete",
+            Self::NotPendingCancellation => "not_pending_cancellation",
+            Self::NoChange => "no_change",
+            Self::InvoiceNotFound => "invoice_not_found",
+            Self::CardDeclined => "card_declined",
+            Self::ExpiredCard => "expired_card",
+            Self::IncorrectCvc => "incorrect_cvc",
+            Self::IncorrectNumber => "incorrect_number",
+            Self::InvalidCvc => "invalid_cvc",
+            Self::InvalidExpiryMonth => "invalid_expiry_month",
+            Self::InvalidExpiryYear => "invalid_expiry_year",
+            Self::InvalidNumber => "invalid_number",
+            Self::ProcessingError => "processing_error",
+            Self::TestModeOnly => "test_mode_only",
             Self::NetworkError => "network_error",
             Self::InternalError => "internal_error",
             Self::Unknown(code) => code,
@@ -110,6 +149,7 @@ mod tests {
                 code: ErrorCode::PlanNotFound,
                 message: "No such plan: `gold`".to_owned(),
                 param: Some("plan".to_owned()),
+                decline_code: None,
             },
         };
         let json = serde_json::to_value(&body).unwrap();
@@ -122,9 +162,9 @@ mod tests {
 
     #[test]
     fn unknown_codes_survive() {
-        let code: ErrorCode = serde_json::from_str("\"card_declined\"").unwrap();
-        assert_eq!(code, ErrorCode::Unknown("card_declined".to_owned()));
-        assert_eq!(code.as_str(), "card_declined");
+        let code: ErrorCode = serde_json::from_str("\"rate_limited\"").unwrap();
+        assert_eq!(code, ErrorCode::Unknown("rate_limited".to_owned()));
+        assert_eq!(code.as_str(), "rate_limited");
         assert_eq!(
             serde_json::to_string(&ErrorCode::InvalidHash).unwrap(),
             "\"invalid_hash\""

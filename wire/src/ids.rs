@@ -56,6 +56,17 @@ prefixed_id!(
     "si_"
 );
 
+prefixed_id!(
+    /// An invoice (`in_…`); its human-facing number is separate.
+    InvoiceId,
+    "in_"
+);
+prefixed_id!(
+    /// A card kept for a customer (`pm_…`).
+    PaymentMethodId,
+    "pm_"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

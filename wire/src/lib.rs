@@ -5,15 +5,20 @@
 //! `Serialize`; they convert to and from these types at the edge. This crate does
 //! no IO and builds for `wasm32-unknown-unknown` and native alike.
 
+pub mod actions;
 pub mod catalog;
 pub mod config;
+pub mod customer;
 pub mod embed;
 pub mod error;
 pub mod event;
 pub mod ids;
+pub mod invoice;
 pub mod money;
+pub mod payment;
 pub mod price;
 pub mod quantity;
+pub mod test_clock;
 
 pub use config::{ConfigError, CustomerRef, Email, EmbedConfig, ServiceName};
 pub use error::{ApiError, ErrorBody, ErrorCode, ErrorType};

@@ -2,12 +2,22 @@
 //! what changes. No IO here: the store applies what the core decides, so a preview
 //! and the real action can never disagree.
 
+mod cancel;
+pub mod cards;
+mod change;
+mod invoicing;
 mod period;
 pub mod proration;
+mod renewal;
 mod signup;
+pub mod state;
 
-pub use period::period_end;
-pub use signup::{NewItem, NewSubscription, SignupError, plan_signup};
+pub use cancel::{CancelCommand, CancelError, cancel, resume};
+pub use change::{ChangeCommand, ChangeError, Proration, change};
+pub use invoicing::year_month;
+pub use period::{anchored_end, period_end};
+pub use renewal::{next_due, pay_now, run_due, upcoming};
+pub use signup::{TermsError, plan_signup, plan_terms};
 
 /// Subscription statuses, as Stripe names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,6 +21,29 @@ pub fn period_end(start: Timestamp, interval: Interval, count: u32) -> Timestamp
         .timestamp()
 }
 
+/// The end of the period that starts at `start` for a subscription anchored at
+/// `anchor`: the first `anchor + k × interval` after `start`. Counting from the
+/// anchor, not chaining ends, keeps Jan 31 → Feb 28 → Mar 31.
+pub fn anchored_end(anchor: Timestamp, start: Timestamp, interval: Interval, count: u32) -> Timestamp {
+    // Periods are at least a day long, so a generous first guess of `k` is the
+    // number of whole days between the two, divided by the period's length in days.
+    let days_per_period: i64 = match interval {
+        Interval::Day => 1,
+        Interval::Week => 7,
+        Interval::Month => 31,
+        Interval::Year => 366,
+    } * i64::from(count);
+    let elapsed_days = (start.as_second() - anchor.as_second()).max(0) / 86_400;
+    let mut k = u32::try_from(elapsed_days / days_per_period).unwrap_or(u32::MAX).max(1);
+    loop {
+        let end = period_end(anchor, interval, count.saturating_mul(k));
+        if end > start {
+            return end;
+        }
+        k += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,6 +66,19 @@ mod tests {
             period_end(ts("2026-03-15T00:00:00Z"), Interval::Month, 3),
             ts("2026-06-15T00:00:00Z")
         );
+    }
+
+    #[test]
+    fn anchored_months_return_to_the_anchor_day() {
+        let anchor = ts("2026-01-31T10:00:00Z");
+        let feb = anchored_end(anchor, anchor, Interval::Month, 1);
+        assert_eq!(feb, ts("2026-02-28T10:00:00Z"));
+        let mar = anchored_end(anchor, feb, Interval::Month, 1);
+        assert_eq!(mar, ts("2026-03-31T10:00:00Z"));
+        let apr = anchored_end(anchor, mar, Interval::Month, 1);
+        assert_eq!(apr, ts("2026-04-30T10:00:00Z"));
+        let later = anchored_end(anchor, ts("2029-07-31T10:00:00Z"), Interval::Month, 1);
+        assert_eq!(later, ts("2029-08-31T10:00:00Z"));
     }
 
     #[test]

@@ -1,81 +1,130 @@
-//! Signing a customer up to a plan.
+//! Signing a customer up to a plan, and the terms (plan + quantities) a signup or a
+//! change asks for.
 
+use super::invoicing::{self, trial_line};
+use super::proration::Period;
+use super::state::{Account, BillingReason, Decision, InvoiceStatus, Item, Subscription, Terms};
 use super::{Status, period_end};
 use crate::catalog::{Plan, Service};
 use jiff::{SignedDuration, Timestamp};
-use portico_wire::price::Price;
-use portico_wire::{Currency, Quantity, QuantityOption};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewItem {
-    pub product: String,
-    pub unit_label: Option<String>,
-    pub quantity: Quantity,
-    pub price: Price,
-}
-
-/// The subscription a signup creates; the store assigns its ids.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewSubscription {
-    pub plan: String,
-    pub status: Status,
-    pub currency: Currency,
-    pub items: Vec<NewItem>,
-    pub current_period_start: Timestamp,
-    pub current_period_end: Timestamp,
-    pub trial_end: Option<Timestamp>,
-}
+use portico_wire::QuantityOption;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SignupError {
+pub enum TermsError {
     #[error("`options.quantity` names unit labels no product of this service has: {}", .0.join(", "))]
     UnknownUnitLabel(Vec<String>),
 }
 
-/// Decides the subscription for `plan` at `now`. A plan with trial days starts
-/// `trialing`, its first period being the trial; otherwise it starts `active` with a
-/// full billing period.
-pub fn plan_signup(
+/// The terms of `plan` at `quantity`. A product the quantity option does not cover
+/// keeps its quantity in `keep` (the items being replaced), else 1.
+pub fn plan_terms(
     service: &Service,
     plan: &Plan,
     quantity: Option<&QuantityOption>,
-    now: Timestamp,
-) -> Result<NewSubscription, SignupError> {
+    keep: &[Item],
+) -> Result<Terms, TermsError> {
     if let Some(option) = quantity {
         let known: Vec<&str> = service.unit_labels().into_iter().collect();
         let unknown = option.unknown_labels(&known);
         if !unknown.is_empty() {
-            return Err(SignupError::UnknownUnitLabel(unknown));
+            return Err(TermsError::UnknownUnitLabel(unknown));
         }
     }
+    let covers = |label: Option<&str>| match quantity {
+        None => false,
+        Some(QuantityOption::All(_)) => label.is_some(),
+        Some(QuantityOption::PerUnitLabel(map)) => label.is_some_and(|l| map.contains_key(l)),
+    };
     let items = plan
         .items
         .iter()
-        .map(|item| NewItem {
-            product: item.product.id.clone(),
-            unit_label: item.product.unit_label.clone(),
-            quantity: QuantityOption::quantity_for(quantity, item.product.unit_label.as_deref()),
-            price: item.price.clone(),
+        .map(|item| {
+            let label = item.product.unit_label.as_deref();
+            let kept = keep.iter().find(|k| k.product == item.product.id);
+            let quantity = match kept {
+                Some(kept) if !covers(label) => kept.quantity,
+                _ => QuantityOption::quantity_for(quantity, label),
+            };
+            Item {
+                id: kept.and_then(|k| k.id.clone()),
+                product: item.product.id.clone(),
+                product_name: item.product.name.clone(),
+                unit_label: item.product.unit_label.clone(),
+                quantity,
+                price: item.price.clone(),
+            }
         })
         .collect();
-    let (status, end, trial_end) = if plan.trial_days > 0 {
-        let trial_end = now + SignedDuration::from_hours(24 * i64::from(plan.trial_days));
-        (Status::Trialing, trial_end, Some(trial_end))
-    } else {
-        (
-            Status::Active,
-            period_end(now, plan.interval, plan.interval_count),
-            None,
-        )
-    };
-    Ok(NewSubscription {
+    Ok(Terms {
         plan: plan.id.clone(),
-        status,
-        currency: plan.currency.clone(),
+        interval: plan.interval,
+        interval_count: plan.interval_count,
         items,
-        current_period_start: now,
-        current_period_end: end,
+    })
+}
+
+/// Decides the subscription for `plan` at `now` and its first invoice. A plan with
+/// trial days starts `trialing` (a customer's first subscription in a service only),
+/// its first period being the trial, with a zero invoice. Otherwise the first period
+/// is invoiced and charged at once: paid, it starts `active`; not, `incomplete` until
+/// the customer pays it.
+pub fn plan_signup(
+    service: &Service,
+    plan: &Plan,
+    quantity: Option<&QuantityOption>,
+    trial_eligible: bool,
+    account: &Account,
+    now: Timestamp,
+) -> Result<Decision, TermsError> {
+    let terms = plan_terms(service, plan, quantity, &[])?;
+    let mut account = account.clone();
+    let trial = trial_eligible && plan.trial_days > 0;
+    let (status, period, trial_end, lines) = if trial {
+        let end = now + SignedDuration::from_hours(24 * i64::from(plan.trial_days));
+        let period = Period { start: now, end };
+        let lines = terms.items.iter().map(|i| trial_line(i, period)).collect();
+        (Status::Trialing, period, Some(end), lines)
+    } else {
+        let end = period_end(now, plan.interval, plan.interval_count);
+        let period = Period { start: now, end };
+        let lines = terms
+            .items
+            .iter()
+            .map(|i| invoicing::recurring_line(i, period))
+            .collect();
+        (Status::Active, period, None, lines)
+    };
+    let invoice = invoicing::draft(
+        BillingReason::SubscriptionCreate,
+        &plan.currency,
+        lines,
+        period,
+        now,
+    );
+    let invoice = invoicing::finalize(invoice, &mut account);
+    let invoice = invoicing::attempt(invoice, &account, now, false);
+    let unpaid = invoice.status == InvoiceStatus::Open;
+    let subscription = Subscription {
+        terms,
+        status: if unpaid { Status::Incomplete } else { status },
+        currency: plan.currency.clone(),
+        period,
+        // Stripe anchors a trial's billing cycle at the trial's end.
+        billing_cycle_anchor: trial_end.unwrap_or(now),
         trial_end,
+        cancel_at_period_end: false,
+        canceled_at: None,
+        ended_at: None,
+        cancellation: None,
+        pending_update: None,
+        pending_lines: Vec::new(),
+        open_invoice: unpaid.then(|| invoice.clone()),
+        created: now,
+    };
+    Ok(Decision {
+        subscription,
+        account,
+        invoices: vec![invoice],
     })
 }
 
@@ -83,7 +132,7 @@ pub fn plan_signup(
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
-    use portico_wire::ServiceName;
+    use portico_wire::{Quantity, ServiceName};
 
     const CATALOG: &str = r#"
         products = [{ id = "base", name = "Base" }, { id = "seats", name = "Seats", unit_label = "seat" }]
@@ -118,43 +167,72 @@ mod tests {
         "2026-01-31T12:00:00Z".parse().unwrap()
     }
 
-    #[test]
-    fn active_signup_with_seats() {
-        let service = service();
-        let seats = QuantityOption::All(Quantity::new(4).unwrap());
-        let sub =
-            plan_signup(&service, service.plan("team").unwrap(), Some(&seats), now()).unwrap();
-        assert_eq!(sub.status, Status::Active);
-        assert_eq!(
-            sub.current_period_end,
-            "2026-02-28T12:00:00Z".parse().unwrap()
-        );
-        let quantities: Vec<u32> = sub.items.iter().map(|i| i.quantity.get()).collect();
-        assert_eq!(quantities, vec![1, 4]);
-        assert_eq!(sub.trial_end, None);
+    fn visa() -> Account {
+        let input = crate::billing::cards::CardInput {
+            number: "4242424242424242".into(),
+            exp_month: 12,
+            exp_year: 2030,
+            cvc: "123".into(),
+        };
+        Account {
+            balance: 0,
+            card: Some(crate::billing::cards::accept(&input, (2026, 1)).unwrap()),
+        }
     }
 
     #[test]
-    fn trial_plan_starts_trialing_for_the_trial_days() {
+    fn paid_signup_with_seats_starts_active() {
         let service = service();
-        let sub = plan_signup(&service, service.plan("trial").unwrap(), None, now()).unwrap();
+        let seats = QuantityOption::All(Quantity::new(4).unwrap());
+        let plan = service.plan("team").unwrap();
+        let decision = plan_signup(&service, plan, Some(&seats), true, &visa(), now()).unwrap();
+        let sub = &decision.subscription;
+        assert_eq!(sub.status, Status::Active);
+        assert_eq!(sub.period.end, "2026-02-28T12:00:00Z".parse().unwrap());
+        let quantities: Vec<u32> = sub.terms.items.iter().map(|i| i.quantity.get()).collect();
+        assert_eq!(quantities, vec![1, 4]);
+        assert_eq!(sub.trial_end, None);
+        let invoice = &decision.invoices[0];
+        assert_eq!((invoice.subtotal, invoice.amount_paid), (2000 + 4 * 500, 4000));
+        assert_eq!(invoice.status, InvoiceStatus::Paid);
+    }
+
+    #[test]
+    fn without_a_card_the_first_invoice_stays_open_and_the_subscription_incomplete() {
+        let service = service();
+        let plan = service.plan("team").unwrap();
+        let decision = plan_signup(&service, plan, None, true, &Account::default(), now()).unwrap();
+        assert_eq!(decision.subscription.status, Status::Incomplete);
+        assert_eq!(decision.invoices[0].status, InvoiceStatus::Open);
+        assert_eq!(decision.invoices[0].amount_due, 2500);
+        assert!(decision.subscription.open_invoice.is_some());
+    }
+
+    #[test]
+    fn trial_plan_starts_trialing_for_the_trial_days_once() {
+        let service = service();
+        let plan = service.plan("trial").unwrap();
+        let decision = plan_signup(&service, plan, None, true, &Account::default(), now()).unwrap();
+        let sub = &decision.subscription;
         assert_eq!(sub.status, Status::Trialing);
         let trial_end: Timestamp = "2026-02-14T12:00:00Z".parse().unwrap();
         assert_eq!(sub.trial_end, Some(trial_end));
-        assert_eq!(sub.current_period_end, trial_end);
+        assert_eq!(sub.period.end, trial_end);
+        assert_eq!(sub.billing_cycle_anchor, trial_end);
+        assert_eq!(decision.invoices[0].subtotal, 0);
+        assert_eq!(decision.invoices[0].status, InvoiceStatus::Paid);
+
+        let again = plan_signup(&service, plan, None, false, &visa(), now()).unwrap();
+        assert_eq!(again.subscription.status, Status::Active);
+        assert_eq!(again.subscription.trial_end, None);
     }
 
     #[test]
     fn unknown_unit_label_is_refused() {
         let service = service();
         let option = QuantityOption::PerUnitLabel([("admin".to_owned(), Quantity::ONE)].into());
-        let err = plan_signup(
-            &service,
-            service.plan("team").unwrap(),
-            Some(&option),
-            now(),
-        )
-        .unwrap_err();
-        assert_eq!(err, SignupError::UnknownUnitLabel(vec!["admin".into()]));
+        let plan = service.plan("team").unwrap();
+        let err = plan_signup(&service, plan, Some(&option), true, &visa(), now()).unwrap_err();
+        assert_eq!(err, TermsError::UnknownUnitLabel(vec!["admin".into()]));
     }
 }

@@ -1,18 +1,14 @@
 //! The widget API: identity exchange, portal state, signup.
 
 use super::session::check_origin;
-use super::{ApiContext, AppError, AppResult, IdempotencyKey, JsonBody, PortalSession, convert};
+use super::{ApiContext, AppError, AppResult, JsonBody, PortalSession, convert};
 use crate::auth::{new_session_token, token_digest, verify_identity};
-use crate::billing::{SignupError, plan_signup};
-use crate::store::{SessionRow, SignupOutcome};
+use crate::store::SessionRow;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use portico_wire::embed::{
-    Portal, SESSION_HEADER, SessionRequest, SessionResponse, SignupRequest, Subscription,
-};
+use portico_wire::embed::{Portal, SESSION_HEADER, SessionRequest, SessionResponse};
 use portico_wire::{CustomerRef, ErrorCode, ServiceName, config::parse_hash};
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -37,7 +33,8 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
     Router::new()
         .route("/sessions", post(create_session))
         .route("/portal", get(portal))
-        .route("/subscriptions", post(sign_up))
+        .nest("/subscriptions", super::subscriptions::router())
+        .merge(super::account::router())
         .layer(cors)
 }
 
@@ -130,76 +127,15 @@ async fn portal(State(ctx): State<ApiContext>, session: PortalSession) -> AppRes
             .param("subscription_id"));
         }
     }
+    let payment_method = match &customer {
+        Some(customer) => ctx.store.default_card(&customer.id).await?,
+        None => None,
+    };
     Ok(Json(Portal {
         service: convert::service(&session.service),
         plans: session.service.plans.iter().map(convert::plan).collect(),
         customer: customer.as_ref().map(convert::customer),
         subscriptions,
+        payment_method: payment_method.as_ref().map(convert::payment_method),
     }))
-}
-
-/// Signs the session's customer up to a plan of the session's service.
-async fn sign_up(
-    State(ctx): State<ApiContext>,
-    session: PortalSession,
-    idempotency_key: IdempotencyKey,
-    JsonBody(request): JsonBody<SignupRequest>,
-) -> AppResult<Response> {
-    let scope = session.idempotency_scope();
-    idempotency_key
-        .run(&ctx, &scope, &request, || {
-            create_subscription(&ctx, &session, &request)
-        })
-        .await
-}
-
-async fn create_subscription(
-    ctx: &ApiContext,
-    session: &PortalSession,
-    request: &SignupRequest,
-) -> AppResult<(StatusCode, Subscription)> {
-    let service = &session.service;
-    let plan = service.plan(&request.plan).ok_or_else(|| {
-        AppError::not_found(
-            ErrorCode::PlanNotFound,
-            format!(
-                "No such plan in the service `{}`: `{}`.",
-                service.name, request.plan
-            ),
-        )
-        .param("plan")
-    })?;
-    let new = plan_signup(service, plan, request.quantity.as_ref(), ctx.clock.now()).map_err(
-        |e| match e {
-            SignupError::UnknownUnitLabel(_) => {
-                AppError::bad_request(ErrorCode::UnknownUnitLabel, e.to_string()).param("quantity")
-            }
-        },
-    )?;
-    let outcome = ctx
-        .store
-        .sign_up(
-            session.row.livemode,
-            &session.customer,
-            &session.row.service,
-            &new,
-            ctx.now(),
-        )
-        .await?;
-    match outcome {
-        SignupOutcome::Created {
-            customer,
-            subscription,
-        } => {
-            tracing::info!(subscription = %subscription.id, customer = %customer.id, plan = %plan.id, "signup");
-            Ok((
-                StatusCode::CREATED,
-                convert::subscription(&subscription, &customer),
-            ))
-        }
-        SignupOutcome::AlreadySubscribed(existing) => Err(AppError::conflict(
-            ErrorCode::AlreadySubscribed,
-            format!("The customer already has the subscription `{existing}` in this service."),
-        )),
-    }
 }

@@ -15,6 +15,7 @@ pub enum AppError {
         code: ErrorCode,
         message: String,
         param: Option<String>,
+        decline_code: Option<String>,
     },
     /// Something broke on our side. The message is logged and replaced by a generic one.
     Internal(String),
@@ -35,6 +36,7 @@ impl AppError {
             code,
             message: message.into(),
             param: None,
+            decline_code: None,
         }
     }
 
@@ -102,6 +104,7 @@ impl AppError {
                 code,
                 message,
                 param,
+                decline_code,
             } => Some((
                 *status,
                 ErrorBody {
@@ -110,11 +113,28 @@ impl AppError {
                         code: code.clone(),
                         message: message.clone(),
                         param: param.clone(),
+                        decline_code: decline_code.clone(),
                     },
                 },
             )),
             Self::Internal(_) => None,
         }
+    }
+
+    /// A refused card: 402, as Stripe answers card errors.
+    pub fn card(decline: crate::billing::cards::Decline) -> Self {
+        let code = serde_json::from_value(serde_json::Value::from(decline.code()))
+            .unwrap_or_else(|_| ErrorCode::Unknown(decline.code().to_owned()));
+        let mut error = Self::client(
+            StatusCode::PAYMENT_REQUIRED,
+            ErrorType::CardError,
+            code,
+            decline.message(),
+        );
+        if let Self::Client { decline_code, .. } = &mut error {
+            *decline_code = decline.decline_code().map(str::to_owned);
+        }
+        error
     }
 
     pub fn idempotency(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
@@ -153,6 +173,7 @@ impl IntoResponse for AppError {
             code: ErrorCode::InternalError,
             message: "Something went wrong on our side; it has been logged.".to_owned(),
             param: None,
+            decline_code: None,
         };
         (StatusCode::INTERNAL_SERVER_ERROR, Json(ErrorBody { error })).into_response()
     }

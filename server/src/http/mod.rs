@@ -1,11 +1,14 @@
 //! The HTTP shell: one [`ApiContext`], one `router()` per resource, one error type.
 
+mod account;
 mod assets;
 mod convert;
 mod embed;
 mod error;
 mod idempotency;
 mod session;
+mod subscriptions;
+mod test_clock;
 
 pub use error::{AppError, AppResult, JsonBody};
 pub use idempotency::IdempotencyKey;
@@ -65,6 +68,7 @@ pub fn app(ctx: ApiContext) -> Router {
         )
         .merge(assets::router())
         .nest("/v1/embed", embed::router(&ctx))
+        .nest("/v1/test_helpers", test_clock::router())
         .layer(TraceLayer::new_for_http())
         .with_state(ctx)
 }

@@ -1,22 +1,75 @@
-use super::{Store, StoreResult, new_suffix};
+use super::{Store, StoreError, StoreResult, new_suffix};
 use portico_wire::CustomerRef;
+use portico_wire::customer::{Address, TaxId};
 use portico_wire::ids::CustomerId;
 use sqlx::SqliteConnection;
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerRow {
     pub id: String,
     pub livemode: bool,
+    /// The identity the portal is opened with (normalized); never edited.
     pub email: Option<String>,
     pub external_id: Option<String>,
-    pub name: Option<String>,
+    pub details: CustomerDetails,
     pub created: i64,
+}
+
+/// What the customer may edit (Stripe's `customer_update`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerDetails {
+    pub name: Option<String>,
+    /// Where invoices go, if not the identity's email.
+    pub billing_email: Option<String>,
+    pub address: Option<Address>,
+    pub tax_id: Option<TaxId>,
 }
 
 impl CustomerRow {
     pub fn id(&self) -> CustomerId {
         CustomerId::parse(&self.id).unwrap_or_else(|| CustomerId::from_suffix(&self.id))
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct Record {
+    id: String,
+    livemode: bool,
+    email: Option<String>,
+    external_id: Option<String>,
+    name: Option<String>,
+    billing_email: Option<String>,
+    address: Option<String>,
+    tax_id: Option<String>,
+    created: i64,
+}
+
+const COLUMNS: &str =
+    "SELECT id, livemode, email, external_id, name, billing_email, address, tax_id, created FROM customers";
+
+fn to_row(r: Record) -> StoreResult<CustomerRow> {
+    let corrupt = |what: &str, e: serde_json::Error| StoreError::Corrupt(format!("customer {}: {what}: {e}", r.id));
+    let address = match &r.address {
+        Some(json) => Some(serde_json::from_str(json).map_err(|e| corrupt("address", e))?),
+        None => None,
+    };
+    let tax_id = match &r.tax_id {
+        Some(json) => Some(serde_json::from_str(json).map_err(|e| corrupt("tax_id", e))?),
+        None => None,
+    };
+    Ok(CustomerRow {
+        id: r.id,
+        livemode: r.livemode,
+        email: r.email,
+        external_id: r.external_id,
+        details: CustomerDetails {
+            name: r.name,
+            billing_email: r.billing_email,
+            address,
+            tax_id,
+        },
+        created: r.created,
+    })
 }
 
 /// Matches by normalized email, or by the integrator's id — or by our own `cus_` id,
@@ -26,8 +79,7 @@ pub(super) async fn find(
     livemode: bool,
     customer: &CustomerRef,
 ) -> StoreResult<Option<CustomerRow>> {
-    const COLUMNS: &str = "SELECT id, livemode, email, external_id, name, created FROM customers";
-    let row = match customer {
+    let record: Option<Record> = match customer {
         CustomerRef::Email(email) => {
             sqlx::query_as(&format!("{COLUMNS} WHERE livemode = ? AND email = ?"))
                 .bind(livemode)
@@ -46,7 +98,15 @@ pub(super) async fn find(
             .await?
         }
     };
-    Ok(row)
+    record.map(to_row).transpose()
+}
+
+pub(super) async fn by_id(conn: &mut SqliteConnection, id: &str) -> StoreResult<CustomerRow> {
+    let record: Record = sqlx::query_as(&format!("{COLUMNS} WHERE id = ?"))
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    to_row(record)
 }
 
 pub(super) async fn insert(
@@ -60,15 +120,14 @@ pub(super) async fn insert(
         livemode,
         email: customer.email().map(|e| e.normalized()),
         external_id: customer.customer_id().map(str::to_owned),
-        name: None,
+        details: CustomerDetails::default(),
         created: now,
     };
-    sqlx::query("INSERT INTO customers (id, livemode, email, external_id, name, created) VALUES (?, ?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO customers (id, livemode, email, external_id, created) VALUES (?, ?, ?, ?, ?)")
         .bind(&row.id)
         .bind(row.livemode)
         .bind(&row.email)
         .bind(&row.external_id)
-        .bind(&row.name)
         .bind(row.created)
         .execute(&mut *conn)
         .await?;
@@ -83,5 +142,37 @@ impl Store {
     ) -> StoreResult<Option<CustomerRow>> {
         let mut conn = self.pool.acquire().await?;
         find(&mut conn, livemode, customer).await
+    }
+
+    /// Replaces the customer's editable details (creating the customer if new).
+    pub async fn update_customer(
+        &self,
+        livemode: bool,
+        customer: &CustomerRef,
+        now: i64,
+        update: impl FnOnce(&mut CustomerDetails),
+    ) -> StoreResult<CustomerRow> {
+        let mut tx = self.begin_write().await?;
+        let mut row = match find(&mut tx, livemode, customer).await? {
+            Some(existing) => existing,
+            None => insert(&mut tx, livemode, customer, now).await?,
+        };
+        update(&mut row.details);
+        let address = row.details.address.as_ref().map(serde_json::to_string).transpose();
+        let tax_id = row.details.tax_id.as_ref().map(serde_json::to_string).transpose();
+        let (address, tax_id) = match (address, tax_id) {
+            (Ok(a), Ok(t)) => (a, t),
+            (Err(e), _) | (_, Err(e)) => return Err(StoreError::Corrupt(format!("customer details: {e}"))),
+        };
+        sqlx::query("UPDATE customers SET name = ?, billing_email = ?, address = ?, tax_id = ? WHERE id = ?")
+            .bind(&row.details.name)
+            .bind(&row.details.billing_email)
+            .bind(address)
+            .bind(tax_id)
+            .bind(&row.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(row)
     }
 }

@@ -1,16 +1,23 @@
 //! Persistence: SQLite through sqlx, migrations embedded in the binary. The store
 //! applies what the billing core decided; it decides nothing itself.
 
+mod accounts;
+mod billing;
+mod clocks;
 mod customers;
 mod idempotency;
+mod invoices;
 mod keys;
 mod sessions;
 mod subscriptions;
 
-pub use customers::CustomerRow;
+pub use accounts::CardRow;
+pub use billing::{Applied, SignupContext, SignupOutcome};
+pub use customers::{CustomerDetails, CustomerRow};
 pub use idempotency::Claim;
+pub use invoices::InvoiceRow;
 pub use sessions::SessionRow;
-pub use subscriptions::{ItemRow, SignupOutcome, SubscriptionRow};
+pub use subscriptions::SubscriptionRow;
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
@@ -62,6 +69,19 @@ impl Store {
     async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
+}
+
+/// A stored Unix time as a timestamp.
+fn ts(seconds: i64) -> StoreResult<jiff::Timestamp> {
+    jiff::Timestamp::from_second(seconds)
+        .map_err(|e| StoreError::Corrupt(format!("time {seconds}: {e}")))
+}
+
+/// A stored quantity, if it is one.
+fn quantity(value: i64) -> Option<portico_wire::Quantity> {
+    u64::try_from(value)
+        .ok()
+        .and_then(|q| portico_wire::Quantity::new(q).ok())
 }
 
 /// A random id suffix: 24 alphanumerics, ~143 bits.

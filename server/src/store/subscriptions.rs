@@ -1,58 +1,50 @@
-use super::{CustomerRow, Store, StoreError, StoreResult, customers, new_suffix};
-use crate::billing::{NewSubscription, Status};
-use portico_wire::ids::{SubscriptionId, SubscriptionItemId};
-use portico_wire::price::Price;
-use portico_wire::{Currency, CustomerRef, Quantity};
+//! Subscriptions as the engine sees them: loaded whole (items, waiting prorations,
+//! the invoice being collected) and written back whole, inside the caller's
+//! transaction.
 
+use super::invoices::{self, load_lines};
+use super::{StoreError, StoreResult, new_suffix};
+use crate::billing::proration::Period;
+use crate::billing::state::{CancelReason, Cancellation, Item, Subscription, Terms};
+use crate::billing::{Status, next_due};
+use jiff::Timestamp;
+use portico_wire::Currency;
+use portico_wire::embed::{Interval, PendingItem, PendingUpdate};
+use portico_wire::ids::{InvoiceId, SubscriptionId, SubscriptionItemId};
+use sqlx::SqliteConnection;
+
+/// A stored subscription: whose it is, and its billing state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubscriptionRow {
     pub id: SubscriptionId,
     pub customer_id: String,
     pub service: String,
-    pub plan: String,
-    pub status: Status,
-    pub currency: Currency,
-    pub items: Vec<ItemRow>,
-    pub current_period_start: i64,
-    pub current_period_end: i64,
-    pub trial_end: Option<i64>,
-    pub cancel_at_period_end: bool,
     pub livemode: bool,
-    pub created: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ItemRow {
-    pub id: SubscriptionItemId,
-    pub product: String,
-    pub unit_label: Option<String>,
-    pub quantity: Quantity,
-    pub price: Price,
-}
-
-/// What a signup did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SignupOutcome {
-    Created {
-        customer: CustomerRow,
-        subscription: Box<SubscriptionRow>,
-    },
-    /// The customer already has a live subscription in this service; nothing changed.
-    AlreadySubscribed(SubscriptionId),
+    pub state: Subscription,
+    pub latest_invoice: Option<InvoiceId>,
 }
 
 #[derive(sqlx::FromRow)]
-struct SubscriptionRecord {
+struct Record {
     id: String,
     customer_id: String,
     service: String,
     plan: String,
     status: String,
     currency: String,
+    interval: String,
+    interval_count: i64,
     current_period_start: i64,
     current_period_end: i64,
+    billing_cycle_anchor: i64,
     trial_end: Option<i64>,
     cancel_at_period_end: bool,
+    canceled_at: Option<i64>,
+    ended_at: Option<i64>,
+    cancel_reason: Option<String>,
+    cancel_feedback: Option<String>,
+    cancel_comment: Option<String>,
+    pending_update: Option<String>,
     livemode: bool,
     created: i64,
 }
@@ -61,172 +53,258 @@ struct SubscriptionRecord {
 struct ItemRecord {
     id: String,
     product: String,
+    product_name: String,
     unit_label: Option<String>,
     quantity: i64,
-    /// `Price` as JSON, in Stripe's shape.
     price: String,
 }
 
-impl Store {
-    /// Creates the customer if new and the subscription, in one transaction.
-    pub async fn sign_up(
-        &self,
-        livemode: bool,
-        customer: &CustomerRef,
-        service: &str,
-        new: &NewSubscription,
-        now: i64,
-    ) -> StoreResult<SignupOutcome> {
-        let mut tx = self.begin_write().await?;
-        let customer = match customers::find(&mut tx, livemode, customer).await? {
-            Some(existing) => existing,
-            None => customers::insert(&mut tx, livemode, customer, now).await?,
-        };
-        let live: Option<(String,)> = sqlx::query_as(
-            "SELECT id FROM subscriptions WHERE customer_id = ? AND service = ? AND status <> 'canceled' LIMIT 1",
-        )
-        .bind(&customer.id)
-        .bind(service)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((id,)) = live {
-            return Ok(SignupOutcome::AlreadySubscribed(parse_id(&id)?));
-        }
+const COLUMNS: &str = "id, customer_id, service, plan, status, currency, interval, interval_count,
+    current_period_start, current_period_end, billing_cycle_anchor, trial_end, cancel_at_period_end,
+    canceled_at, ended_at, cancel_reason, cancel_feedback, cancel_comment, pending_update, livemode, created";
 
-        let id = SubscriptionId::from_suffix(&new_suffix());
-        sqlx::query(
-            "INSERT INTO subscriptions (id, customer_id, service, plan, status, currency, current_period_start,
-             current_period_end, trial_end, cancel_at_period_end, livemode, created)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-        )
-        .bind(id.as_str())
-        .bind(&customer.id)
-        .bind(service)
-        .bind(&new.plan)
-        .bind(new.status.as_str())
-        .bind(new.currency.as_str())
-        .bind(new.current_period_start.as_second())
-        .bind(new.current_period_end.as_second())
-        .bind(new.trial_end.map(|t| t.as_second()))
-        .bind(livemode)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let mut items = Vec::with_capacity(new.items.len());
-        for (position, item) in new.items.iter().enumerate() {
-            let row = ItemRow {
-                id: SubscriptionItemId::from_suffix(&new_suffix()),
-                product: item.product.clone(),
-                unit_label: item.unit_label.clone(),
-                quantity: item.quantity,
-                price: item.price.clone(),
-            };
-            let price = serde_json::to_string(&row.price)
-                .map_err(|e| StoreError::Corrupt(format!("price of {}: {e}", row.id)))?;
-            sqlx::query(
-                "INSERT INTO subscription_items (id, subscription_id, position, product, unit_label, quantity, price)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(row.id.as_str())
-            .bind(id.as_str())
-            .bind(position as i64)
-            .bind(&row.product)
-            .bind(&row.unit_label)
-            .bind(i64::from(row.quantity.get()))
-            .bind(price)
-            .execute(&mut *tx)
+pub(super) async fn load(conn: &mut SqliteConnection, id: &str) -> StoreResult<Option<SubscriptionRow>> {
+    let record: Option<Record> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM subscriptions WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
             .await?;
-            items.push(row);
-        }
-        tx.commit().await?;
-        let subscription = SubscriptionRow {
-            id,
-            customer_id: customer.id.clone(),
-            service: service.to_owned(),
-            plan: new.plan.clone(),
-            status: new.status,
-            currency: new.currency.clone(),
-            items,
-            current_period_start: new.current_period_start.as_second(),
-            current_period_end: new.current_period_end.as_second(),
-            trial_end: new.trial_end.map(|t| t.as_second()),
-            cancel_at_period_end: false,
-            livemode,
-            created: now,
-        };
-        Ok(SignupOutcome::Created {
-            customer,
-            subscription: Box::new(subscription),
-        })
-    }
-
-    /// The customer's subscriptions in `service`, newest first.
-    pub async fn subscriptions_of(
-        &self,
-        customer_id: &str,
-        service: &str,
-    ) -> StoreResult<Vec<SubscriptionRow>> {
-        let records: Vec<SubscriptionRecord> = sqlx::query_as(
-            "SELECT id, customer_id, service, plan, status, currency, current_period_start, current_period_end,
-                    trial_end, cancel_at_period_end, livemode, created
-             FROM subscriptions WHERE customer_id = ? AND service = ? ORDER BY created DESC, id",
-        )
-        .bind(customer_id)
-        .bind(service)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut rows = Vec::with_capacity(records.len());
-        for record in records {
-            let items: Vec<ItemRecord> = sqlx::query_as(
-                "SELECT id, product, unit_label, quantity, price FROM subscription_items
-                 WHERE subscription_id = ? ORDER BY position",
-            )
-            .bind(&record.id)
-            .fetch_all(&self.pool)
-            .await?;
-            rows.push(to_row(record, items)?);
-        }
-        Ok(rows)
+    match record {
+        Some(record) => Ok(Some(assemble(conn, record).await?)),
+        None => Ok(None),
     }
 }
 
-fn parse_id(id: &str) -> StoreResult<SubscriptionId> {
-    SubscriptionId::parse(id).ok_or_else(|| StoreError::Corrupt(format!("subscription id `{id}`")))
+/// The customer's subscriptions in `service`, newest first.
+pub(super) async fn of_customer(
+    conn: &mut SqliteConnection,
+    customer_id: &str,
+    service: &str,
+) -> StoreResult<Vec<SubscriptionRow>> {
+    let records: Vec<Record> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM subscriptions WHERE customer_id = ? AND service = ? ORDER BY created DESC, id"
+    ))
+    .bind(customer_id)
+    .bind(service)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        rows.push(assemble(conn, record).await?);
+    }
+    Ok(rows)
 }
 
-fn to_row(record: SubscriptionRecord, items: Vec<ItemRecord>) -> StoreResult<SubscriptionRow> {
+async fn assemble(conn: &mut SqliteConnection, record: Record) -> StoreResult<SubscriptionRow> {
     let corrupt = |what: String| StoreError::Corrupt(format!("subscription {}: {what}", record.id));
+    let items: Vec<ItemRecord> = sqlx::query_as(
+        "SELECT id, product, product_name, unit_label, quantity, price FROM subscription_items
+         WHERE subscription_id = ? ORDER BY position",
+    )
+    .bind(&record.id)
+    .fetch_all(&mut *conn)
+    .await?;
     let items = items
         .into_iter()
         .map(|item| {
-            Ok(ItemRow {
-                id: SubscriptionItemId::parse(&item.id)
-                    .ok_or_else(|| corrupt(format!("item id `{}`", item.id)))?,
+            Ok(Item {
+                id: Some(item.id),
                 product: item.product,
+                product_name: item.product_name,
                 unit_label: item.unit_label,
-                quantity: u64::try_from(item.quantity)
-                    .ok()
-                    .and_then(|q| Quantity::new(q).ok())
-                    .ok_or_else(|| corrupt(format!("quantity {}", item.quantity)))?,
+                quantity: super::quantity(item.quantity).ok_or_else(|| corrupt("quantity".into()))?,
                 price: serde_json::from_str(&item.price)
                     .map_err(|e| corrupt(format!("price `{}`: {e}", item.price)))?,
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
-    Ok(SubscriptionRow {
-        id: parse_id(&record.id)?,
+    let pending_update = match &record.pending_update {
+        Some(json) => Some(terms_from_json(json).map_err(corrupt)?),
+        None => None,
+    };
+    let open_invoice = invoices::open_of_subscription(conn, &record.id).await?;
+    let latest_invoice = invoices::latest_of_subscription(conn, &record.id).await?;
+    let pending_lines = load_lines(conn, &record.id, None).await?;
+    let cancellation = match record.cancel_reason.as_deref() {
+        Some(reason) => Some(Cancellation {
+            reason: CancelReason::parse(reason)
+                .ok_or_else(|| corrupt(format!("cancel reason `{reason}`")))?,
+            feedback: record.cancel_feedback.clone(),
+            comment: record.cancel_comment.clone(),
+        }),
+        None => None,
+    };
+    let state = Subscription {
+        terms: Terms {
+            plan: record.plan.clone(),
+            interval: interval(&record.interval).map_err(corrupt)?,
+            interval_count: u32::try_from(record.interval_count)
+                .map_err(|_| corrupt("interval_count".into()))?,
+            items,
+        },
         status: Status::parse(&record.status)
             .ok_or_else(|| corrupt(format!("status `{}`", record.status)))?,
         currency: Currency::parse(&record.currency).map_err(corrupt)?,
+        period: Period {
+            start: super::ts(record.current_period_start)?,
+            end: super::ts(record.current_period_end)?,
+        },
+        billing_cycle_anchor: super::ts(record.billing_cycle_anchor)?,
+        trial_end: record.trial_end.map(super::ts).transpose()?,
+        cancel_at_period_end: record.cancel_at_period_end,
+        canceled_at: record.canceled_at.map(super::ts).transpose()?,
+        ended_at: record.ended_at.map(super::ts).transpose()?,
+        cancellation,
+        pending_update,
+        pending_lines,
+        open_invoice: open_invoice.map(|row| row.invoice),
+        created: super::ts(record.created)?,
+    };
+    Ok(SubscriptionRow {
+        id: SubscriptionId::parse(&record.id).ok_or_else(|| corrupt("id".into()))?,
         customer_id: record.customer_id,
         service: record.service,
-        plan: record.plan,
-        items,
-        current_period_start: record.current_period_start,
-        current_period_end: record.current_period_end,
-        trial_end: record.trial_end,
-        cancel_at_period_end: record.cancel_at_period_end,
         livemode: record.livemode,
-        created: record.created,
+        state,
+        latest_invoice: latest_invoice.and_then(|id| InvoiceId::parse(&id)),
+    })
+}
+
+/// Writes `row` (inserting it if new), its items and its waiting prorations.
+pub(super) async fn save(conn: &mut SqliteConnection, row: &mut SubscriptionRow) -> StoreResult<()> {
+    let sub = &row.state;
+    let pending_update = sub
+        .pending_update
+        .as_ref()
+        .map(|terms| terms_to_json(terms, sub.period.end))
+        .transpose()?;
+    let (reason, feedback, comment) = match &sub.cancellation {
+        Some(c) => (Some(c.reason.as_str()), c.feedback.clone(), c.comment.clone()),
+        None => (None, None, None),
+    };
+    sqlx::query(
+        "INSERT INTO subscriptions (id, customer_id, service, plan, status, currency, interval, interval_count,
+            current_period_start, current_period_end, billing_cycle_anchor, trial_end, cancel_at_period_end,
+            canceled_at, ended_at, cancel_reason, cancel_feedback, cancel_comment, pending_update, livemode,
+            created, next_due_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET plan = excluded.plan, status = excluded.status,
+            interval = excluded.interval, interval_count = excluded.interval_count,
+            current_period_start = excluded.current_period_start, current_period_end = excluded.current_period_end,
+            billing_cycle_anchor = excluded.billing_cycle_anchor, trial_end = excluded.trial_end,
+            cancel_at_period_end = excluded.cancel_at_period_end, canceled_at = excluded.canceled_at,
+            ended_at = excluded.ended_at, cancel_reason = excluded.cancel_reason,
+            cancel_feedback = excluded.cancel_feedback, cancel_comment = excluded.cancel_comment,
+            pending_update = excluded.pending_update, next_due_at = excluded.next_due_at",
+    )
+    .bind(row.id.as_str())
+    .bind(&row.customer_id)
+    .bind(&row.service)
+    .bind(&sub.terms.plan)
+    .bind(sub.status.as_str())
+    .bind(sub.currency.as_str())
+    .bind(interval_str(sub.terms.interval))
+    .bind(i64::from(sub.terms.interval_count))
+    .bind(sub.period.start.as_second())
+    .bind(sub.period.end.as_second())
+    .bind(sub.billing_cycle_anchor.as_second())
+    .bind(sub.trial_end.map(|t| t.as_second()))
+    .bind(sub.cancel_at_period_end)
+    .bind(sub.canceled_at.map(|t| t.as_second()))
+    .bind(sub.ended_at.map(|t| t.as_second()))
+    .bind(reason)
+    .bind(feedback)
+    .bind(comment)
+    .bind(pending_update)
+    .bind(row.livemode)
+    .bind(sub.created.as_second())
+    .bind(next_due(sub).map(|t| t.as_second()))
+    .execute(&mut *conn)
+    .await?;
+
+    sqlx::query("DELETE FROM subscription_items WHERE subscription_id = ?")
+        .bind(row.id.as_str())
+        .execute(&mut *conn)
+        .await?;
+    for (position, item) in row.state.terms.items.iter_mut().enumerate() {
+        let id = item
+            .id
+            .get_or_insert_with(|| SubscriptionItemId::from_suffix(&new_suffix()).to_string());
+        let price = serde_json::to_string(&item.price)
+            .map_err(|e| StoreError::Corrupt(format!("price of {id}: {e}")))?;
+        sqlx::query(
+            "INSERT INTO subscription_items (id, subscription_id, position, product, product_name, unit_label, quantity, price)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.as_str())
+        .bind(row.id.as_str())
+        .bind(position as i64)
+        .bind(&item.product)
+        .bind(&item.product_name)
+        .bind(&item.unit_label)
+        .bind(i64::from(item.quantity.get()))
+        .bind(price)
+        .execute(&mut *conn)
+        .await?;
+    }
+    invoices::replace_pending_lines(conn, row.id.as_str(), &row.state.pending_lines).await
+}
+
+fn interval_str(interval: Interval) -> &'static str {
+    match interval {
+        Interval::Day => "day",
+        Interval::Week => "week",
+        Interval::Month => "month",
+        Interval::Year => "year",
+    }
+}
+
+fn interval(value: &str) -> Result<Interval, String> {
+    [Interval::Day, Interval::Week, Interval::Month, Interval::Year]
+        .into_iter()
+        .find(|i| interval_str(*i) == value)
+        .ok_or_else(|| format!("interval `{value}`"))
+}
+
+fn terms_to_json(terms: &Terms, effective_at: Timestamp) -> StoreResult<String> {
+    let update = PendingUpdate {
+        plan: terms.plan.clone(),
+        interval: terms.interval,
+        interval_count: terms.interval_count,
+        items: terms
+            .items
+            .iter()
+            .map(|item| PendingItem {
+                product: item.product.clone(),
+                product_name: item.product_name.clone(),
+                unit_label: item.unit_label.clone(),
+                quantity: item.quantity,
+                price: item.price.clone(),
+            })
+            .collect(),
+        effective_at: effective_at.as_second(),
+    };
+    serde_json::to_string(&update).map_err(|e| StoreError::Corrupt(format!("pending update: {e}")))
+}
+
+fn terms_from_json(json: &str) -> Result<Terms, String> {
+    let update: PendingUpdate =
+        serde_json::from_str(json).map_err(|e| format!("pending update `{json}`: {e}"))?;
+    Ok(Terms {
+        plan: update.plan,
+        interval: update.interval,
+        interval_count: update.interval_count,
+        items: update
+            .items
+            .into_iter()
+            .map(|item| Item {
+                id: None,
+                product: item.product,
+                product_name: item.product_name,
+                unit_label: item.unit_label,
+                quantity: item.quantity,
+                price: item.price,
+            })
+            .collect(),
     })
 }

@@ -57,7 +57,9 @@ async fn new_customer_sees_plans_then_signs_up() {
         )
         .await;
     assert_eq!(created.status(), 201);
-    let subscription: Value = created.json().await.unwrap();
+    let body: Value = created.json().await.unwrap();
+    let subscription = &body["subscription"];
+    assert_eq!(body["invoice"]["subtotal"], 0, "a trial's first invoice is zero");
     assert!(subscription["id"].as_str().unwrap().starts_with("sub_"));
     assert_eq!(subscription["object"], "subscription");
     assert_eq!(subscription["status"], "trialing");
@@ -139,7 +141,7 @@ async fn subscription_id_limits_the_portal_to_that_subscription() {
         .json()
         .await
         .unwrap();
-    let id = created["id"].as_str().unwrap();
+    let id = created["subscription"]["id"].as_str().unwrap();
 
     let scoped = app
         .session(json!({"service": "acme", "email": "ada@example.com", "subscription_id": id}))

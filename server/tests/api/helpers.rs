@@ -9,7 +9,12 @@ pub const LIVE_KEY: &str = "sk_live_api-tests-fixture-not-a-secret";
 pub const HOST_ORIGIN: &str = "https://app.example.com";
 
 pub const CATALOG: &str = r#"
-products = [{ id = "base", name = "Base" }, { id = "seats", name = "Seats", unit_label = "seat" }]
+products = [
+  { id = "base", name = "Base" },
+  { id = "seats", name = "Seats", unit_label = "seat" },
+  { id = "app", name = "App" },
+  { id = "users", name = "Users", unit_label = "user" },
+]
 
 [[plans]]
 id = "starter"
@@ -31,6 +36,70 @@ name = "acme"
 mode = "test"
 allowed_origins = ["https://app.example.com"]
 plans = ["starter", "team"]
+
+[[plans]]
+id = "basic"
+name = "Basic"
+currency = "usd"
+interval = "month"
+items = [{ product = "app", unit_amount = 1000 }]
+
+[[plans]]
+id = "pro"
+name = "Pro"
+currency = "usd"
+interval = "month"
+items = [{ product = "app", unit_amount = 3000 }]
+
+[[plans]]
+id = "seats"
+name = "Seats"
+currency = "usd"
+interval = "month"
+items = [{ product = "app", unit_amount = 2000 }, { product = "users", unit_amount = 500 }]
+
+[[plans]]
+id = "seats-yearly"
+name = "Seats (yearly)"
+currency = "usd"
+interval = "year"
+items = [{ product = "app", unit_amount = 20000 }, { product = "users", unit_amount = 5000 }]
+
+[[plans]]
+id = "trial"
+name = "Trial"
+currency = "usd"
+interval = "month"
+trial_days = 7
+items = [{ product = "app", unit_amount = 1500 }]
+
+[[plans]]
+id = "graduated"
+name = "Graduated"
+currency = "usd"
+interval = "month"
+items = [{ product = "users", tiers_mode = "graduated", tiers = [{ up_to = 10, unit_amount = 800 }, { up_to = "inf", unit_amount = 600 }] }]
+
+[[plans]]
+id = "volume"
+name = "Volume"
+currency = "usd"
+interval = "month"
+items = [{ product = "users", tiers_mode = "volume", tiers = [{ up_to = 10, unit_amount = 800 }, { up_to = "inf", unit_amount = 600 }] }]
+
+[[plans]]
+id = "euro"
+name = "Euro"
+currency = "eur"
+interval = "month"
+items = [{ product = "app", unit_amount = 1000 }]
+
+# The golden scenarios' service (tests/api/golden/).
+[[services]]
+name = "golden"
+mode = "test"
+allowed_origins = ["https://app.example.com"]
+plans = ["basic", "pro", "seats", "seats-yearly", "trial", "graduated", "volume", "euro"]
 
 [[services]]
 name = "acme-live"
@@ -139,6 +208,35 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// Moves every test-mode clock to `to` and returns the test clock answer.
+    pub async fn advance_to(&self, to: &str) -> serde_json::Value {
+        let to: Timestamp = to.parse().unwrap();
+        let response = self
+            .client
+            .post(self.url("/v1/test_helpers/test_clocks/advance"))
+            .bearer_auth(TEST_KEY)
+            .json(&serde_json::json!({ "frozen_time": to.as_second() }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    /// `GET` with the session token.
+    pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
+        let response = self
+            .client
+            .get(self.url(path))
+            .header("origin", HOST_ORIGIN)
+            .header("x-session-token", token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.unwrap()
+    }
+
     /// How many subscriptions the database holds.
     pub async fn subscription_count(&self) -> i64 {
         let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.database))

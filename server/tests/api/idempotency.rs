@@ -121,7 +121,7 @@ async fn concurrent_requests_with_one_key_act_once() {
         match response.status().as_u16() {
             201 => {
                 let body: Value = response.json().await.unwrap();
-                ids.insert(body["id"].as_str().unwrap().to_owned());
+                ids.insert(body["subscription"]["id"].as_str().unwrap().to_owned());
             }
             409 => assert_eq!(error_of(response, 409).await.0, "idempotency_key_in_use"),
             other => panic!("unexpected status {other}"),

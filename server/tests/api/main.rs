@@ -5,5 +5,6 @@ mod helpers;
 mod assets;
 mod embed_portal;
 mod embed_sessions;
+mod golden;
 mod idempotency;
 mod migrations;

@@ -39,7 +39,7 @@ async fn per_unit_items_of_the_first_schema_become_price_snapshots() {
         .await
         .expect("later migrations apply");
     let subscriptions = store.subscriptions_of("cus_old", "acme").await.unwrap();
-    let item = &subscriptions[0].items[0];
+    let item = &subscriptions[0].state.terms.items[0];
     assert_eq!(item.quantity.get(), 3);
     assert_eq!(
         item.price,

@@ -1,0 +1,187 @@
+//! The customer's side of billing in the portal: their card, their invoices, their
+//! billing details.
+
+use super::{ApiContext, AppError, AppResult, IdempotencyKey, JsonBody, PortalSession, convert};
+use crate::billing::cards::{self, CardInput};
+use crate::billing::year_month;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use portico_wire::ErrorCode;
+use portico_wire::customer::CustomerUpdate;
+use portico_wire::embed::Customer;
+use portico_wire::invoice::Invoice;
+use portico_wire::payment::{CardRequest, PaymentMethod};
+use serde::Serialize;
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/payment_methods", post(attach_card))
+        .route("/invoices", get(invoices))
+        .route("/invoices/{id}", get(invoice))
+        .route("/customer", post(update_customer))
+}
+
+/// What `POST /payment_methods` answers: the new default card and the open invoices
+/// it was tried on.
+#[derive(Serialize)]
+struct CardAttached {
+    payment_method: PaymentMethod,
+    invoices: Vec<Invoice>,
+}
+
+/// Validates a test card, keeps brand, last4 and expiry as the default card, and
+/// tries it on the customer's open invoices.
+async fn attach_card(
+    State(ctx): State<ApiContext>,
+    session: PortalSession,
+    key: IdempotencyKey,
+    JsonBody(request): JsonBody<CardRequest>,
+) -> AppResult<Response> {
+    if session.row.livemode {
+        return Err(AppError::bad_request(
+            ErrorCode::TestModeOnly,
+            "The built-in billing engine takes only test cards, so it cannot take cards in live mode; \
+             configure a payment provider for live payments.",
+        ));
+    }
+    // The digest of what is replayed must not be a digest of the card number.
+    let fingerprint = (
+        "card",
+        request.last4(),
+        request.exp_month,
+        request.exp_year,
+    );
+    let scope = session.idempotency_scope();
+    key.run(&ctx, &scope, &fingerprint, || async {
+        let input = CardInput {
+            number: request.number.clone(),
+            exp_month: request.exp_month,
+            exp_year: request.exp_year,
+            cvc: request.cvc.clone(),
+        };
+        let customer_now = match ctx.store.find_customer(false, &session.customer).await? {
+            Some(customer) => ctx.store.customer_now(&customer, ctx.clock.now()).await?,
+            None => ctx.clock.now(),
+        };
+        let card = cards::accept(&input, year_month(customer_now)).map_err(AppError::card)?;
+        let (customer, row, touched) = ctx
+            .store
+            .attach_card(false, &session.customer, &card, ctx.clock.now())
+            .await?;
+        tracing::info!(customer = %customer.id, payment_method = %row.id, brand = card.brand.as_str(), last4 = %card.last4, "card attached");
+        Ok((
+            StatusCode::CREATED,
+            CardAttached {
+                payment_method: convert::payment_method(&row),
+                invoices: touched.iter().map(|i| convert::invoice(i, &customer)).collect(),
+            },
+        ))
+    })
+    .await
+}
+
+async fn invoices(State(ctx): State<ApiContext>, session: PortalSession) -> AppResult<Json<Vec<Invoice>>> {
+    let Some(customer) = ctx.store.find_customer(session.row.livemode, &session.customer).await? else {
+        return Ok(Json(Vec::new()));
+    };
+    let visible = visible_subscriptions(&ctx, &session, &customer.id).await?;
+    let rows = ctx.store.invoices_of(&customer.id).await?;
+    Ok(Json(
+        rows.iter()
+            .filter(|row| row.subscription_id.as_ref().is_some_and(|s| visible.contains(s.as_str())))
+            .map(|row| convert::invoice(row, &customer))
+            .collect(),
+    ))
+}
+
+async fn invoice(
+    State(ctx): State<ApiContext>,
+    session: PortalSession,
+    Path(id): Path<String>,
+) -> AppResult<Json<Invoice>> {
+    let not_found = || {
+        AppError::not_found(
+            ErrorCode::InvoiceNotFound,
+            format!("The customer has no invoice `{id}` in this service."),
+        )
+    };
+    let customer = ctx
+        .store
+        .find_customer(session.row.livemode, &session.customer)
+        .await?
+        .ok_or_else(not_found)?;
+    let row = ctx.store.invoice(&id).await?.filter(|row| row.customer_id == customer.id).ok_or_else(not_found)?;
+    let visible = visible_subscriptions(&ctx, &session, &customer.id).await?;
+    if !row.subscription_id.as_ref().is_some_and(|s| visible.contains(s.as_str())) {
+        return Err(not_found());
+    }
+    Ok(Json(convert::invoice(&row, &customer)))
+}
+
+/// Ids of the subscriptions this session shows: the service's, or just the one the
+/// embed named.
+async fn visible_subscriptions(
+    ctx: &ApiContext,
+    session: &PortalSession,
+    customer_id: &str,
+) -> AppResult<std::collections::BTreeSet<String>> {
+    Ok(ctx
+        .store
+        .subscriptions_of(customer_id, &session.row.service)
+        .await?
+        .into_iter()
+        .map(|row| row.id.to_string())
+        .filter(|id| session.row.subscription_id.as_deref().is_none_or(|only| only == id))
+        .collect())
+}
+
+async fn update_customer(
+    State(ctx): State<ApiContext>,
+    session: PortalSession,
+    key: IdempotencyKey,
+    JsonBody(request): JsonBody<CustomerUpdate>,
+) -> AppResult<Response> {
+    let email = match request.email.as_deref().map(str::trim) {
+        Some("") => Some(None),
+        Some(email) => Some(Some(
+            portico_wire::Email::parse(email)
+                .map_err(|m| AppError::bad_request(ErrorCode::InvalidRequest, format!("`email` {m}")).param("email"))?
+                .normalized(),
+        )),
+        None => None,
+    };
+    if let Some(country) = request.address.as_ref().and_then(|a| a.country.as_deref())
+        && !(country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        return Err(AppError::bad_request(
+            ErrorCode::InvalidRequest,
+            format!("`address.country` `{country}` is not an ISO 3166-1 alpha-2 code such as `DE`."),
+        )
+        .param("address[country]"));
+    }
+    let scope = session.idempotency_scope();
+    key.run(&ctx, &scope, &("customer", &request), || async {
+        let row = ctx
+            .store
+            .update_customer(session.row.livemode, &session.customer, ctx.now(), |details| {
+                if let Some(name) = &request.name {
+                    details.name = Some(name.trim().to_owned()).filter(|n| !n.is_empty());
+                }
+                if let Some(email) = &email {
+                    details.billing_email.clone_from(email);
+                }
+                if let Some(address) = &request.address {
+                    details.address = Some(address.clone());
+                }
+                if let Some(tax_id) = &request.tax_id {
+                    details.tax_id = Some(tax_id.clone()).filter(|t| !t.value.trim().is_empty());
+                }
+            })
+            .await?;
+        Ok((StatusCode::OK, convert::customer(&row) as Customer))
+    })
+    .await
+}

@@ -1,0 +1,351 @@
+//! The portal's subscription actions: signup, change (and its preview), cancel,
+//! resume, resubscribe. Each answers with the subscription as it now is and the
+//! invoice the action created, if any.
+
+use super::{ApiContext, AppError, AppResult, IdempotencyKey, JsonBody, PortalSession, convert};
+use crate::billing::{
+    self, CancelCommand, CancelError, ChangeCommand, ChangeError, Proration, TermsError,
+};
+use crate::catalog::Plan;
+use crate::store::{Applied, CustomerRow, SignupOutcome};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::post;
+use axum::{Json, Router};
+use portico_wire::actions::{
+    ActionResponse, CancelRequest, CancellationFeedback, ChangePreview, ChangeRequest,
+    ProrationBehavior, ResubscribeRequest,
+};
+use portico_wire::embed::SignupRequest;
+use portico_wire::{ErrorCode, QuantityOption};
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/", post(sign_up))
+        .route("/{id}/preview", post(preview))
+        .route("/{id}/change", post(change))
+        .route("/{id}/cancel", post(cancel))
+        .route("/{id}/resume", post(resume))
+        .route("/{id}/resubscribe", post(resubscribe))
+}
+
+/// Signs the session's customer up to a plan of the session's service.
+async fn sign_up(
+    State(ctx): State<ApiContext>,
+    session: PortalSession,
+    key: IdempotencyKey,
+    JsonBody(request): JsonBody<SignupRequest>,
+) -> AppResult<Response> {
+    let scope = session.idempotency_scope();
+    key.run(&ctx, &scope, &("signup", &request), || {
+        subscribe(&ctx, &session, &request.plan, request.quantity.as_ref())
+    })
+    .await
+}
+
+async fn subscribe(
+    ctx: &ApiContext,
+    session: &PortalSession,
+    plan_id: &str,
+    quantity: Option<&QuantityOption>,
+) -> AppResult<(StatusCode, ActionResponse)> {
+    let service = &session.service;
+    let plan = find_plan(session, plan_id)?;
+    let outcome = ctx
+        .store
+        .sign_up(
+            session.row.livemode,
+            &session.customer,
+            &session.row.service,
+            &plan.currency,
+            ctx.clock.now(),
+            |account, context| {
+                billing::plan_signup(
+                    service,
+                    plan,
+                    quantity,
+                    context.trial_eligible,
+                    account,
+                    context.now,
+                )
+                .map_err(terms_error)
+            },
+        )
+        .await?;
+    match outcome {
+        SignupOutcome::Created(applied) => {
+            tracing::info!(subscription = %applied.subscription.id, customer = %applied.customer.id, plan = %plan.id, "signup");
+            Ok((StatusCode::CREATED, respond(&applied)))
+        }
+        SignupOutcome::AlreadySubscribed(existing) => Err(AppError::conflict(
+            ErrorCode::AlreadySubscribed,
+            format!("The customer already has the subscription `{existing}` in this service."),
+        )),
+    }
+}
+
+async fn preview(
+    State(ctx): State<ApiContext>,
+    session: PortalSession,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<ChangeRequest>,
+) -> AppResult<Json<ChangePreview>> {
+    let applied = apply_change(&ctx, &session, &id, &request, false).await?;
+    let customer = &applied.customer;
+    let sub = &applied.subscription;
+    let livemode = sub.livemode;
+    let draft = |invoice: &billing::state::Invoice| {
+        convert::draft_invoice(invoice, customer, Some(sub.id.clone()), livemode)
+    };
+    Ok(Json(ChangePreview {
+        subscription: convert::subscription(sub, customer),
+        invoice: applied.created_invoice.as_ref().map(|row| draft(&row.invoice)),
+        pending_lines: sub.state.pending_lines.iter().map(convert::line).collect(),
+        next_invoice: billing::upcoming(&sub.state, &applied.account).as_ref().map(draft),
+    }))
+}
+
+async fn change(
+    State(ctx): State<ApiContext>,
+    session: PortalSession,
+    Path(id): Path<String>,
+    key: IdempotencyKey,
+    JsonBody(request): JsonBody<ChangeRequest>,
+) -> AppResult<Response> {
+    let scope = session.idempotency_scope();
+    key.run(&ctx, &scope, &("change", &id, &request), || async {
+        let applied = apply_change(&ctx, &session, &id, &request, true).await?;
+        Ok((StatusCode::OK, respond(&applied)))
+    })
+    .await
+}
+
+/// The change, applied — or with `commit: false` applied and rolled back, which is
+/// how a preview is computed by the very code that applies it.
+async fn apply_change(
+    ctx: &ApiContext,
+    session: &PortalSession,
+    id: &str,
+    request: &ChangeRequest,
+    commit: bool,
+) -> AppResult<Applied> {
+    let customer = session_customer(ctx, session, id).await?;
+    let service = &session.service;
+    let plan_id = request.plan.clone();
+    mutate(ctx, session, &customer, id, commit, |sub, account, now| {
+        let plan = find_plan(session, plan_id.as_deref().unwrap_or(&sub.terms.plan))?;
+        let target = billing::plan_terms(service, plan, request.quantity.as_ref(), &sub.terms.items)
+            .map_err(terms_error)?;
+        let command = ChangeCommand {
+            target,
+            currency: plan.currency.clone(),
+            proration: match request.proration_behavior.unwrap_or_default() {
+                ProrationBehavior::CreateProrations => Proration::CreateProrations,
+                ProrationBehavior::None => Proration::None,
+                ProrationBehavior::AlwaysInvoice => Proration::AlwaysInvoice,
+            },
+            at_period_end: request.at_period_end,
+        };
+        billing::change(sub, account, &command, now).map_err(change_error)
+    })
+    .await
+}
+
+async fn cancel(
+    State(ctx): State<ApiContext>,
+    session: PortalSession,
+    Path(id): Path<String>,
+    key: IdempotencyKey,
+    JsonBody(request): JsonBody<CancelRequest>,
+) -> AppResult<Response> {
+    let feedback = match &request.feedback {
+        Some(CancellationFeedback::Unknown(value)) => {
+            return Err(AppError::bad_request(
+                ErrorCode::InvalidRequest,
+                format!(
+                    "`feedback` `{value}` is not one of customer_service, low_quality, missing_features, other, \
+                     switched_service, too_complex, too_expensive, unused."
+                ),
+            )
+            .param("feedback"));
+        }
+        Some(known) => Some(serde_json::to_value(known).map_err(|e| AppError::Internal(e.to_string()))?),
+        None => None,
+    };
+    let comment = request.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    if comment.is_some_and(|c| c.chars().count() > 500) {
+        return Err(AppError::bad_request(
+            ErrorCode::InvalidRequest,
+            "`comment` is limited to 500 characters.",
+        )
+        .param("comment"));
+    }
+    let command = CancelCommand {
+        at_period_end: request.at_period_end,
+        prorate: request.proration_behavior.unwrap_or(ProrationBehavior::None) != ProrationBehavior::None,
+        feedback: feedback.and_then(|v| v.as_str().map(str::to_owned)),
+        comment: comment.map(str::to_owned),
+    };
+    let scope = session.idempotency_scope();
+    key.run(&ctx, &scope, &("cancel", &id, &request), || async {
+        let customer = session_customer(&ctx, &session, &id).await?;
+        let applied = mutate(&ctx, &session, &customer, &id, true, |sub, account, now| {
+            billing::cancel(sub, account, &command, now).map_err(cancel_error)
+        })
+        .await?;
+        Ok((StatusCode::OK, respond(&applied)))
+    })
+    .await
+}
+
+async fn resume(
+    State(ctx): State<ApiContext>,
+    session: PortalSession,
+    Path(id): Path<String>,
+    key: IdempotencyKey,
+) -> AppResult<Response> {
+    let scope = session.idempotency_scope();
+    key.run(&ctx, &scope, &("resume", &id), || async {
+        let customer = session_customer(&ctx, &session, &id).await?;
+        let applied = mutate(&ctx, &session, &customer, &id, true, |sub, account, _| {
+            let subscription = billing::resume(sub).map_err(cancel_error)?;
+            Ok(billing::state::Decision {
+                subscription,
+                account: account.clone(),
+                invoices: Vec::new(),
+            })
+        })
+        .await?;
+        Ok((StatusCode::OK, respond(&applied)))
+    })
+    .await
+}
+
+/// A new subscription after a full cancel, by default to the same plan and quantities.
+async fn resubscribe(
+    State(ctx): State<ApiContext>,
+    session: PortalSession,
+    Path(id): Path<String>,
+    key: IdempotencyKey,
+    JsonBody(request): JsonBody<ResubscribeRequest>,
+) -> AppResult<Response> {
+    let scope = session.idempotency_scope();
+    key.run(&ctx, &scope, &("resubscribe", &id, &request), || async {
+        let customer = session_customer(&ctx, &session, &id).await?;
+        let old = ctx
+            .store
+            .subscriptions_of(&customer.id, &session.row.service)
+            .await?
+            .into_iter()
+            .find(|row| row.id.as_str() == id)
+            .ok_or_else(|| not_found(&id))?;
+        if old.state.status != billing::Status::Canceled {
+            return Err(AppError::conflict(
+                ErrorCode::InvalidRequest,
+                format!("The subscription `{id}` is not canceled; change it instead of resubscribing."),
+            ));
+        }
+        let quantity = request.quantity.clone().or_else(|| {
+            let per_label = old
+                .state
+                .terms
+                .items
+                .iter()
+                .filter_map(|item| Some((item.unit_label.clone()?, item.quantity)))
+                .collect();
+            Some(QuantityOption::PerUnitLabel(per_label))
+        });
+        let plan = request.plan.as_deref().unwrap_or(&old.state.terms.plan);
+        subscribe(&ctx, &session, plan, quantity.as_ref()).await
+    })
+    .await
+}
+
+async fn mutate(
+    ctx: &ApiContext,
+    session: &PortalSession,
+    customer: &CustomerRow,
+    id: &str,
+    commit: bool,
+    decide: impl FnOnce(
+        &billing::state::Subscription,
+        &billing::state::Account,
+        jiff::Timestamp,
+    ) -> AppResult<billing::state::Decision>,
+) -> AppResult<Applied> {
+    let applied = ctx
+        .store
+        .mutate(&customer.id, id, ctx.clock.now(), commit, decide)
+        .await?
+        .filter(|applied| applied.subscription.service == session.row.service)
+        .ok_or_else(|| not_found(id))?;
+    if commit {
+        tracing::info!(subscription = %applied.subscription.id, status = applied.subscription.state.status.as_str(), "subscription updated");
+    }
+    Ok(applied)
+}
+
+/// The session's customer, if the session may act on subscription `id`.
+async fn session_customer(ctx: &ApiContext, session: &PortalSession, id: &str) -> AppResult<CustomerRow> {
+    if session.row.subscription_id.as_deref().is_some_and(|only| only != id) {
+        return Err(not_found(id));
+    }
+    ctx.store
+        .find_customer(session.row.livemode, &session.customer)
+        .await?
+        .ok_or_else(|| not_found(id))
+}
+
+fn not_found(id: &str) -> AppError {
+    AppError::not_found(
+        ErrorCode::SubscriptionNotFound,
+        format!("The customer has no subscription `{id}` in this service."),
+    )
+}
+
+fn find_plan<'a>(session: &'a PortalSession, id: &str) -> AppResult<&'a Plan> {
+    session.service.plan(id).ok_or_else(|| {
+        AppError::not_found(
+            ErrorCode::PlanNotFound,
+            format!("No such plan in the service `{}`: `{id}`.", session.service.name),
+        )
+        .param("plan")
+    })
+}
+
+fn respond(applied: &Applied) -> ActionResponse {
+    ActionResponse {
+        subscription: convert::subscription(&applied.subscription, &applied.customer),
+        invoice: applied
+            .created_invoice
+            .as_ref()
+            .map(|row| convert::invoice(row, &applied.customer)),
+    }
+}
+
+fn terms_error(error: TermsError) -> AppError {
+    match error {
+        TermsError::UnknownUnitLabel(_) => {
+            AppError::bad_request(ErrorCode::UnknownUnitLabel, error.to_string()).param("quantity")
+        }
+    }
+}
+
+fn change_error(error: ChangeError) -> AppError {
+    let message = error.to_string();
+    match error {
+        ChangeError::Canceled => AppError::conflict(ErrorCode::SubscriptionCanceled, message),
+        ChangeError::Incomplete => AppError::conflict(ErrorCode::SubscriptionIncomplete, message),
+        ChangeError::NoChange => AppError::bad_request(ErrorCode::NoChange, message),
+        ChangeError::Currency(_) => AppError::bad_request(ErrorCode::InvalidRequest, message).param("plan"),
+    }
+}
+
+fn cancel_error(error: CancelError) -> AppError {
+    let message = error.to_string();
+    match error {
+        CancelError::AlreadyCanceled => AppError::conflict(ErrorCode::SubscriptionCanceled, message),
+        CancelError::NotPending => AppError::conflict(ErrorCode::NotPendingCancellation, message),
+    }
+}

@@ -1,0 +1,121 @@
+//! `POST /v1/test_helpers/test_clocks/advance`: in test mode, with the test secret
+//! key, moves time forward for one customer or for everyone, then runs what fell
+//! due (renewals, trial ends, period-end cancellations, payment retries).
+
+use super::{ApiContext, AppError, AppResult, JsonBody, convert};
+use crate::store::CustomerRow;
+use axum::extract::{FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use axum::routing::post;
+use axum::{Json, Router};
+use portico_wire::test_clock::{AdvanceRequest, TestClock};
+use portico_wire::{CustomerRef, ErrorCode};
+use sha2::{Digest, Sha256};
+
+pub fn router() -> Router<ApiContext> {
+    Router::new().route("/test_clocks/advance", post(advance))
+}
+
+/// A request that carries the test-mode secret key.
+struct TestSecretKey;
+
+impl FromRequestParts<ApiContext> for TestSecretKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, AppError> {
+        let given = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| {
+                AppError::unauthenticated(
+                    ErrorCode::InvalidRequest,
+                    "No API key provided: send `Authorization: Bearer sk_test_…`.",
+                )
+            })?;
+        // Comparing digests keeps the comparison's timing unrelated to the key.
+        let digest = |key: &str| Sha256::digest(key.as_bytes());
+        if digest(given) == digest(ctx.keys.test.expose()) {
+            return Ok(Self);
+        }
+        if digest(given) == digest(ctx.keys.live.expose()) {
+            return Err(AppError::bad_request(
+                ErrorCode::TestModeOnly,
+                "Test clocks exist only in test mode; use the test secret key.",
+            ));
+        }
+        Err(AppError::unauthenticated(
+            ErrorCode::InvalidRequest,
+            "Invalid API key provided.",
+        ))
+    }
+}
+
+async fn advance(
+    State(ctx): State<ApiContext>,
+    _: TestSecretKey,
+    JsonBody(request): JsonBody<AdvanceRequest>,
+) -> AppResult<(StatusCode, Json<TestClock>)> {
+    let customer = match request.customer.as_deref() {
+        Some(reference) => Some(find_customer(&ctx, reference).await?),
+        None => None,
+    };
+    let scope = customer.as_ref().map(|c| c.id.as_str());
+    let real_now = ctx.clock.now();
+    let current = ctx.store.test_clock_now(scope, real_now).await?;
+    let seconds = match (request.frozen_time, request.advance_by) {
+        (Some(to), None) => to - current.as_second(),
+        (None, Some(by)) => by,
+        _ => {
+            return Err(AppError::bad_request(
+                ErrorCode::InvalidRequest,
+                "Give exactly one of `frozen_time` (Unix seconds) and `advance_by` (seconds).",
+            ));
+        }
+    };
+    if seconds < 0 {
+        return Err(AppError::bad_request(
+            ErrorCode::InvalidRequest,
+            format!(
+                "A test clock only moves forward: it is at {}, after the time asked for.",
+                current.as_second()
+            ),
+        )
+        .param(if request.frozen_time.is_some() { "frozen_time" } else { "advance_by" }));
+    }
+    ctx.store.advance_clock(scope, seconds).await?;
+    let touched = ctx.store.run_due(real_now).await?;
+    let mut invoices = Vec::with_capacity(touched.len());
+    for row in &touched {
+        let owner = ctx.store.customer_by_id(&row.customer_id).await?;
+        invoices.push(convert::invoice(row, &owner));
+    }
+    tracing::info!(customer = ?scope, seconds, invoices = invoices.len(), "test clock advanced");
+    Ok((
+        StatusCode::OK,
+        Json(TestClock {
+            object: "test_helpers.test_clock".to_owned(),
+            customer: customer.as_ref().map(CustomerRow::id),
+            frozen_time: current.as_second() + seconds,
+            invoices,
+        }),
+    ))
+}
+
+async fn find_customer(ctx: &ApiContext, reference: &str) -> AppResult<CustomerRow> {
+    let by = if reference.contains('@') {
+        CustomerRef::from_parts(Some(reference), None)
+    } else {
+        CustomerRef::from_parts(None, Some(reference))
+    }?;
+    ctx.store.find_customer(false, &by).await?.ok_or_else(|| {
+        AppError::not_found(
+            ErrorCode::ResourceNotFound,
+            format!("No test-mode customer `{reference}`."),
+        )
+        .param("customer")
+    })
+}

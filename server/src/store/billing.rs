@@ -1,0 +1,270 @@
+//! The engine's transactions: load the state, let the core decide, write what it
+//! decided — all inside one `BEGIN IMMEDIATE` transaction, so mutations are
+//! serialized and a decision is either wholly kept or not at all.
+
+use super::accounts::{self, CardRow};
+use super::invoices::{self, InvoiceRow};
+use super::subscriptions::{self, SubscriptionRow};
+use super::{CustomerRow, Store, StoreError, StoreResult, clocks, customers, new_suffix};
+use crate::billing::cards::AcceptedCard;
+use crate::billing::state::{Account, Decision, Subscription};
+use crate::billing::{pay_now, run_due};
+use jiff::Timestamp;
+use portico_wire::ids::SubscriptionId;
+use portico_wire::{Currency, CustomerRef};
+use sqlx::SqliteConnection;
+
+/// What a decision became once stored.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub customer: CustomerRow,
+    pub subscription: SubscriptionRow,
+    /// Every invoice the decision created or updated.
+    pub invoices: Vec<InvoiceRow>,
+    /// The one it created, if any.
+    pub created_invoice: Option<InvoiceRow>,
+    /// The customer's account after the decision.
+    pub account: Account,
+}
+
+/// What a signup did.
+#[derive(Debug, Clone)]
+pub enum SignupOutcome {
+    Created(Box<Applied>),
+    /// The customer already has a live subscription in this service; nothing changed.
+    AlreadySubscribed(SubscriptionId),
+}
+
+/// Inputs the core needs for a signup beyond the account.
+#[derive(Debug, Clone, Copy)]
+pub struct SignupContext {
+    /// Whether the customer may still have a trial: never subscribed to the service.
+    pub trial_eligible: bool,
+    pub now: Timestamp,
+}
+
+impl Store {
+    /// Signs up the customer (creating them if new) with what `decide` returns.
+    pub async fn sign_up<E: From<StoreError>>(
+        &self,
+        livemode: bool,
+        customer: &CustomerRef,
+        service: &str,
+        currency: &Currency,
+        real_now: Timestamp,
+        decide: impl FnOnce(&Account, SignupContext) -> Result<Decision, E>,
+    ) -> Result<SignupOutcome, E> {
+        let mut tx = self.begin_write().await?;
+        let now = real_now.as_second();
+        let customer = match customers::find(&mut tx, livemode, customer).await? {
+            Some(existing) => existing,
+            None => customers::insert(&mut tx, livemode, customer, now).await?,
+        };
+        let previous: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, status FROM subscriptions WHERE customer_id = ? AND service = ?")
+                .bind(&customer.id)
+                .bind(service)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(StoreError::from)?;
+        if let Some((id, _)) = previous.iter().find(|(_, status)| status != "canceled") {
+            let id = SubscriptionId::parse(id)
+                .ok_or_else(|| StoreError::Corrupt(format!("subscription id `{id}`")))?;
+            return Ok(SignupOutcome::AlreadySubscribed(id));
+        }
+        let account = accounts::load(&mut tx, &customer.id, currency).await?;
+        let context = SignupContext {
+            trial_eligible: previous.is_empty(),
+            now: customer_now(&mut tx, &customer, real_now).await?,
+        };
+        let decision = decide(&account, context)?;
+        let mut row = SubscriptionRow {
+            id: SubscriptionId::from_suffix(&new_suffix()),
+            customer_id: customer.id.clone(),
+            service: service.to_owned(),
+            livemode,
+            state: decision.subscription.clone(),
+            latest_invoice: None,
+        };
+        let applied = apply(&mut tx, customer, &mut row, decision).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(SignupOutcome::Created(Box::new(applied)))
+    }
+
+    /// Runs `decide` on the customer's subscription `id` and stores the result; with
+    /// `commit: false` (a preview) the same writes are made and rolled back. `None`
+    /// if the customer has no such subscription.
+    pub async fn mutate<E: From<StoreError>>(
+        &self,
+        customer_id: &str,
+        id: &str,
+        real_now: Timestamp,
+        commit: bool,
+        decide: impl FnOnce(&Subscription, &Account, Timestamp) -> Result<Decision, E>,
+    ) -> Result<Option<Applied>, E> {
+        let mut tx = self.begin_write().await?;
+        let Some(mut row) = subscriptions::load(&mut tx, id).await? else {
+            return Ok(None);
+        };
+        if row.customer_id != customer_id {
+            return Ok(None);
+        }
+        let customer = customers::by_id(&mut tx, customer_id).await?;
+        let account = accounts::load(&mut tx, customer_id, &row.state.currency).await?;
+        let now = customer_now(&mut tx, &customer, real_now).await?;
+        let decision = decide(&row.state, &account, now)?;
+        let applied = apply(&mut tx, customer, &mut row, decision).await?;
+        if commit {
+            tx.commit().await.map_err(StoreError::from)?;
+        } else {
+            tx.rollback().await.map_err(StoreError::from)?;
+        }
+        Ok(Some(applied))
+    }
+
+    /// Runs everything due by each customer's clock; returns the invoices touched.
+    pub async fn run_due(&self, real_now: Timestamp) -> StoreResult<Vec<InvoiceRow>> {
+        let ids = {
+            let mut conn = self.pool.acquire().await?;
+            clocks::due_subscriptions(&mut conn, real_now.as_second()).await?
+        };
+        let mut touched = Vec::new();
+        for id in ids {
+            let mut tx = self.begin_write().await?;
+            // Loaded again inside the transaction: a request may have changed it.
+            let Some(mut row) = subscriptions::load(&mut tx, &id).await? else {
+                continue;
+            };
+            let customer = customers::by_id(&mut tx, &row.customer_id).await?;
+            let now = customer_now(&mut tx, &customer, real_now).await?;
+            let mut account = accounts::load(&mut tx, &customer.id, &row.state.currency).await?;
+            while let Some(decision) = run_due(&row.state, &account, now) {
+                account = decision.account.clone();
+                let applied = apply(&mut tx, customer.clone(), &mut row, decision).await?;
+                row = applied.subscription;
+                touched.extend(applied.invoices);
+            }
+            tx.commit().await?;
+        }
+        Ok(touched)
+    }
+
+    /// Keeps `card` as the customer's default (creating the customer if new) and
+    /// tries it on every open invoice, oldest first.
+    pub async fn attach_card(
+        &self,
+        livemode: bool,
+        customer: &CustomerRef,
+        card: &AcceptedCard,
+        real_now: Timestamp,
+    ) -> StoreResult<(CustomerRow, CardRow, Vec<InvoiceRow>)> {
+        let mut tx = self.begin_write().await?;
+        let customer = match customers::find(&mut tx, livemode, customer).await? {
+            Some(existing) => existing,
+            None => customers::insert(&mut tx, livemode, customer, real_now.as_second()).await?,
+        };
+        let now = customer_now(&mut tx, &customer, real_now).await?;
+        let card = accounts::attach(&mut tx, &customer.id, livemode, card, now.as_second()).await?;
+        let mut touched = Vec::new();
+        for open in invoices::of_customer(&mut tx, &customer.id, true).await? {
+            let Some(sub_id) = &open.subscription_id else {
+                continue;
+            };
+            let Some(mut row) = subscriptions::load(&mut tx, sub_id.as_str()).await? else {
+                continue;
+            };
+            let account = accounts::load(&mut tx, &customer.id, &row.state.currency).await?;
+            let decision = pay_now(&row.state, &open.invoice, &account, now);
+            touched.extend(apply(&mut tx, customer.clone(), &mut row, decision).await?.invoices);
+        }
+        tx.commit().await?;
+        Ok((customer, card, touched))
+    }
+
+    /// Moves a test clock forward: one customer's, or everyone's with `None`.
+    pub async fn advance_clock(&self, customer_id: Option<&str>, seconds: i64) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        clocks::advance(&mut tx, customer_id, seconds).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The time by the clock of `customer_id` (everyone's with `None`) in test mode.
+    pub async fn test_clock_now(&self, customer_id: Option<&str>, real_now: Timestamp) -> StoreResult<Timestamp> {
+        let mut conn = self.pool.acquire().await?;
+        let offset = clocks::offset(&mut conn, false, customer_id).await?;
+        super::ts(real_now.as_second() + offset)
+    }
+
+    pub async fn subscriptions_of(&self, customer_id: &str, service: &str) -> StoreResult<Vec<SubscriptionRow>> {
+        let mut conn = self.pool.acquire().await?;
+        subscriptions::of_customer(&mut conn, customer_id, service).await
+    }
+
+    pub async fn invoices_of(&self, customer_id: &str) -> StoreResult<Vec<InvoiceRow>> {
+        let mut conn = self.pool.acquire().await?;
+        invoices::of_customer(&mut conn, customer_id, false).await
+    }
+
+    pub async fn invoice(&self, id: &str) -> StoreResult<Option<InvoiceRow>> {
+        let mut conn = self.pool.acquire().await?;
+        invoices::get(&mut conn, id).await
+    }
+
+    pub async fn default_card(&self, customer_id: &str) -> StoreResult<Option<CardRow>> {
+        let mut conn = self.pool.acquire().await?;
+        accounts::default_card(&mut conn, customer_id).await
+    }
+
+    pub async fn customer_by_id(&self, id: &str) -> StoreResult<CustomerRow> {
+        let mut conn = self.pool.acquire().await?;
+        customers::by_id(&mut conn, id).await
+    }
+
+    /// The time by the customer's clock.
+    pub async fn customer_now(&self, customer: &CustomerRow, real_now: Timestamp) -> StoreResult<Timestamp> {
+        let mut conn = self.pool.acquire().await?;
+        customer_now(&mut conn, customer, real_now).await
+    }
+}
+
+async fn customer_now(
+    conn: &mut SqliteConnection,
+    customer: &CustomerRow,
+    real_now: Timestamp,
+) -> StoreResult<Timestamp> {
+    let offset = clocks::offset(conn, customer.livemode, Some(&customer.id)).await?;
+    super::ts(real_now.as_second() + offset)
+}
+
+async fn apply(
+    conn: &mut SqliteConnection,
+    customer: CustomerRow,
+    row: &mut SubscriptionRow,
+    decision: Decision,
+) -> StoreResult<Applied> {
+    row.state = decision.subscription;
+    subscriptions::save(conn, row).await?;
+    let mut stored = Vec::with_capacity(decision.invoices.len());
+    let mut created = None;
+    for invoice in &decision.invoices {
+        let saved = invoices::save(conn, &customer.id, &row.id, row.livemode, invoice).await?;
+        if invoice.id.is_none() && created.is_none() {
+            created = Some(saved.clone());
+        }
+        stored.push(saved);
+    }
+    let account = decision.account;
+    accounts::save_balance(conn, &customer.id, &row.state.currency, account.balance).await?;
+    // Reloaded so the caller sees ids, the open invoice and the latest invoice as stored.
+    let subscription = subscriptions::load(conn, row.id.as_str())
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("subscription {} vanished", row.id)))?;
+    Ok(Applied {
+        customer,
+        subscription,
+        invoices: stored,
+        created_invoice: created,
+        account,
+    })
+}

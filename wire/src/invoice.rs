@@ -1,0 +1,97 @@
+//! Invoices, as the portal and `handleResponse` see them: Stripe's fields, amounts in
+//! minor units of the invoice's `currency`.
+
+use crate::ids::{CustomerId, InvoiceId, SubscriptionId};
+use crate::money::Currency;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum InvoiceStatus {
+    Draft,
+    Open,
+    Paid,
+    Void,
+    Uncollectible,
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+/// Why an invoice was created, with Stripe's values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BillingReason {
+    SubscriptionCreate,
+    SubscriptionCycle,
+    SubscriptionUpdate,
+    /// A preview of the next renewal, never stored.
+    Upcoming,
+    Manual,
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+/// `[start, end)` in Unix seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinePeriod {
+    pub start: i64,
+    pub end: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceLine {
+    /// Human-readable, as Stripe words it: "Unused time on 3 × Team after 22 Nov 2026".
+    pub description: String,
+    pub product: String,
+    pub quantity: u32,
+    /// Negative for a credit.
+    pub amount: i64,
+    /// Whether the line prorates a mid-period change.
+    pub proration: bool,
+    pub period: LinePeriod,
+}
+
+/// Why the last payment attempt failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentError {
+    pub code: String,
+    pub decline_code: Option<String>,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invoice {
+    /// `None` for a preview, which is never stored.
+    pub id: Option<InvoiceId>,
+    /// Always `"invoice"`.
+    pub object: String,
+    /// `INV-YYYYMM-NNNNN`, given when the invoice is finalized.
+    pub number: Option<String>,
+    pub customer: CustomerId,
+    pub subscription: Option<SubscriptionId>,
+    pub status: InvoiceStatus,
+    pub billing_reason: BillingReason,
+    pub currency: Currency,
+    pub lines: Vec<InvoiceLine>,
+    /// Σ lines.
+    pub subtotal: i64,
+    /// `subtotal` after discounts and taxes (Portico models neither yet).
+    pub total: i64,
+    /// The customer's balance before and after this invoice; negative is credit.
+    pub starting_balance: i64,
+    pub ending_balance: i64,
+    /// `total` less the credit applied; never negative.
+    pub amount_due: i64,
+    pub amount_paid: i64,
+    pub amount_remaining: i64,
+    pub attempt_count: u32,
+    pub next_payment_attempt: Option<i64>,
+    pub last_payment_error: Option<PaymentError>,
+    pub period_start: i64,
+    pub period_end: i64,
+    pub created: i64,
+    pub paid_at: Option<i64>,
+    pub livemode: bool,
+}
