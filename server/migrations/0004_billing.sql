@@ -48,7 +48,7 @@ CREATE TABLE payment_methods (
     exp_month      INTEGER NOT NULL,
     exp_year       INTEGER NOT NULL,
     funding        TEXT NOT NULL,
-    -- The decline every charge gets (Stripe's test card 4000000000000341), if any.
+    -- The decline every charge gets (Stripe's test card ending in 0341), if any.
     charge_decline TEXT,
     created        INTEGER NOT NULL
 );

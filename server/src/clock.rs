@@ -33,6 +33,11 @@ impl ManualClock {
             .expect("test clock advanced out of range");
     }
 
+    /// Now, in Unix seconds.
+    pub fn now_unix(&self) -> i64 {
+        self.now().as_second()
+    }
+
     pub fn set(&self, to: Timestamp) {
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = to;
     }

@@ -107,7 +107,7 @@ async fn secret_key(
 
 /// Serves `ctx` on `listener` until Ctrl-C.
 pub async fn serve(listener: tokio::net::TcpListener, ctx: ApiContext) -> std::io::Result<()> {
-    spawn_session_janitor(ctx.clone());
+    spawn_background(ctx.clone());
     axum::serve(listener, http::app(ctx))
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -122,13 +122,37 @@ async fn shutdown_signal() {
 pub async fn spawn(addr: SocketAddr, ctx: ApiContext) -> std::io::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
-    spawn_session_janitor(ctx.clone());
+    spawn_background(ctx.clone());
     tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, http::app(ctx)).await {
             tracing::error!(%error, "server stopped");
         }
     });
     Ok(bound)
+}
+
+/// The server's background work: the billing runner and the session janitor.
+fn spawn_background(ctx: ApiContext) {
+    spawn_billing_runner(ctx.clone());
+    spawn_session_janitor(ctx);
+}
+
+/// Runs what falls due (renewals, trial ends, period-end cancellations, payment
+/// retries) once a minute. The test clock runs it at once after each advance.
+fn spawn_billing_runner(ctx: ApiContext) {
+    tokio::spawn(async move {
+        let period = std::time::Duration::from_secs(60);
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match ctx.store.run_due(ctx.clock.now()).await {
+                Ok(touched) if touched.is_empty() => {}
+                Ok(touched) => tracing::info!(invoices = touched.len(), "billing run"),
+                Err(error) => tracing::warn!(%error, "billing run failed; retried next minute"),
+            }
+        }
+    });
 }
 
 /// Deletes expired portal sessions every ten minutes, so the table does not grow

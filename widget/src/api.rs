@@ -4,9 +4,8 @@
 
 use crate::events::to_js;
 use gloo_net::http::{Request, RequestBuilder};
-use portico_wire::embed::{
-    Portal, SESSION_HEADER, SessionRequest, SessionResponse, SignupRequest, Subscription,
-};
+use portico_wire::actions::ActionResponse;
+use portico_wire::embed::{Portal, SESSION_HEADER, SessionRequest, SessionResponse, SignupRequest};
 use portico_wire::event::ErrorResponse;
 use portico_wire::{EmbedConfig, ErrorBody, ErrorCode};
 use serde::Serialize;
@@ -53,7 +52,7 @@ impl Client {
         token: &str,
         idempotency_key: &str,
         body: &SignupRequest,
-    ) -> Result<Subscription, ErrorResponse> {
+    ) -> Result<ActionResponse, ErrorResponse> {
         let request = Request::post(&self.url("/subscriptions"))
             .header(SESSION_HEADER, token)
             .header("idempotency-key", idempotency_key);

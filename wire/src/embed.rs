@@ -3,8 +3,8 @@
 use crate::actions::CancellationFeedback;
 use crate::customer::{Address, TaxId};
 use crate::ids::{CustomerId, InvoiceId, SubscriptionId, SubscriptionItemId};
-use crate::payment::PaymentMethod;
 use crate::money::{Currency, Money};
+use crate::payment::PaymentMethod;
 use crate::price::Price;
 use crate::quantity::{Quantity, QuantityOption};
 use serde::{Deserialize, Serialize};

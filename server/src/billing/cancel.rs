@@ -6,13 +6,13 @@
 //! not paid for, so it is never credited; an `incomplete` subscription's unpaid first
 //! invoice is voided, since no service was given for it.
 
+use super::Status;
 use super::change::proration_lines;
 use super::invoicing;
 use super::proration::Period;
 use super::state::{
     Account, BillingReason, CancelReason, Cancellation, Decision, InvoiceStatus, Subscription,
 };
-use super::Status;
 use jiff::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

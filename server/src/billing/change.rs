@@ -9,7 +9,9 @@
 
 use super::invoicing::{self, proration_description};
 use super::proration::{self, Period, PricedItem};
-use super::state::{Account, BillingReason, Decision, InvoiceStatus, Item, Line, Subscription, Terms};
+use super::state::{
+    Account, BillingReason, Decision, InvoiceStatus, Item, Line, Subscription, Terms,
+};
 use super::{Status, anchored_end};
 use jiff::Timestamp;
 use portico_wire::Currency;

@@ -72,7 +72,12 @@ pub fn finalize(mut invoice: Invoice, account: &mut Account) -> Invoice {
 
 /// One attempt to charge what is left of an open invoice to the account's card.
 /// `automatic` attempts schedule the next retry; a customer's own attempt does not.
-pub fn attempt(mut invoice: Invoice, account: &Account, now: Timestamp, automatic: bool) -> Invoice {
+pub fn attempt(
+    mut invoice: Invoice,
+    account: &Account,
+    now: Timestamp,
+    automatic: bool,
+) -> Invoice {
     if invoice.status != InvoiceStatus::Open {
         return invoice;
     }
@@ -99,14 +104,20 @@ pub fn attempt(mut invoice: Invoice, account: &Account, now: Timestamp, automati
 }
 
 fn charge(account: &Account, now: Timestamp) -> Result<(), PaymentFailure> {
-    let card = account.card.as_ref().ok_or(PaymentFailure::NoPaymentMethod)?;
+    let card = account
+        .card
+        .as_ref()
+        .ok_or(PaymentFailure::NoPaymentMethod)?;
     cards::charge(card, year_month(now)).map_err(PaymentFailure::Declined)
 }
 
 /// `(year, month)` of `at` in UTC, as card expiry is judged.
 pub fn year_month(at: Timestamp) -> (i32, u32) {
     let date = at.to_zoned(TimeZone::UTC).date();
-    (i32::from(date.year()), u32::from(date.month().unsigned_abs()))
+    (
+        i32::from(date.year()),
+        u32::from(date.month().unsigned_abs()),
+    )
 }
 
 /// The recurring line of `item` for `period`.
@@ -189,7 +200,10 @@ mod tests {
         assert_eq!(account.balance, -1200);
 
         let covered = finalize(invoice(&[1000]), &mut account);
-        assert_eq!((covered.amount_due, covered.status), (0, InvoiceStatus::Paid));
+        assert_eq!(
+            (covered.amount_due, covered.status),
+            (0, InvoiceStatus::Paid)
+        );
         assert_eq!(account.balance, -200);
     }
 
@@ -201,7 +215,10 @@ mod tests {
         let mut waits = Vec::new();
         for _ in 0..4 {
             open = attempt(open, &account, now, true);
-            waits.push(open.next_payment_attempt.map(|t| (t.as_second() - now.as_second()) / 86_400));
+            waits.push(
+                open.next_payment_attempt
+                    .map(|t| (t.as_second() - now.as_second()) / 86_400),
+            );
         }
         assert_eq!(waits, vec![Some(3), Some(5), Some(7), None]);
         assert_eq!(open.attempt_count, 4);

@@ -7,6 +7,8 @@ pub mod cards;
 mod change;
 mod invoicing;
 mod period;
+#[cfg(test)]
+mod properties;
 pub mod proration;
 mod renewal;
 mod signup;

@@ -24,7 +24,12 @@ pub fn period_end(start: Timestamp, interval: Interval, count: u32) -> Timestamp
 /// The end of the period that starts at `start` for a subscription anchored at
 /// `anchor`: the first `anchor + k × interval` after `start`. Counting from the
 /// anchor, not chaining ends, keeps Jan 31 → Feb 28 → Mar 31.
-pub fn anchored_end(anchor: Timestamp, start: Timestamp, interval: Interval, count: u32) -> Timestamp {
+pub fn anchored_end(
+    anchor: Timestamp,
+    start: Timestamp,
+    interval: Interval,
+    count: u32,
+) -> Timestamp {
     // Periods are at least a day long, so a generous first guess of `k` is the
     // number of whole days between the two, divided by the period's length in days.
     let days_per_period: i64 = match interval {
@@ -34,7 +39,9 @@ pub fn anchored_end(anchor: Timestamp, start: Timestamp, interval: Interval, cou
         Interval::Year => 366,
     } * i64::from(count);
     let elapsed_days = (start.as_second() - anchor.as_second()).max(0) / 86_400;
-    let mut k = u32::try_from(elapsed_days / days_per_period).unwrap_or(u32::MAX).max(1);
+    let mut k = u32::try_from(elapsed_days / days_per_period)
+        .unwrap_or(u32::MAX)
+        .max(1);
     loop {
         let end = period_end(anchor, interval, count.saturating_mul(k));
         if end > start {

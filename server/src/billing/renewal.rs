@@ -93,7 +93,11 @@ fn period_end(sub: &Subscription, account: &Account, at: Timestamp, collect: boo
             next.billing_cycle_anchor = at;
         }
         for item in &mut update.items {
-            let kept = next.terms.items.iter().find(|old| old.product == item.product);
+            let kept = next
+                .terms
+                .items
+                .iter()
+                .find(|old| old.product == item.product);
             item.id = kept.and_then(|old| old.id.clone());
         }
         next.terms = update;
@@ -155,7 +159,10 @@ fn period_end(sub: &Subscription, account: &Account, at: Timestamp, collect: boo
 
 fn retry(sub: &Subscription, account: &Account, at: Timestamp) -> Decision {
     let mut next = sub.clone();
-    let open = sub.open_invoice.clone().expect("a retry is due only with an open invoice");
+    let open = sub
+        .open_invoice
+        .clone()
+        .expect("a retry is due only with an open invoice");
     let mut invoice = invoicing::attempt(open, account, at, true);
     if invoice.status == InvoiceStatus::Paid {
         next.status = Status::Active;
@@ -180,10 +187,18 @@ fn retry(sub: &Subscription, account: &Account, at: Timestamp) -> Decision {
 
 /// The customer pays an open invoice now (after adding a card): a paid invoice
 /// reactivates the subscription it was holding back.
-pub fn pay_now(sub: &Subscription, invoice: &Invoice, account: &Account, now: Timestamp) -> Decision {
+pub fn pay_now(
+    sub: &Subscription,
+    invoice: &Invoice,
+    account: &Account,
+    now: Timestamp,
+) -> Decision {
     let mut paid = invoicing::attempt(invoice.clone(), account, now, false);
     let mut next = sub.clone();
-    let holding_back = sub.open_invoice.as_ref().is_some_and(|o| o.id == invoice.id);
+    let holding_back = sub
+        .open_invoice
+        .as_ref()
+        .is_some_and(|o| o.id == invoice.id);
     if paid.status == InvoiceStatus::Paid {
         if holding_back {
             next.open_invoice = None;

@@ -193,7 +193,10 @@ mod tests {
         assert_eq!(quantities, vec![1, 4]);
         assert_eq!(sub.trial_end, None);
         let invoice = &decision.invoices[0];
-        assert_eq!((invoice.subtotal, invoice.amount_paid), (2000 + 4 * 500, 4000));
+        assert_eq!(
+            (invoice.subtotal, invoice.amount_paid),
+            (2000 + 4 * 500, 4000)
+        );
         assert_eq!(invoice.status, InvoiceStatus::Paid);
     }
 

@@ -30,7 +30,9 @@ impl Item {
 
     /// The same product at the same price and quantity.
     pub fn same_terms(&self, other: &Item) -> bool {
-        self.product == other.product && self.quantity == other.quantity && self.price == other.price
+        self.product == other.product
+            && self.quantity == other.quantity
+            && self.price == other.price
     }
 }
 
@@ -49,7 +51,11 @@ impl Terms {
             && self.interval == other.interval
             && self.interval_count == other.interval_count
             && self.items.len() == other.items.len()
-            && self.items.iter().zip(&other.items).all(|(a, b)| a.same_terms(b))
+            && self
+                .items
+                .iter()
+                .zip(&other.items)
+                .all(|(a, b)| a.same_terms(b))
     }
 
     pub fn same_cycle(&self, other: &Terms) -> bool {

@@ -48,12 +48,7 @@ async fn attach_card(
         ));
     }
     // The digest of what is replayed must not be a digest of the card number.
-    let fingerprint = (
-        "card",
-        request.last4(),
-        request.exp_month,
-        request.exp_year,
-    );
+    let fingerprint = ("card", request.last4(), request.exp_month, request.exp_year);
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &fingerprint, || async {
         let input = CardInput {
@@ -83,15 +78,26 @@ async fn attach_card(
     .await
 }
 
-async fn invoices(State(ctx): State<ApiContext>, session: PortalSession) -> AppResult<Json<Vec<Invoice>>> {
-    let Some(customer) = ctx.store.find_customer(session.row.livemode, &session.customer).await? else {
+async fn invoices(
+    State(ctx): State<ApiContext>,
+    session: PortalSession,
+) -> AppResult<Json<Vec<Invoice>>> {
+    let Some(customer) = ctx
+        .store
+        .find_customer(session.row.livemode, &session.customer)
+        .await?
+    else {
         return Ok(Json(Vec::new()));
     };
     let visible = visible_subscriptions(&ctx, &session, &customer.id).await?;
     let rows = ctx.store.invoices_of(&customer.id).await?;
     Ok(Json(
         rows.iter()
-            .filter(|row| row.subscription_id.as_ref().is_some_and(|s| visible.contains(s.as_str())))
+            .filter(|row| {
+                row.subscription_id
+                    .as_ref()
+                    .is_some_and(|s| visible.contains(s.as_str()))
+            })
             .map(|row| convert::invoice(row, &customer))
             .collect(),
     ))
@@ -113,9 +119,18 @@ async fn invoice(
         .find_customer(session.row.livemode, &session.customer)
         .await?
         .ok_or_else(not_found)?;
-    let row = ctx.store.invoice(&id).await?.filter(|row| row.customer_id == customer.id).ok_or_else(not_found)?;
+    let row = ctx
+        .store
+        .invoice(&id)
+        .await?
+        .filter(|row| row.customer_id == customer.id)
+        .ok_or_else(not_found)?;
     let visible = visible_subscriptions(&ctx, &session, &customer.id).await?;
-    if !row.subscription_id.as_ref().is_some_and(|s| visible.contains(s.as_str())) {
+    if !row
+        .subscription_id
+        .as_ref()
+        .is_some_and(|s| visible.contains(s.as_str()))
+    {
         return Err(not_found());
     }
     Ok(Json(convert::invoice(&row, &customer)))
@@ -134,7 +149,13 @@ async fn visible_subscriptions(
         .await?
         .into_iter()
         .map(|row| row.id.to_string())
-        .filter(|id| session.row.subscription_id.as_deref().is_none_or(|only| only == id))
+        .filter(|id| {
+            session
+                .row
+                .subscription_id
+                .as_deref()
+                .is_none_or(|only| only == id)
+        })
         .collect())
 }
 
@@ -148,7 +169,10 @@ async fn update_customer(
         Some("") => Some(None),
         Some(email) => Some(Some(
             portico_wire::Email::parse(email)
-                .map_err(|m| AppError::bad_request(ErrorCode::InvalidRequest, format!("`email` {m}")).param("email"))?
+                .map_err(|m| {
+                    AppError::bad_request(ErrorCode::InvalidRequest, format!("`email` {m}"))
+                        .param("email")
+                })?
                 .normalized(),
         )),
         None => None,
@@ -158,7 +182,9 @@ async fn update_customer(
     {
         return Err(AppError::bad_request(
             ErrorCode::InvalidRequest,
-            format!("`address.country` `{country}` is not an ISO 3166-1 alpha-2 code such as `DE`."),
+            format!(
+                "`address.country` `{country}` is not an ISO 3166-1 alpha-2 code such as `DE`."
+            ),
         )
         .param("address[country]"));
     }
@@ -166,20 +192,26 @@ async fn update_customer(
     key.run(&ctx, &scope, &("customer", &request), || async {
         let row = ctx
             .store
-            .update_customer(session.row.livemode, &session.customer, ctx.now(), |details| {
-                if let Some(name) = &request.name {
-                    details.name = Some(name.trim().to_owned()).filter(|n| !n.is_empty());
-                }
-                if let Some(email) = &email {
-                    details.billing_email.clone_from(email);
-                }
-                if let Some(address) = &request.address {
-                    details.address = Some(address.clone());
-                }
-                if let Some(tax_id) = &request.tax_id {
-                    details.tax_id = Some(tax_id.clone()).filter(|t| !t.value.trim().is_empty());
-                }
-            })
+            .update_customer(
+                session.row.livemode,
+                &session.customer,
+                ctx.now(),
+                |details| {
+                    if let Some(name) = &request.name {
+                        details.name = Some(name.trim().to_owned()).filter(|n| !n.is_empty());
+                    }
+                    if let Some(email) = &email {
+                        details.billing_email.clone_from(email);
+                    }
+                    if let Some(address) = &request.address {
+                        details.address = Some(address.clone());
+                    }
+                    if let Some(tax_id) = &request.tax_id {
+                        details.tax_id =
+                            Some(tax_id.clone()).filter(|t| !t.value.trim().is_empty());
+                    }
+                },
+            )
             .await?;
         Ok((StatusCode::OK, convert::customer(&row) as Customer))
     })

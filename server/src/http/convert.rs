@@ -5,10 +5,12 @@ use crate::billing::state::{self, BillingReason, InvoiceStatus, Line, PaymentFai
 use crate::catalog::{Plan, Service};
 use crate::store::{CardRow, CustomerRow, InvoiceRow, SubscriptionRow};
 use portico_wire::actions::CancellationFeedback;
-use portico_wire::embed::{self as wire, CancellationDetails, CancellationReason, SubscriptionStatus};
+use portico_wire::embed::{
+    self as wire, CancellationDetails, CancellationReason, SubscriptionStatus,
+};
+use portico_wire::ids::SubscriptionItemId;
 use portico_wire::invoice::{self, LinePeriod, PaymentError};
 use portico_wire::payment::{Card, PaymentMethod};
-use portico_wire::ids::SubscriptionItemId;
 
 pub fn plan(plan: &Plan) -> wire::Plan {
     wire::Plan {
@@ -44,7 +46,11 @@ pub fn customer(row: &CustomerRow) -> wire::Customer {
     wire::Customer {
         id: row.id(),
         object: "customer".to_owned(),
-        email: row.details.billing_email.clone().or_else(|| row.email.clone()),
+        email: row
+            .details
+            .billing_email
+            .clone()
+            .or_else(|| row.email.clone()),
         external_id: row.external_id.clone(),
         name: row.details.name.clone(),
         address: row.details.address.clone(),
@@ -113,23 +119,26 @@ pub fn subscription(row: &SubscriptionRow, customer: &CustomerRow) -> wire::Subs
                 .map(|f| named(f).unwrap_or_else(|| CancellationFeedback::Unknown(f.to_owned()))),
             comment: c.comment.clone(),
         }),
-        pending_update: sub.pending_update.as_ref().map(|terms| wire::PendingUpdate {
-            plan: terms.plan.clone(),
-            interval: terms.interval,
-            interval_count: terms.interval_count,
-            items: terms
-                .items
-                .iter()
-                .map(|item| wire::PendingItem {
-                    product: item.product.clone(),
-                    product_name: item.product_name.clone(),
-                    unit_label: item.unit_label.clone(),
-                    quantity: item.quantity,
-                    price: item.price.clone(),
-                })
-                .collect(),
-            effective_at: sub.period.end.as_second(),
-        }),
+        pending_update: sub
+            .pending_update
+            .as_ref()
+            .map(|terms| wire::PendingUpdate {
+                plan: terms.plan.clone(),
+                interval: terms.interval,
+                interval_count: terms.interval_count,
+                items: terms
+                    .items
+                    .iter()
+                    .map(|item| wire::PendingItem {
+                        product: item.product.clone(),
+                        product_name: item.product_name.clone(),
+                        unit_label: item.unit_label.clone(),
+                        quantity: item.quantity,
+                        price: item.price.clone(),
+                    })
+                    .collect(),
+                effective_at: sub.period.end.as_second(),
+            }),
         latest_invoice: row.latest_invoice.clone(),
         created: sub.created.as_second(),
         livemode: row.livemode,
@@ -137,7 +146,12 @@ pub fn subscription(row: &SubscriptionRow, customer: &CustomerRow) -> wire::Subs
 }
 
 pub fn invoice(row: &InvoiceRow, customer: &CustomerRow) -> invoice::Invoice {
-    let mut wire = draft_invoice(&row.invoice, customer, row.subscription_id.clone(), row.livemode);
+    let mut wire = draft_invoice(
+        &row.invoice,
+        customer,
+        row.subscription_id.clone(),
+        row.livemode,
+    );
     wire.id = Some(row.id.clone());
     wire.number = Some(row.number.clone());
     wire

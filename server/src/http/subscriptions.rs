@@ -100,9 +100,14 @@ async fn preview(
     };
     Ok(Json(ChangePreview {
         subscription: convert::subscription(sub, customer),
-        invoice: applied.created_invoice.as_ref().map(|row| draft(&row.invoice)),
+        invoice: applied
+            .created_invoice
+            .as_ref()
+            .map(|row| draft(&row.invoice)),
         pending_lines: sub.state.pending_lines.iter().map(convert::line).collect(),
-        next_invoice: billing::upcoming(&sub.state, &applied.account).as_ref().map(draft),
+        next_invoice: billing::upcoming(&sub.state, &applied.account)
+            .as_ref()
+            .map(draft),
     }))
 }
 
@@ -135,8 +140,9 @@ async fn apply_change(
     let plan_id = request.plan.clone();
     mutate(ctx, session, &customer, id, commit, |sub, account, now| {
         let plan = find_plan(session, plan_id.as_deref().unwrap_or(&sub.terms.plan))?;
-        let target = billing::plan_terms(service, plan, request.quantity.as_ref(), &sub.terms.items)
-            .map_err(terms_error)?;
+        let target =
+            billing::plan_terms(service, plan, request.quantity.as_ref(), &sub.terms.items)
+                .map_err(terms_error)?;
         let command = ChangeCommand {
             target,
             currency: plan.currency.clone(),
@@ -170,10 +176,16 @@ async fn cancel(
             )
             .param("feedback"));
         }
-        Some(known) => Some(serde_json::to_value(known).map_err(|e| AppError::Internal(e.to_string()))?),
+        Some(known) => {
+            Some(serde_json::to_value(known).map_err(|e| AppError::Internal(e.to_string()))?)
+        }
         None => None,
     };
-    let comment = request.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let comment = request
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
     if comment.is_some_and(|c| c.chars().count() > 500) {
         return Err(AppError::bad_request(
             ErrorCode::InvalidRequest,
@@ -183,7 +195,10 @@ async fn cancel(
     }
     let command = CancelCommand {
         at_period_end: request.at_period_end,
-        prorate: request.proration_behavior.unwrap_or(ProrationBehavior::None) != ProrationBehavior::None,
+        prorate: request
+            .proration_behavior
+            .unwrap_or(ProrationBehavior::None)
+            != ProrationBehavior::None,
         feedback: feedback.and_then(|v| v.as_str().map(str::to_owned)),
         comment: comment.map(str::to_owned),
     };
@@ -243,7 +258,9 @@ async fn resubscribe(
         if old.state.status != billing::Status::Canceled {
             return Err(AppError::conflict(
                 ErrorCode::InvalidRequest,
-                format!("The subscription `{id}` is not canceled; change it instead of resubscribing."),
+                format!(
+                    "The subscription `{id}` is not canceled; change it instead of resubscribing."
+                ),
             ));
         }
         let quantity = request.quantity.clone().or_else(|| {
@@ -287,8 +304,17 @@ async fn mutate(
 }
 
 /// The session's customer, if the session may act on subscription `id`.
-async fn session_customer(ctx: &ApiContext, session: &PortalSession, id: &str) -> AppResult<CustomerRow> {
-    if session.row.subscription_id.as_deref().is_some_and(|only| only != id) {
+async fn session_customer(
+    ctx: &ApiContext,
+    session: &PortalSession,
+    id: &str,
+) -> AppResult<CustomerRow> {
+    if session
+        .row
+        .subscription_id
+        .as_deref()
+        .is_some_and(|only| only != id)
+    {
         return Err(not_found(id));
     }
     ctx.store
@@ -308,7 +334,10 @@ fn find_plan<'a>(session: &'a PortalSession, id: &str) -> AppResult<&'a Plan> {
     session.service.plan(id).ok_or_else(|| {
         AppError::not_found(
             ErrorCode::PlanNotFound,
-            format!("No such plan in the service `{}`: `{id}`.", session.service.name),
+            format!(
+                "No such plan in the service `{}`: `{id}`.",
+                session.service.name
+            ),
         )
         .param("plan")
     })
@@ -338,14 +367,18 @@ fn change_error(error: ChangeError) -> AppError {
         ChangeError::Canceled => AppError::conflict(ErrorCode::SubscriptionCanceled, message),
         ChangeError::Incomplete => AppError::conflict(ErrorCode::SubscriptionIncomplete, message),
         ChangeError::NoChange => AppError::bad_request(ErrorCode::NoChange, message),
-        ChangeError::Currency(_) => AppError::bad_request(ErrorCode::InvalidRequest, message).param("plan"),
+        ChangeError::Currency(_) => {
+            AppError::bad_request(ErrorCode::InvalidRequest, message).param("plan")
+        }
     }
 }
 
 fn cancel_error(error: CancelError) -> AppError {
     let message = error.to_string();
     match error {
-        CancelError::AlreadyCanceled => AppError::conflict(ErrorCode::SubscriptionCanceled, message),
+        CancelError::AlreadyCanceled => {
+            AppError::conflict(ErrorCode::SubscriptionCanceled, message)
+        }
         CancelError::NotPending => AppError::conflict(ErrorCode::NotPendingCancellation, message),
     }
 }

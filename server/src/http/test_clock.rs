@@ -84,7 +84,11 @@ async fn advance(
                 current.as_second()
             ),
         )
-        .param(if request.frozen_time.is_some() { "frozen_time" } else { "advance_by" }));
+        .param(if request.frozen_time.is_some() {
+            "frozen_time"
+        } else {
+            "advance_by"
+        }));
     }
     ctx.store.advance_clock(scope, seconds).await?;
     let touched = ctx.store.run_due(real_now).await?;

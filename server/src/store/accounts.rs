@@ -33,12 +33,13 @@ pub(super) async fn load(
     customer_id: &str,
     currency: &Currency,
 ) -> StoreResult<Account> {
-    let balance: Option<(i64,)> =
-        sqlx::query_as("SELECT balance FROM customer_balances WHERE customer_id = ? AND currency = ?")
-            .bind(customer_id)
-            .bind(currency.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
+    let balance: Option<(i64,)> = sqlx::query_as(
+        "SELECT balance FROM customer_balances WHERE customer_id = ? AND currency = ?",
+    )
+    .bind(customer_id)
+    .bind(currency.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
     Ok(Account {
         balance: balance.map_or(0, |(b,)| b),
         card: default_card(conn, customer_id).await?.map(|row| row.card),
@@ -63,7 +64,10 @@ pub(super) async fn save_balance(
     Ok(())
 }
 
-pub(super) async fn default_card(conn: &mut SqliteConnection, customer_id: &str) -> StoreResult<Option<CardRow>> {
+pub(super) async fn default_card(
+    conn: &mut SqliteConnection,
+    customer_id: &str,
+) -> StoreResult<Option<CardRow>> {
     let record: Option<CardRecord> = sqlx::query_as(
         "SELECT p.id, p.livemode, p.brand, p.last4, p.exp_month, p.exp_year, p.funding, p.charge_decline, p.created
          FROM payment_methods p JOIN customers c ON c.default_payment_method = p.id WHERE c.id = ?",

@@ -60,13 +60,14 @@ impl Store {
             Some(existing) => existing,
             None => customers::insert(&mut tx, livemode, customer, now).await?,
         };
-        let previous: Vec<(String, String)> =
-            sqlx::query_as("SELECT id, status FROM subscriptions WHERE customer_id = ? AND service = ?")
-                .bind(&customer.id)
-                .bind(service)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(StoreError::from)?;
+        let previous: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, status FROM subscriptions WHERE customer_id = ? AND service = ?",
+        )
+        .bind(&customer.id)
+        .bind(service)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
         if let Some((id, _)) = previous.iter().find(|(_, status)| status != "canceled") {
             let id = SubscriptionId::parse(id)
                 .ok_or_else(|| StoreError::Corrupt(format!("subscription id `{id}`")))?;
@@ -175,7 +176,11 @@ impl Store {
             };
             let account = accounts::load(&mut tx, &customer.id, &row.state.currency).await?;
             let decision = pay_now(&row.state, &open.invoice, &account, now);
-            touched.extend(apply(&mut tx, customer.clone(), &mut row, decision).await?.invoices);
+            touched.extend(
+                apply(&mut tx, customer.clone(), &mut row, decision)
+                    .await?
+                    .invoices,
+            );
         }
         tx.commit().await?;
         Ok((customer, card, touched))
@@ -190,13 +195,21 @@ impl Store {
     }
 
     /// The time by the clock of `customer_id` (everyone's with `None`) in test mode.
-    pub async fn test_clock_now(&self, customer_id: Option<&str>, real_now: Timestamp) -> StoreResult<Timestamp> {
+    pub async fn test_clock_now(
+        &self,
+        customer_id: Option<&str>,
+        real_now: Timestamp,
+    ) -> StoreResult<Timestamp> {
         let mut conn = self.pool.acquire().await?;
         let offset = clocks::offset(&mut conn, false, customer_id).await?;
         super::ts(real_now.as_second() + offset)
     }
 
-    pub async fn subscriptions_of(&self, customer_id: &str, service: &str) -> StoreResult<Vec<SubscriptionRow>> {
+    pub async fn subscriptions_of(
+        &self,
+        customer_id: &str,
+        service: &str,
+    ) -> StoreResult<Vec<SubscriptionRow>> {
         let mut conn = self.pool.acquire().await?;
         subscriptions::of_customer(&mut conn, customer_id, service).await
     }
@@ -222,7 +235,11 @@ impl Store {
     }
 
     /// The time by the customer's clock.
-    pub async fn customer_now(&self, customer: &CustomerRow, real_now: Timestamp) -> StoreResult<Timestamp> {
+    pub async fn customer_now(
+        &self,
+        customer: &CustomerRow,
+        real_now: Timestamp,
+    ) -> StoreResult<Timestamp> {
         let mut conn = self.pool.acquire().await?;
         customer_now(&mut conn, customer, real_now).await
     }

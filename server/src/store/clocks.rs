@@ -44,7 +44,10 @@ pub(super) async fn advance(
 }
 
 /// Ids of subscriptions with something due by their customer's clock.
-pub(super) async fn due_subscriptions(conn: &mut SqliteConnection, real_now: i64) -> StoreResult<Vec<String>> {
+pub(super) async fn due_subscriptions(
+    conn: &mut SqliteConnection,
+    real_now: i64,
+) -> StoreResult<Vec<String>> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT s.id FROM subscriptions s
          LEFT JOIN test_clocks g ON g.scope = '*' AND s.livemode = 0

@@ -44,11 +44,12 @@ struct Record {
     created: i64,
 }
 
-const COLUMNS: &str =
-    "SELECT id, livemode, email, external_id, name, billing_email, address, tax_id, created FROM customers";
+const COLUMNS: &str = "SELECT id, livemode, email, external_id, name, billing_email, address, tax_id, created FROM customers";
 
 fn to_row(r: Record) -> StoreResult<CustomerRow> {
-    let corrupt = |what: &str, e: serde_json::Error| StoreError::Corrupt(format!("customer {}: {what}: {e}", r.id));
+    let corrupt = |what: &str, e: serde_json::Error| {
+        StoreError::Corrupt(format!("customer {}: {what}: {e}", r.id))
+    };
     let address = match &r.address {
         Some(json) => Some(serde_json::from_str(json).map_err(|e| corrupt("address", e))?),
         None => None,
@@ -123,14 +124,16 @@ pub(super) async fn insert(
         details: CustomerDetails::default(),
         created: now,
     };
-    sqlx::query("INSERT INTO customers (id, livemode, email, external_id, created) VALUES (?, ?, ?, ?, ?)")
-        .bind(&row.id)
-        .bind(row.livemode)
-        .bind(&row.email)
-        .bind(&row.external_id)
-        .bind(row.created)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO customers (id, livemode, email, external_id, created) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&row.id)
+    .bind(row.livemode)
+    .bind(&row.email)
+    .bind(&row.external_id)
+    .bind(row.created)
+    .execute(&mut *conn)
+    .await?;
     Ok(row)
 }
 
@@ -158,11 +161,23 @@ impl Store {
             None => insert(&mut tx, livemode, customer, now).await?,
         };
         update(&mut row.details);
-        let address = row.details.address.as_ref().map(serde_json::to_string).transpose();
-        let tax_id = row.details.tax_id.as_ref().map(serde_json::to_string).transpose();
+        let address = row
+            .details
+            .address
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose();
+        let tax_id = row
+            .details
+            .tax_id
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose();
         let (address, tax_id) = match (address, tax_id) {
             (Ok(a), Ok(t)) => (a, t),
-            (Err(e), _) | (_, Err(e)) => return Err(StoreError::Corrupt(format!("customer details: {e}"))),
+            (Err(e), _) | (_, Err(e)) => {
+                return Err(StoreError::Corrupt(format!("customer details: {e}")));
+            }
         };
         sqlx::query("UPDATE customers SET name = ?, billing_email = ?, address = ?, tax_id = ? WHERE id = ?")
             .bind(&row.details.name)

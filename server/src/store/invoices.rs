@@ -55,7 +55,8 @@ struct LineRecord {
     period_end: i64,
 }
 
-const COLUMNS: &str = "id, number, customer_id, subscription_id, livemode, currency, status, billing_reason,
+const COLUMNS: &str =
+    "id, number, customer_id, subscription_id, livemode, currency, status, billing_reason,
     period_start, period_end, subtotal, starting_balance, ending_balance, amount_due, amount_paid,
     attempt_count, next_payment_attempt, last_payment_error, paid_at, created";
 
@@ -187,7 +188,13 @@ pub(super) async fn save(
     .bind(invoice.created.as_second())
     .execute(&mut *conn)
     .await?;
-    insert_lines(conn, subscription_id.as_str(), Some(id.as_str()), &invoice.lines).await?;
+    insert_lines(
+        conn,
+        subscription_id.as_str(),
+        Some(id.as_str()),
+        &invoice.lines,
+    )
+    .await?;
     let mut stored = invoice.clone();
     stored.id = Some(id.to_string());
     Ok(InvoiceRow {
@@ -201,7 +208,11 @@ pub(super) async fn save(
 }
 
 /// `INV-YYYYMM-NNNNN`, counted per mode and month of `created`.
-async fn next_number(conn: &mut SqliteConnection, livemode: bool, created: Timestamp) -> StoreResult<String> {
+async fn next_number(
+    conn: &mut SqliteConnection,
+    livemode: bool,
+    created: Timestamp,
+) -> StoreResult<String> {
     let month = created.to_zoned(TimeZone::UTC).strftime("%Y%m").to_string();
     let (last,): (i64,) = sqlx::query_as(
         "INSERT INTO invoice_numbers (livemode, month, last) VALUES (?, ?, 1)
@@ -215,10 +226,11 @@ async fn next_number(conn: &mut SqliteConnection, livemode: bool, created: Times
 }
 
 pub(super) async fn get(conn: &mut SqliteConnection, id: &str) -> StoreResult<Option<InvoiceRow>> {
-    let record: Option<Record> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM invoices WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let record: Option<Record> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM invoices WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
     match record {
         Some(record) => Ok(Some(assemble(conn, record).await?)),
         None => Ok(None),
@@ -263,11 +275,18 @@ pub(super) async fn of_customer(
     open_only: bool,
 ) -> StoreResult<Vec<InvoiceRow>> {
     let query = if open_only {
-        format!("SELECT {COLUMNS} FROM invoices WHERE customer_id = ? AND status = 'open' ORDER BY created, rowid")
+        format!(
+            "SELECT {COLUMNS} FROM invoices WHERE customer_id = ? AND status = 'open' ORDER BY created, rowid"
+        )
     } else {
-        format!("SELECT {COLUMNS} FROM invoices WHERE customer_id = ? ORDER BY created DESC, rowid DESC")
+        format!(
+            "SELECT {COLUMNS} FROM invoices WHERE customer_id = ? ORDER BY created DESC, rowid DESC"
+        )
     };
-    let records: Vec<Record> = sqlx::query_as(&query).bind(customer_id).fetch_all(&mut *conn).await?;
+    let records: Vec<Record> = sqlx::query_as(&query)
+        .bind(customer_id)
+        .fetch_all(&mut *conn)
+        .await?;
     let mut rows = Vec::with_capacity(records.len());
     for record in records {
         rows.push(assemble(conn, record).await?);
@@ -298,7 +317,9 @@ async fn assemble(conn: &mut SqliteConnection, r: Record) -> StoreResult<Invoice
         attempt_count: u32::try_from(r.attempt_count).map_err(|_| corrupt("attempt_count"))?,
         next_payment_attempt: r.next_payment_attempt.map(super::ts).transpose()?,
         last_failure: match r.last_payment_error.as_deref() {
-            Some(code) => Some(PaymentFailure::parse(code).ok_or_else(|| corrupt("last_payment_error"))?),
+            Some(code) => {
+                Some(PaymentFailure::parse(code).ok_or_else(|| corrupt("last_payment_error"))?)
+            }
             None => None,
         },
         paid_at: r.paid_at.map(super::ts).transpose()?,

@@ -63,7 +63,10 @@ const COLUMNS: &str = "id, customer_id, service, plan, status, currency, interva
     current_period_start, current_period_end, billing_cycle_anchor, trial_end, cancel_at_period_end,
     canceled_at, ended_at, cancel_reason, cancel_feedback, cancel_comment, pending_update, livemode, created";
 
-pub(super) async fn load(conn: &mut SqliteConnection, id: &str) -> StoreResult<Option<SubscriptionRow>> {
+pub(super) async fn load(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> StoreResult<Option<SubscriptionRow>> {
     let record: Option<Record> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM subscriptions WHERE id = ?"))
             .bind(id)
@@ -112,7 +115,8 @@ async fn assemble(conn: &mut SqliteConnection, record: Record) -> StoreResult<Su
                 product: item.product,
                 product_name: item.product_name,
                 unit_label: item.unit_label,
-                quantity: super::quantity(item.quantity).ok_or_else(|| corrupt("quantity".into()))?,
+                quantity: super::quantity(item.quantity)
+                    .ok_or_else(|| corrupt("quantity".into()))?,
                 price: serde_json::from_str(&item.price)
                     .map_err(|e| corrupt(format!("price `{}`: {e}", item.price)))?,
             })
@@ -171,7 +175,10 @@ async fn assemble(conn: &mut SqliteConnection, record: Record) -> StoreResult<Su
 }
 
 /// Writes `row` (inserting it if new), its items and its waiting prorations.
-pub(super) async fn save(conn: &mut SqliteConnection, row: &mut SubscriptionRow) -> StoreResult<()> {
+pub(super) async fn save(
+    conn: &mut SqliteConnection,
+    row: &mut SubscriptionRow,
+) -> StoreResult<()> {
     let sub = &row.state;
     let pending_update = sub
         .pending_update
@@ -179,7 +186,11 @@ pub(super) async fn save(conn: &mut SqliteConnection, row: &mut SubscriptionRow)
         .map(|terms| terms_to_json(terms, sub.period.end))
         .transpose()?;
     let (reason, feedback, comment) = match &sub.cancellation {
-        Some(c) => (Some(c.reason.as_str()), c.feedback.clone(), c.comment.clone()),
+        Some(c) => (
+            Some(c.reason.as_str()),
+            c.feedback.clone(),
+            c.comment.clone(),
+        ),
         None => (None, None, None),
     };
     sqlx::query(
@@ -260,10 +271,15 @@ fn interval_str(interval: Interval) -> &'static str {
 }
 
 fn interval(value: &str) -> Result<Interval, String> {
-    [Interval::Day, Interval::Week, Interval::Month, Interval::Year]
-        .into_iter()
-        .find(|i| interval_str(*i) == value)
-        .ok_or_else(|| format!("interval `{value}`"))
+    [
+        Interval::Day,
+        Interval::Week,
+        Interval::Month,
+        Interval::Year,
+    ]
+    .into_iter()
+    .find(|i| interval_str(*i) == value)
+    .ok_or_else(|| format!("interval `{value}`"))
 }
 
 fn terms_to_json(terms: &Terms, effective_at: Timestamp) -> StoreResult<String> {

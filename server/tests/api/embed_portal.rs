@@ -59,7 +59,10 @@ async fn new_customer_sees_plans_then_signs_up() {
     assert_eq!(created.status(), 201);
     let body: Value = created.json().await.unwrap();
     let subscription = &body["subscription"];
-    assert_eq!(body["invoice"]["subtotal"], 0, "a trial's first invoice is zero");
+    assert_eq!(
+        body["invoice"]["subtotal"], 0,
+        "a trial's first invoice is zero"
+    );
     assert!(subscription["id"].as_str().unwrap().starts_with("sub_"));
     assert_eq!(subscription["object"], "subscription");
     assert_eq!(subscription["status"], "trialing");

@@ -113,6 +113,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub database: String,
+    config: Config,
     _dir: TempDir,
 }
 
@@ -148,7 +149,7 @@ pub async fn spawn_app() -> TestApp {
     let clock = Arc::new(ManualClock::new(
         "2026-11-22T10:00:00Z".parse::<Timestamp>().unwrap(),
     ));
-    let ctx = context(&config, clock.clone())
+    let ctx = context(&config.clone(), clock.clone())
         .await
         .expect("server context");
     let addr = spawn("127.0.0.1:0".parse().unwrap(), ctx).await.unwrap();
@@ -162,7 +163,20 @@ pub async fn spawn_app() -> TestApp {
         client,
         clock,
         database,
+        config,
         _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// A second server over the same database file, as after a restart: nothing is
+    /// shared with the first but the file.
+    pub async fn restarted(&self) -> String {
+        let ctx = context(&self.config, self.clock.clone())
+            .await
+            .expect("server context");
+        let addr = spawn("127.0.0.1:0".parse().unwrap(), ctx).await.unwrap();
+        format!("http://{addr}")
     }
 }
 

@@ -5,6 +5,7 @@ mod helpers;
 mod assets;
 mod embed_portal;
 mod embed_sessions;
+mod engine;
 mod golden;
 mod idempotency;
 mod migrations;

@@ -13,6 +13,7 @@ use leptos::task::spawn_local;
 use notice::ErrorNotice;
 use plans::PlanList;
 use portico_wire::EmbedConfig;
+use portico_wire::actions::ActionResponse;
 use portico_wire::embed::SignupRequest;
 use portico_wire::event::{ErrorResponse, EventName, EventResponse};
 use subscriptions::SubscriptionList;
@@ -94,7 +95,7 @@ impl Portal {
             let result = client.sign_up(&token, &random_id("idem_"), &request).await;
             self.busy.try_set(None);
             match result {
-                Ok(subscription) => {
+                Ok(ActionResponse { subscription, .. }) => {
                     self.phase.try_update(|phase| {
                         if let Phase::Ready(portal) = phase {
                             portal.subscriptions.insert(0, subscription.clone());

@@ -40,6 +40,8 @@ fn subscription(status: SubscriptionStatus) -> Subscription {
         plan: "team".into(),
         status,
         currency: Currency::parse("usd").unwrap(),
+        interval: Interval::Month,
+        interval_count: 1,
         items: vec![SubscriptionItem {
             id: SubscriptionItemId::from_suffix("i1"),
             product: "seats".into(),
@@ -51,6 +53,12 @@ fn subscription(status: SubscriptionStatus) -> Subscription {
         current_period_end: 1_795_305_600 + 30 * 86_400,
         trial_end: Some(1_795_305_600 + 14 * 86_400),
         cancel_at_period_end: false,
+        cancel_at: None,
+        canceled_at: None,
+        ended_at: None,
+        cancellation_details: None,
+        pending_update: None,
+        latest_invoice: None,
         created: 1_795_305_600,
         livemode: false,
     }
