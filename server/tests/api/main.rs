@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod account;
 mod assets;
 mod embed_portal;
 mod embed_sessions;
