@@ -11,7 +11,8 @@ use super::change::proration_lines;
 use super::invoicing;
 use super::proration::Period;
 use super::state::{
-    Account, BillingReason, CancelReason, Cancellation, Decision, InvoiceStatus, Subscription,
+    Account, BillingReason, CancelReason, Cancellation, Decision, Invoice, InvoiceStatus,
+    Subscription,
 };
 use jiff::Timestamp;
 
@@ -59,15 +60,7 @@ pub fn cancel(
         });
     }
 
-    let mut invoices = Vec::new();
-    if let Some(open) = &sub.open_invoice
-        && sub.status == Status::Incomplete
-    {
-        let mut void = open.clone();
-        void.status = InvoiceStatus::Void;
-        void.next_payment_attempt = None;
-        invoices.push(void);
-    }
+    let mut invoices: Vec<_> = stop_collecting(sub).into_iter().collect();
     let paid_period = sub.status == Status::Active;
     let mut lines = std::mem::take(&mut next.pending_lines);
     if command.prorate && paid_period {
@@ -94,6 +87,18 @@ pub fn cancel(
         account,
         invoices,
     })
+}
+
+/// The open invoice of a subscription that ends, updated: an `incomplete` one's is
+/// voided (no service was given for it); any other stays open — it is still owed and
+/// a new card pays it — but is no longer retried.
+pub fn stop_collecting(sub: &Subscription) -> Option<Invoice> {
+    let mut open = sub.open_invoice.clone()?;
+    open.next_payment_attempt = None;
+    if sub.status == Status::Incomplete {
+        open.status = InvoiceStatus::Void;
+    }
+    Some(open)
 }
 
 /// Stops the subscription at `at`.

@@ -3,7 +3,7 @@
 //! time, not at "now", so advancing a test clock by three months produces three
 //! renewals dated as they would have been.
 
-use super::cancel::end;
+use super::cancel::{end, stop_collecting};
 use super::invoicing;
 use super::proration::Period;
 use super::state::{
@@ -64,6 +64,7 @@ fn period_end(sub: &Subscription, account: &Account, at: Timestamp, collect: boo
     let mut account = account.clone();
     let mut invoices = Vec::new();
     if sub.cancel_at_period_end {
+        invoices.extend(stop_collecting(sub));
         let lines = std::mem::take(&mut next.pending_lines);
         if !lines.is_empty() {
             let period = Period { start: at, end: at };

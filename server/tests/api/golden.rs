@@ -64,6 +64,8 @@ struct Expect {
     pending_lines: Option<Vec<i64>>,
     /// The invoices an advance created or updated, in order.
     invoices: Option<Vec<ExpectInvoice>>,
+    /// Every invoice of the customer, newest first (`GET /invoices`).
+    all_invoices: Option<Vec<ExpectInvoice>>,
 }
 
 fn to_json(value: &toml::Value) -> Value {
@@ -196,6 +198,14 @@ impl Runner {
             assert_eq!(got.len(), expected.len(), "{at}: invoices {body}");
             for (i, (expected, got)) in expected.iter().zip(got).enumerate() {
                 check_invoice(&format!("{at} invoice {}", i + 1), expected, got);
+            }
+        }
+        if let Some(expected) = &expect.all_invoices {
+            let got = self.app.get_json("/v1/embed/invoices", &self.token).await;
+            let got = got.as_array().unwrap();
+            assert_eq!(got.len(), expected.len(), "{at}: all invoices");
+            for (i, (expected, got)) in expected.iter().zip(got).enumerate() {
+                check_invoice(&format!("{at} listed invoice {}", i + 1), expected, got);
             }
         }
         self.check_subscription(&at, expect).await;

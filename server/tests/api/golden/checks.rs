@@ -20,6 +20,8 @@ pub struct ExpectInvoice {
     period_start: Option<String>,
     period_end: Option<String>,
     next_payment_attempt: Option<String>,
+    /// Whether another automatic attempt is scheduled.
+    retrying: Option<bool>,
 }
 
 pub fn unix(at: &str) -> i64 {
@@ -102,6 +104,13 @@ pub fn check_invoice(at: &str, expected: &ExpectInvoice, got: &Value) {
         if let Some(expected) = expected {
             assert_eq!(got[field], expected, "{at}: invoice.{field} in {got}");
         }
+    }
+    if let Some(retrying) = expected.retrying {
+        assert_eq!(
+            !got["next_payment_attempt"].is_null(),
+            retrying,
+            "{at}: retrying in {got}"
+        );
     }
 }
 
