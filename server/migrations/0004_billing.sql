@@ -17,8 +17,10 @@ ALTER TABLE subscriptions ADD COLUMN cancel_comment TEXT;
 -- A change scheduled for period end, as the JSON of the wire's `PendingUpdate`.
 ALTER TABLE subscriptions ADD COLUMN pending_update TEXT;
 -- When the engine must next look at it (renewal, trial end, retry); NULL when never.
+-- Subscriptions from before the engine were never invoiced and have no card: rather
+-- than bill (and, failing, cancel) them on the first run, the engine leaves them
+-- alone until the customer acts on them.
 ALTER TABLE subscriptions ADD COLUMN next_due_at INTEGER;
-UPDATE subscriptions SET next_due_at = current_period_end WHERE status <> 'canceled';
 CREATE INDEX subscriptions_due ON subscriptions (next_due_at) WHERE next_due_at IS NOT NULL;
 
 ALTER TABLE subscription_items ADD COLUMN product_name TEXT NOT NULL DEFAULT '';

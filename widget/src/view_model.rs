@@ -101,6 +101,7 @@ pub fn subscription_card(subscription: &Subscription, plans: &[Plan]) -> Subscri
         SubscriptionStatus::PastDue => ("Past due", "bad"),
         SubscriptionStatus::Canceled => ("Canceled", "muted"),
         SubscriptionStatus::Incomplete => ("Incomplete", "bad"),
+        SubscriptionStatus::IncompleteExpired => ("Expired", "muted"),
         _ => ("Unknown", "muted"),
     };
     let end = format::date(subscription.current_period_end);

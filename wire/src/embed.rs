@@ -131,6 +131,8 @@ pub enum SubscriptionStatus {
     PastDue,
     Canceled,
     Incomplete,
+    /// Its first invoice went unpaid for 23 hours; it never started.
+    IncompleteExpired,
     #[serde(untagged)]
     Unknown(String),
 }

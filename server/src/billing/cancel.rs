@@ -3,15 +3,16 @@
 //! An immediate cancel can credit the unused time of a paid period
 //! (`create_prorations`); prorations already waiting are invoiced in a final invoice
 //! either way, so nothing owed or credited is lost. A trialing or unpaid period was
-//! not paid for, so it is never credited; an `incomplete` subscription's unpaid first
-//! invoice is voided, since no service was given for it.
+//! not paid for, so it is never credited. Open invoices stay owed (a new card pays
+//! them) but are no longer retried; an `incomplete` subscription's unpaid first
+//! invoice is voided instead, since no service was given for it.
 
 use super::Status;
 use super::change::proration_lines;
 use super::invoicing;
 use super::proration::Period;
 use super::state::{
-    Account, BillingReason, CancelReason, Cancellation, Decision, Invoice, InvoiceStatus,
+    Account, BillingReason, CancelReason, Cancellation, Decision, Invoice, InvoiceStatus, Line,
     Subscription,
 };
 use jiff::Timestamp;
@@ -27,7 +28,7 @@ pub struct CancelCommand {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CancelError {
-    #[error("The subscription is already canceled.")]
+    #[error("The subscription has already ended.")]
     AlreadyCanceled,
     #[error("The subscription has no cancellation pending at the end of its period.")]
     NotPending,
@@ -39,7 +40,7 @@ pub fn cancel(
     command: &CancelCommand,
     now: Timestamp,
 ) -> Result<Decision, CancelError> {
-    if sub.status == Status::Canceled {
+    if sub.status.has_ended() {
         return Err(CancelError::AlreadyCanceled);
     }
     let mut next = sub.clone();
@@ -59,29 +60,13 @@ pub fn cancel(
             invoices: Vec::new(),
         });
     }
-
-    let mut invoices: Vec<_> = stop_collecting(sub).into_iter().collect();
-    let paid_period = sub.status == Status::Active;
-    let mut lines = std::mem::take(&mut next.pending_lines);
+    let paid_period =
+        matches!(sub.status, Status::Active | Status::PastDue) && !sub.period_unpaid();
+    let mut credit = Vec::new();
     if command.prorate && paid_period {
-        lines.extend(proration_lines(&sub.terms.items, &[], sub.period, now));
+        credit = proration_lines(&sub.terms.items, &[], sub.period, now);
     }
-    if !lines.is_empty() {
-        let period = Period {
-            start: now,
-            end: sub.period.end.max(now),
-        };
-        let invoice = invoicing::draft(
-            BillingReason::SubscriptionUpdate,
-            &sub.currency,
-            lines,
-            period,
-            now,
-        );
-        let invoice = invoicing::finalize(invoice, &mut account);
-        invoices.push(invoicing::attempt(invoice, &account, now, false));
-    }
-    end(&mut next, now);
+    let invoices = end(&mut next, &mut account, credit, now);
     Ok(Decision {
         subscription: next,
         account,
@@ -89,31 +74,55 @@ pub fn cancel(
     })
 }
 
-/// The open invoice of a subscription that ends, updated: an `incomplete` one's is
-/// voided (no service was given for it); any other stays open — it is still owed and
-/// a new card pays it — but is no longer retried.
-pub fn stop_collecting(sub: &Subscription) -> Option<Invoice> {
-    let mut open = sub.open_invoice.clone()?;
-    open.next_payment_attempt = None;
-    if sub.status == Status::Incomplete {
-        open.status = InvoiceStatus::Void;
+/// Stops the subscription at `at`: its open invoices stop being collected, and a final
+/// invoice takes the waiting prorations plus `extra` lines, if there are any.
+/// Returns the invoices this created or updated.
+pub fn end(
+    sub: &mut Subscription,
+    account: &mut Account,
+    extra: Vec<Line>,
+    at: Timestamp,
+) -> Vec<Invoice> {
+    let never_started = sub.status == Status::Incomplete;
+    let mut invoices: Vec<Invoice> = sub
+        .open_invoices
+        .drain(..)
+        .map(|mut open| {
+            open.next_payment_attempt = None;
+            if never_started {
+                open.status = InvoiceStatus::Void;
+            }
+            open
+        })
+        .collect();
+    let mut lines = std::mem::take(&mut sub.pending_lines);
+    lines.extend(extra);
+    if !lines.is_empty() {
+        let period = Period {
+            start: at,
+            end: sub.period.end.max(at),
+        };
+        let invoice = invoicing::draft(
+            BillingReason::SubscriptionUpdate,
+            &sub.currency,
+            lines,
+            period,
+            at,
+        );
+        let invoice = invoicing::finalize(invoice, account);
+        invoices.push(invoicing::attempt(invoice, account, at, false));
     }
-    Some(open)
-}
-
-/// Stops the subscription at `at`.
-pub fn end(sub: &mut Subscription, at: Timestamp) {
     sub.status = Status::Canceled;
     sub.ended_at = Some(at);
     sub.canceled_at.get_or_insert(at);
     sub.cancel_at_period_end = false;
     sub.pending_update = None;
-    sub.open_invoice = None;
+    invoices
 }
 
 /// Undoes a cancellation pending at the end of the period.
 pub fn resume(sub: &Subscription) -> Result<Subscription, CancelError> {
-    if sub.status == Status::Canceled {
+    if sub.status.has_ended() {
         return Err(CancelError::AlreadyCanceled);
     }
     if !sub.cancel_at_period_end {

@@ -9,9 +9,7 @@
 
 use super::invoicing::{self, proration_description};
 use super::proration::{self, Period, PricedItem};
-use super::state::{
-    Account, BillingReason, Decision, InvoiceStatus, Item, Line, Subscription, Terms,
-};
+use super::state::{Account, BillingReason, Decision, Item, Line, Subscription, Terms};
 use super::{Status, anchored_end};
 use jiff::Timestamp;
 use portico_wire::Currency;
@@ -35,7 +33,7 @@ pub struct ChangeCommand {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChangeError {
-    #[error("The subscription is canceled; resubscribe instead.")]
+    #[error("The subscription has ended; resubscribe instead.")]
     Canceled,
     #[error(
         "The subscription's first invoice is unpaid: add a payment method to activate it before changing it."
@@ -54,7 +52,7 @@ pub fn change(
     now: Timestamp,
 ) -> Result<Decision, ChangeError> {
     match sub.status {
-        Status::Canceled => return Err(ChangeError::Canceled),
+        Status::Canceled | Status::IncompleteExpired => return Err(ChangeError::Canceled),
         Status::Incomplete => return Err(ChangeError::Incomplete),
         _ => {}
     }
@@ -80,7 +78,11 @@ pub fn change(
     if unchanged {
         return Err(ChangeError::NoChange);
     }
-    next.pending_update = None;
+    next.pending_update = sub
+        .pending_update
+        .as_ref()
+        .map(|pending| follow_quantities(pending, target))
+        .filter(|pending| !pending.same_as(target));
     next.terms = target.clone();
     if sub.status == Status::Trialing {
         return Ok(Decision {
@@ -150,11 +152,24 @@ fn charge_now(
     );
     let invoice = invoicing::finalize(invoice, account);
     let invoice = invoicing::attempt(invoice, account, now, true);
-    if invoice.status == InvoiceStatus::Open {
-        sub.status = Status::PastDue;
-        sub.open_invoice = Some(invoice.clone());
-    }
+    sub.track(&invoice);
+    sub.settle_status();
     invoice
+}
+
+/// A change scheduled for period end survives an immediate change; its products
+/// that the immediate change re-quantified take the new quantities, so adding a seat
+/// now is not undone by the scheduled downgrade.
+fn follow_quantities(pending: &Terms, now: &Terms) -> Terms {
+    let mut pending = pending.clone();
+    for item in &mut pending.items {
+        if let Some(current) = now.items.iter().find(|i| i.product == item.product)
+            && item.unit_label.is_some()
+        {
+            item.quantity = current.quantity;
+        }
+    }
+    pending
 }
 
 /// Credits for the unused time of every `old` item that changes and charges for the

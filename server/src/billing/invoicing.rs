@@ -81,7 +81,11 @@ pub fn attempt(
     if invoice.status != InvoiceStatus::Open {
         return invoice;
     }
-    invoice.attempt_count += 1;
+    // As Stripe counts: any first attempt, then automatic retries only, so a
+    // customer's own attempts never use up the retry schedule.
+    if automatic || invoice.attempt_count == 0 {
+        invoice.attempt_count += 1;
+    }
     match charge(account, now) {
         Ok(()) => {
             invoice.amount_paid = invoice.amount_due;
@@ -93,10 +97,11 @@ pub fn attempt(
         Err(failure) => {
             invoice.last_failure = Some(failure);
             if automatic {
-                invoice.next_payment_attempt = usize::try_from(invoice.attempt_count - 1)
-                    .ok()
-                    .and_then(|i| RETRY_AFTER_DAYS.get(i))
-                    .map(|days| now + SignedDuration::from_hours(24 * days));
+                invoice.next_payment_attempt =
+                    usize::try_from(invoice.attempt_count.saturating_sub(1))
+                        .ok()
+                        .and_then(|i| RETRY_AFTER_DAYS.get(i))
+                        .map(|days| now + SignedDuration::from_hours(24 * days));
             }
         }
     }

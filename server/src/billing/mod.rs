@@ -29,6 +29,8 @@ pub enum Status {
     PastDue,
     Canceled,
     Incomplete,
+    /// An incomplete subscription whose first invoice went unpaid for 23 hours.
+    IncompleteExpired,
 }
 
 impl Status {
@@ -39,7 +41,13 @@ impl Status {
             Self::PastDue => "past_due",
             Self::Canceled => "canceled",
             Self::Incomplete => "incomplete",
+            Self::IncompleteExpired => "incomplete_expired",
         }
+    }
+
+    /// Whether the subscription is over: nothing more happens to it.
+    pub fn has_ended(self) -> bool {
+        matches!(self, Self::Canceled | Self::IncompleteExpired)
     }
 
     pub fn parse(value: &str) -> Option<Self> {
@@ -49,6 +57,7 @@ impl Status {
             Self::PastDue,
             Self::Canceled,
             Self::Incomplete,
+            Self::IncompleteExpired,
         ]
         .into_iter()
         .find(|s| s.as_str() == value)

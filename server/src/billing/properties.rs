@@ -47,7 +47,7 @@ fn subscription(terms: Terms, start: Timestamp) -> Subscription {
         cancellation: None,
         pending_update: None,
         pending_lines: Vec::new(),
-        open_invoice: None,
+        open_invoices: Vec::new(),
         created: start,
         terms,
     }

@@ -1,9 +1,10 @@
 //! What falls due with time: trial ends, renewals (applying a scheduled change
-//! first), period-end cancellations and payment retries. Each event runs at its own
-//! time, not at "now", so advancing a test clock by three months produces three
-//! renewals dated as they would have been.
+//! first), period-end cancellations, payment retries and the expiry of unpaid
+//! `incomplete` subscriptions. Each event runs at its own time, not at "now", so
+//! advancing a test clock by three months produces three renewals dated as they
+//! would have been.
 
-use super::cancel::{end, stop_collecting};
+use super::cancel::end;
 use super::invoicing;
 use super::proration::Period;
 use super::state::{
@@ -11,21 +12,29 @@ use super::state::{
     Subscription,
 };
 use super::{Status, anchored_end};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
+
+/// How long an `incomplete` subscription waits for its first payment, as Stripe.
+pub const INCOMPLETE_EXPIRES_AFTER: SignedDuration = SignedDuration::from_hours(23);
 
 /// When the next event of `sub` falls due, if it has one.
 pub fn next_due(sub: &Subscription) -> Option<Timestamp> {
     match sub.status {
-        Status::Canceled | Status::Incomplete => None,
-        Status::Trialing | Status::Active => Some(sub.period.end),
-        Status::PastDue => {
-            let retry = sub
-                .open_invoice
-                .as_ref()
-                .and_then(|invoice| invoice.next_payment_attempt);
+        Status::Canceled | Status::IncompleteExpired => None,
+        Status::Incomplete => Some(sub.created + INCOMPLETE_EXPIRES_AFTER),
+        Status::Trialing | Status::Active | Status::PastDue => {
+            let retry = next_retry(sub).map(|(_, at)| at);
             Some(retry.map_or(sub.period.end, |r| r.min(sub.period.end)))
         }
     }
+}
+
+fn next_retry(sub: &Subscription) -> Option<(usize, Timestamp)> {
+    sub.open_invoices
+        .iter()
+        .enumerate()
+        .filter_map(|(i, invoice)| invoice.next_payment_attempt.map(|at| (i, at)))
+        .min_by_key(|(_, at)| *at)
 }
 
 /// Runs the earliest event of `sub` if it is due by `now`.
@@ -34,27 +43,31 @@ pub fn run_due(sub: &Subscription, account: &Account, now: Timestamp) -> Option<
     if due > now {
         return None;
     }
-    let retry_due = sub
-        .open_invoice
-        .as_ref()
-        .and_then(|invoice| invoice.next_payment_attempt)
-        .is_some_and(|at| at == due && sub.status == Status::PastDue);
-    Some(if retry_due {
-        retry(sub, account, due)
-    } else {
-        period_end(sub, account, due, true)
+    if sub.status == Status::Incomplete {
+        return Some(expire(sub, account, due));
+    }
+    Some(match next_retry(sub) {
+        Some((index, at)) if at == due => retry(sub, account, index, due),
+        _ => period_end(sub, account, due, true),
     })
 }
 
 /// The invoice the next renewal will create, computed by the code that will create
 /// it; `None` if the subscription ends without one.
 pub fn upcoming(sub: &Subscription, account: &Account) -> Option<Invoice> {
-    if sub.status == Status::Canceled || sub.status == Status::Incomplete {
+    if sub.status.has_ended() || sub.status == Status::Incomplete {
         return None;
     }
     let decision = period_end(sub, account, sub.period.end, false);
     decision.created_invoice().cloned().map(|mut invoice| {
+        // Stripe's upcoming invoice: a draft, nothing attempted or paid yet.
         invoice.reason = BillingReason::Upcoming;
+        invoice.status = InvoiceStatus::Draft;
+        invoice.amount_paid = 0;
+        invoice.attempt_count = 0;
+        invoice.next_payment_attempt = None;
+        invoice.last_failure = None;
+        invoice.paid_at = None;
         invoice
     })
 }
@@ -62,27 +75,12 @@ pub fn upcoming(sub: &Subscription, account: &Account) -> Option<Invoice> {
 fn period_end(sub: &Subscription, account: &Account, at: Timestamp, collect: bool) -> Decision {
     let mut next = sub.clone();
     let mut account = account.clone();
-    let mut invoices = Vec::new();
     if sub.cancel_at_period_end {
-        invoices.extend(stop_collecting(sub));
-        let lines = std::mem::take(&mut next.pending_lines);
-        if !lines.is_empty() {
-            let period = Period { start: at, end: at };
-            let invoice = invoicing::draft(
-                BillingReason::SubscriptionUpdate,
-                &sub.currency,
-                lines,
-                period,
-                at,
-            );
-            let invoice = invoicing::finalize(invoice, &mut account);
-            invoices.push(if collect {
-                invoicing::attempt(invoice, &account, at, false)
-            } else {
-                invoice
-            });
+        let mut invoices = end(&mut next, &mut account, Vec::new(), at);
+        if !collect {
+            // A preview shows the final invoice as it would be finalized, not charged.
+            invoices.retain(|invoice| invoice.id.is_none());
         }
-        end(&mut next, at);
         return Decision {
             subscription: next,
             account,
@@ -126,31 +124,45 @@ fn period_end(sub: &Subscription, account: &Account, at: Timestamp, collect: boo
     );
     let invoice = invoicing::finalize(invoice, &mut account);
     next.period = period;
-    if !collect {
-        invoices.push(invoice);
-        return Decision {
-            subscription: next,
-            account,
-            invoices,
-        };
-    }
-    // Retries move to the newest invoice; an older one stays open until the
-    // customer pays it with a new card.
-    if let Some(older) = &sub.open_invoice {
-        let mut older = older.clone();
-        older.next_payment_attempt = None;
-        invoices.push(older);
-    }
-    let invoice = invoicing::attempt(invoice, &account, at, true);
-    if invoice.status == InvoiceStatus::Open {
-        next.status = Status::PastDue;
-        next.open_invoice = Some(invoice.clone());
+    let invoice = if collect {
+        invoicing::attempt(invoice, &account, at, true)
     } else {
+        invoice
+    };
+    if next.status == Status::Trialing {
         next.status = Status::Active;
-        next.open_invoice = None;
     }
-    next.trial_end = sub.trial_end;
-    invoices.push(invoice);
+    next.track(&invoice);
+    next.settle_status();
+    Decision {
+        subscription: next,
+        account,
+        invoices: vec![invoice],
+    }
+}
+
+/// An automatic retry of the open invoice at `index`; after the last one fails, the
+/// invoice is uncollectible and the subscription canceled.
+fn retry(sub: &Subscription, account: &Account, index: usize, at: Timestamp) -> Decision {
+    let mut next = sub.clone();
+    let mut account = account.clone();
+    let mut invoice = invoicing::attempt(sub.open_invoices[index].clone(), &account, at, true);
+    let exhausted = invoice.status == InvoiceStatus::Open && invoice.next_payment_attempt.is_none();
+    if exhausted {
+        invoice.status = InvoiceStatus::Uncollectible;
+    }
+    next.track(&invoice);
+    let mut invoices = vec![invoice];
+    if exhausted {
+        next.cancellation = Some(Cancellation {
+            reason: CancelReason::PaymentFailed,
+            feedback: None,
+            comment: None,
+        });
+        invoices.extend(end(&mut next, &mut account, Vec::new(), at));
+    } else {
+        next.settle_status();
+    }
     Decision {
         subscription: next,
         account,
@@ -158,61 +170,37 @@ fn period_end(sub: &Subscription, account: &Account, at: Timestamp, collect: boo
     }
 }
 
-fn retry(sub: &Subscription, account: &Account, at: Timestamp) -> Decision {
+/// An `incomplete` subscription whose first invoice went unpaid: it expires and the
+/// invoice is voided.
+fn expire(sub: &Subscription, account: &Account, at: Timestamp) -> Decision {
     let mut next = sub.clone();
-    let open = sub
-        .open_invoice
-        .clone()
-        .expect("a retry is due only with an open invoice");
-    let mut invoice = invoicing::attempt(open, account, at, true);
-    if invoice.status == InvoiceStatus::Paid {
-        next.status = Status::Active;
-        next.open_invoice = None;
-    } else if invoice.next_payment_attempt.is_none() {
-        invoice.status = InvoiceStatus::Uncollectible;
-        next.cancellation = Some(Cancellation {
-            reason: CancelReason::PaymentFailed,
-            feedback: None,
-            comment: None,
-        });
-        end(&mut next, at);
-    } else {
-        next.open_invoice = Some(invoice.clone());
-    }
+    let mut account = account.clone();
+    let invoices = end(&mut next, &mut account, Vec::new(), at);
+    next.status = Status::IncompleteExpired;
     Decision {
         subscription: next,
-        account: account.clone(),
-        invoices: vec![invoice],
+        account,
+        invoices,
     }
 }
 
-/// The customer pays an open invoice now (after adding a card): a paid invoice
-/// reactivates the subscription it was holding back.
+/// The customer pays an open invoice now (after adding a card). A manual attempt
+/// keeps the automatic schedule where it was; a paid first invoice activates an
+/// `incomplete` subscription.
 pub fn pay_now(
     sub: &Subscription,
     invoice: &Invoice,
     account: &Account,
     now: Timestamp,
 ) -> Decision {
-    let mut paid = invoicing::attempt(invoice.clone(), account, now, false);
+    let paid = invoicing::attempt(invoice.clone(), account, now, false);
     let mut next = sub.clone();
-    let holding_back = sub
-        .open_invoice
-        .as_ref()
-        .is_some_and(|o| o.id == invoice.id);
-    if paid.status == InvoiceStatus::Paid {
-        if holding_back {
-            next.open_invoice = None;
-            if matches!(sub.status, Status::PastDue | Status::Incomplete) {
-                next.status = Status::Active;
-            }
+    if !sub.status.has_ended() {
+        next.track(&paid);
+        if sub.status == Status::Incomplete && paid.status == InvoiceStatus::Paid {
+            next.status = Status::Active;
         }
-    } else {
-        // A manual attempt keeps the automatic schedule where it was.
-        paid.next_payment_attempt = invoice.next_payment_attempt;
-        if holding_back {
-            next.open_invoice = Some(paid.clone());
-        }
+        next.settle_status();
     }
     Decision {
         subscription: next,

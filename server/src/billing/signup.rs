@@ -67,7 +67,7 @@ pub fn plan_terms(
 /// trial days starts `trialing` (a customer's first subscription in a service only),
 /// its first period being the trial, with a zero invoice. Otherwise the first period
 /// is invoiced and charged at once: paid, it starts `active`; not, `incomplete` until
-/// the customer pays it.
+/// the customer pays it, for 23 hours, after which it expires.
 pub fn plan_signup(
     service: &Service,
     plan: &Plan,
@@ -118,7 +118,11 @@ pub fn plan_signup(
         cancellation: None,
         pending_update: None,
         pending_lines: Vec::new(),
-        open_invoice: unpaid.then(|| invoice.clone()),
+        open_invoices: if unpaid {
+            vec![invoice.clone()]
+        } else {
+            Vec::new()
+        },
         created: now,
     };
     Ok(Decision {
@@ -208,7 +212,7 @@ mod tests {
         assert_eq!(decision.subscription.status, Status::Incomplete);
         assert_eq!(decision.invoices[0].status, InvoiceStatus::Open);
         assert_eq!(decision.invoices[0].amount_due, 2500);
-        assert!(decision.subscription.open_invoice.is_some());
+        assert_eq!(decision.subscription.open_invoices.len(), 1);
     }
 
     #[test]

@@ -122,9 +122,42 @@ pub struct Subscription {
     pub pending_update: Option<Terms>,
     /// Prorations waiting for the next invoice.
     pub pending_lines: Vec<Line>,
-    /// The newest invoice still being collected, if any.
-    pub open_invoice: Option<Invoice>,
+    /// Its open invoices, oldest first, each retried on its own schedule.
+    pub open_invoices: Vec<Invoice>,
     pub created: Timestamp,
+}
+
+impl Subscription {
+    /// Whether the invoice for the current period itself is still unpaid.
+    pub fn period_unpaid(&self) -> bool {
+        self.open_invoices.iter().any(|invoice| {
+            matches!(
+                invoice.reason,
+                BillingReason::SubscriptionCreate | BillingReason::SubscriptionCycle
+            ) && invoice.period.start == self.period.start
+        })
+    }
+
+    /// An active subscription is `past_due` while it has an open invoice, `active`
+    /// once it has none.
+    pub fn settle_status(&mut self) {
+        if matches!(self.status, Status::Active | Status::PastDue) {
+            self.status = if self.open_invoices.is_empty() {
+                Status::Active
+            } else {
+                Status::PastDue
+            };
+        }
+    }
+
+    /// Replaces or adds `invoice` among the open ones, or drops it once it is not open.
+    pub fn track(&mut self, invoice: &Invoice) {
+        self.open_invoices
+            .retain(|open| open.id.is_none() || open.id != invoice.id);
+        if invoice.status == InvoiceStatus::Open {
+            self.open_invoices.push(invoice.clone());
+        }
+    }
 }
 
 /// The customer's money in one currency.

@@ -64,14 +64,19 @@ async fn attach_card(
         let card = cards::accept(&input, year_month(customer_now)).map_err(AppError::card)?;
         let (customer, row, touched) = ctx
             .store
-            .attach_card(false, &session.customer, &card, ctx.clock.now())
+            .attach_card(false, &session.customer, &session.row.service, &card, ctx.clock.now())
             .await?;
+        let visible = visible_subscriptions(&ctx, &session, &customer.id).await?;
         tracing::info!(customer = %customer.id, payment_method = %row.id, brand = card.brand.as_str(), last4 = %card.last4, "card attached");
         Ok((
             StatusCode::CREATED,
             CardAttached {
                 payment_method: convert::payment_method(&row),
-                invoices: touched.iter().map(|i| convert::invoice(i, &customer)).collect(),
+                invoices: touched
+                    .iter()
+                    .filter(|i| i.subscription_id.as_ref().is_some_and(|s| visible.contains(s.as_str())))
+                    .map(|i| convert::invoice(i, &customer))
+                    .collect(),
             },
         ))
     })

@@ -67,6 +67,7 @@ fn status(status: Status) -> SubscriptionStatus {
         Status::PastDue => SubscriptionStatus::PastDue,
         Status::Canceled => SubscriptionStatus::Canceled,
         Status::Incomplete => SubscriptionStatus::Incomplete,
+        Status::IncompleteExpired => SubscriptionStatus::IncompleteExpired,
     }
 }
 

@@ -255,7 +255,7 @@ async fn resubscribe(
             .into_iter()
             .find(|row| row.id.as_str() == id)
             .ok_or_else(|| not_found(&id))?;
-        if old.state.status != billing::Status::Canceled {
+        if !old.state.status.has_ended() {
             return Err(AppError::conflict(
                 ErrorCode::InvalidRequest,
                 format!(
@@ -293,9 +293,15 @@ async fn mutate(
 ) -> AppResult<Applied> {
     let applied = ctx
         .store
-        .mutate(&customer.id, id, ctx.clock.now(), commit, decide)
+        .mutate(
+            &customer.id,
+            &session.row.service,
+            id,
+            ctx.clock.now(),
+            commit,
+            decide,
+        )
         .await?
-        .filter(|applied| applied.subscription.service == session.row.service)
         .ok_or_else(|| not_found(id))?;
     if commit {
         tracing::info!(subscription = %applied.subscription.id, status = applied.subscription.state.status.as_str(), "subscription updated");

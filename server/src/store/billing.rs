@@ -8,7 +8,7 @@ use super::subscriptions::{self, SubscriptionRow};
 use super::{CustomerRow, Store, StoreError, StoreResult, clocks, customers, new_suffix};
 use crate::billing::cards::AcceptedCard;
 use crate::billing::state::{Account, Decision, Subscription};
-use crate::billing::{pay_now, run_due};
+use crate::billing::{Status, pay_now, run_due};
 use jiff::Timestamp;
 use portico_wire::ids::SubscriptionId;
 use portico_wire::{Currency, CustomerRef};
@@ -68,7 +68,8 @@ impl Store {
         .fetch_all(&mut *tx)
         .await
         .map_err(StoreError::from)?;
-        if let Some((id, _)) = previous.iter().find(|(_, status)| status != "canceled") {
+        let live = |status: &str| Status::parse(status).is_none_or(|s| !s.has_ended());
+        if let Some((id, _)) = previous.iter().find(|(_, status)| live(status)) {
             let id = SubscriptionId::parse(id)
                 .ok_or_else(|| StoreError::Corrupt(format!("subscription id `{id}`")))?;
             return Ok(SignupOutcome::AlreadySubscribed(id));
@@ -92,12 +93,13 @@ impl Store {
         Ok(SignupOutcome::Created(Box::new(applied)))
     }
 
-    /// Runs `decide` on the customer's subscription `id` and stores the result; with
-    /// `commit: false` (a preview) the same writes are made and rolled back. `None`
-    /// if the customer has no such subscription.
+    /// Runs `decide` on the customer's subscription `id` in `service` and stores the
+    /// result; with `commit: false` (a preview) the same writes are made and rolled
+    /// back. `None` if the customer has no such subscription in that service.
     pub async fn mutate<E: From<StoreError>>(
         &self,
         customer_id: &str,
+        service: &str,
         id: &str,
         real_now: Timestamp,
         commit: bool,
@@ -107,7 +109,7 @@ impl Store {
         let Some(mut row) = subscriptions::load(&mut tx, id).await? else {
             return Ok(None);
         };
-        if row.customer_id != customer_id {
+        if row.customer_id != customer_id || row.service != service {
             return Ok(None);
         }
         let customer = customers::by_id(&mut tx, customer_id).await?;
@@ -151,11 +153,13 @@ impl Store {
     }
 
     /// Keeps `card` as the customer's default (creating the customer if new) and
-    /// tries it on every open invoice, oldest first.
+    /// tries it on every open invoice of `service`, oldest first. (Other services'
+    /// invoices are retried with it on their own schedule.)
     pub async fn attach_card(
         &self,
         livemode: bool,
         customer: &CustomerRef,
+        service: &str,
         card: &AcceptedCard,
         real_now: Timestamp,
     ) -> StoreResult<(CustomerRow, CardRow, Vec<InvoiceRow>)> {
@@ -174,6 +178,9 @@ impl Store {
             let Some(mut row) = subscriptions::load(&mut tx, sub_id.as_str()).await? else {
                 continue;
             };
+            if row.service != service {
+                continue;
+            }
             let account = accounts::load(&mut tx, &customer.id, &row.state.currency).await?;
             let decision = pay_now(&row.state, &open.invoice, &account, now);
             touched.extend(

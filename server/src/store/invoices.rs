@@ -237,21 +237,22 @@ pub(super) async fn get(conn: &mut SqliteConnection, id: &str) -> StoreResult<Op
     }
 }
 
+/// The subscription's open invoices, oldest first.
 pub(super) async fn open_of_subscription(
     conn: &mut SqliteConnection,
     subscription_id: &str,
-) -> StoreResult<Option<InvoiceRow>> {
-    let record: Option<Record> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM invoices WHERE subscription_id = ? AND status = 'open'
-         ORDER BY created DESC, rowid DESC LIMIT 1"
+) -> StoreResult<Vec<InvoiceRow>> {
+    let records: Vec<Record> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM invoices WHERE subscription_id = ? AND status = 'open' ORDER BY created, rowid"
     ))
     .bind(subscription_id)
-    .fetch_optional(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    match record {
-        Some(record) => Ok(Some(assemble(conn, record).await?)),
-        None => Ok(None),
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        rows.push(assemble(conn, record).await?);
     }
+    Ok(rows)
 }
 
 pub(super) async fn latest_of_subscription(

@@ -85,7 +85,7 @@ pub(super) async fn of_customer(
     service: &str,
 ) -> StoreResult<Vec<SubscriptionRow>> {
     let records: Vec<Record> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM subscriptions WHERE customer_id = ? AND service = ? ORDER BY created DESC, id"
+        "SELECT {COLUMNS} FROM subscriptions WHERE customer_id = ? AND service = ? ORDER BY created DESC, rowid DESC"
     ))
     .bind(customer_id)
     .bind(service)
@@ -126,7 +126,7 @@ async fn assemble(conn: &mut SqliteConnection, record: Record) -> StoreResult<Su
         Some(json) => Some(terms_from_json(json).map_err(corrupt)?),
         None => None,
     };
-    let open_invoice = invoices::open_of_subscription(conn, &record.id).await?;
+    let open_invoices = invoices::open_of_subscription(conn, &record.id).await?;
     let latest_invoice = invoices::latest_of_subscription(conn, &record.id).await?;
     let pending_lines = load_lines(conn, &record.id, None).await?;
     let cancellation = match record.cancel_reason.as_deref() {
@@ -161,7 +161,7 @@ async fn assemble(conn: &mut SqliteConnection, record: Record) -> StoreResult<Su
         cancellation,
         pending_update,
         pending_lines,
-        open_invoice: open_invoice.map(|row| row.invoice),
+        open_invoices: open_invoices.into_iter().map(|row| row.invoice).collect(),
         created: super::ts(record.created)?,
     };
     Ok(SubscriptionRow {

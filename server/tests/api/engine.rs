@@ -250,3 +250,31 @@ async fn the_test_clock_needs_the_test_key_and_only_moves_forward() {
         (404, Some("customer"))
     );
 }
+
+#[tokio::test]
+async fn a_session_acts_only_on_its_own_service() {
+    let app = spawn_app().await;
+    // The same customer subscribes in `golden`, then opens the `acme` portal.
+    let (_, id) = subscribed(&app, "basic", json!(1)).await;
+    let acme = app
+        .session(json!({"service": "acme", "email": "ada@example.com"}))
+        .await;
+    for (action, body) in [
+        ("cancel", json!({"at_period_end": false})),
+        ("change", json!({"plan": "starter"})),
+        ("preview", json!({"plan": "starter"})),
+        ("resume", json!({})),
+    ] {
+        let path = format!("/v1/embed/subscriptions/{id}/{action}");
+        let response = app.post_json(&path, Some(&acme), body).await;
+        let (code, _) = crate::helpers::error_of(response, 404).await;
+        assert_eq!(code, "subscription_not_found", "{action}");
+    }
+    let golden = app
+        .session(json!({"service": "golden", "email": "ada@example.com"}))
+        .await;
+    let portal = app.get_json("/v1/embed/portal", &golden).await;
+    assert_eq!(portal["subscriptions"][0]["status"], "active");
+    assert_eq!(portal["subscriptions"][0]["plan"], "basic");
+    assert_eq!(app.get_json("/v1/embed/invoices", &acme).await, json!([]));
+}

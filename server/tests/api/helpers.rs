@@ -88,6 +88,13 @@ interval = "month"
 items = [{ product = "users", tiers_mode = "volume", tiers = [{ up_to = 10, unit_amount = 800 }, { up_to = "inf", unit_amount = 600 }] }]
 
 [[plans]]
+id = "weekly"
+name = "Weekly"
+currency = "usd"
+interval = "week"
+items = [{ product = "app", unit_amount = 500 }]
+
+[[plans]]
 id = "euro"
 name = "Euro"
 currency = "eur"
@@ -99,7 +106,7 @@ items = [{ product = "app", unit_amount = 1000 }]
 name = "golden"
 mode = "test"
 allowed_origins = ["https://app.example.com"]
-plans = ["basic", "pro", "seats", "seats-yearly", "trial", "graduated", "volume", "euro"]
+plans = ["basic", "pro", "seats", "seats-yearly", "trial", "graduated", "volume", "weekly", "euro"]
 
 [[services]]
 name = "acme-live"
