@@ -4,9 +4,14 @@
 
 use crate::events::to_js;
 use gloo_net::http::{Request, RequestBuilder};
-use portico_wire::actions::ActionResponse;
-use portico_wire::embed::{Portal, SESSION_HEADER, SessionRequest, SessionResponse, SignupRequest};
+use portico_wire::actions::{ActionResponse, ChangePreview, ChangeRequest};
+use portico_wire::customer::CustomerUpdate;
+use portico_wire::embed::{
+    Customer, Portal, SESSION_HEADER, SessionRequest, SessionResponse, SignupRequest,
+};
 use portico_wire::event::ErrorResponse;
+use portico_wire::invoice::Invoice;
+use portico_wire::payment::{CardAttached, CardRequest};
 use portico_wire::{EmbedConfig, ErrorBody, ErrorCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -53,7 +58,67 @@ impl Client {
         idempotency_key: &str,
         body: &SignupRequest,
     ) -> Result<ActionResponse, ErrorResponse> {
-        let request = Request::post(&self.url("/subscriptions"))
+        self.mutate("/subscriptions", token, idempotency_key, body)
+            .await
+    }
+
+    pub async fn preview(
+        &self,
+        token: &str,
+        subscription: &str,
+        body: &ChangeRequest,
+    ) -> Result<ChangePreview, ErrorResponse> {
+        let path = format!("/subscriptions/{subscription}/preview");
+        let request = Request::post(&self.url(&path)).header(SESSION_HEADER, token);
+        send(request, Some(body)).await
+    }
+
+    /// `action` is `change`, `cancel`, `resume` or `resubscribe`.
+    pub async fn act<B: Serialize>(
+        &self,
+        token: &str,
+        idempotency_key: &str,
+        subscription: &str,
+        action: &str,
+        body: &B,
+    ) -> Result<ActionResponse, ErrorResponse> {
+        let path = format!("/subscriptions/{subscription}/{action}");
+        self.mutate(&path, token, idempotency_key, body).await
+    }
+
+    pub async fn attach_card(
+        &self,
+        token: &str,
+        idempotency_key: &str,
+        card: &CardRequest,
+    ) -> Result<CardAttached, ErrorResponse> {
+        self.mutate("/payment_methods", token, idempotency_key, card)
+            .await
+    }
+
+    pub async fn invoices(&self, token: &str) -> Result<Vec<Invoice>, ErrorResponse> {
+        let request = Request::get(&self.url("/invoices")).header(SESSION_HEADER, token);
+        send::<(), _>(request, None).await
+    }
+
+    pub async fn update_customer(
+        &self,
+        token: &str,
+        idempotency_key: &str,
+        update: &CustomerUpdate,
+    ) -> Result<Customer, ErrorResponse> {
+        self.mutate("/customer", token, idempotency_key, update)
+            .await
+    }
+
+    async fn mutate<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        idempotency_key: &str,
+        body: &B,
+    ) -> Result<T, ErrorResponse> {
+        let request = Request::post(&self.url(path))
             .header(SESSION_HEADER, token)
             .header("idempotency-key", idempotency_key);
         send(request, Some(body)).await

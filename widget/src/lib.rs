@@ -7,6 +7,7 @@
 //! short-lived session token the backend issued for it.
 
 pub mod api;
+pub mod billing_view;
 mod components;
 mod embed;
 pub mod events;

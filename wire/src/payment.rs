@@ -1,6 +1,7 @@
 //! Payment methods: what the card form sends, and what is kept of a card.
 
 use crate::ids::PaymentMethodId;
+use crate::invoice::Invoice;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -44,6 +45,14 @@ pub struct PaymentMethod {
     pub card: Card,
     pub created: i64,
     pub livemode: bool,
+}
+
+/// What `POST /v1/embed/payment_methods` answers: the new default card and the
+/// open invoices it was tried on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardAttached {
+    pub payment_method: PaymentMethod,
+    pub invoices: Vec<Invoice>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,8 +13,7 @@ use portico_wire::ErrorCode;
 use portico_wire::customer::CustomerUpdate;
 use portico_wire::embed::Customer;
 use portico_wire::invoice::Invoice;
-use portico_wire::payment::{CardRequest, PaymentMethod};
-use serde::Serialize;
+use portico_wire::payment::{CardAttached, CardRequest};
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
@@ -22,14 +21,6 @@ pub fn router() -> Router<ApiContext> {
         .route("/invoices", get(invoices))
         .route("/invoices/{id}", get(invoice))
         .route("/customer", post(update_customer))
-}
-
-/// What `POST /payment_methods` answers: the new default card and the open invoices
-/// it was tried on.
-#[derive(Serialize)]
-struct CardAttached {
-    payment_method: PaymentMethod,
-    invoices: Vec<Invoice>,
 }
 
 /// Validates a test card, keeps brand, last4 and expiry as the default card, and

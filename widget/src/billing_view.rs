@@ -1,0 +1,168 @@
+//! What the portal shows of invoices, cards and change previews, and how a change is
+//! classified for the host's events. Plain Rust, tested natively.
+
+use crate::format;
+use portico_wire::actions::{ChangePreview, ChangeRequest};
+use portico_wire::embed::{Plan, Subscription, SubscriptionStatus};
+use portico_wire::event::EventName;
+use portico_wire::invoice::{Invoice, InvoiceStatus};
+use portico_wire::payment::PaymentMethod;
+use portico_wire::{Money, Quantity, QuantityOption};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvoiceRow {
+    pub id: String,
+    pub number: String,
+    pub date: String,
+    pub status: &'static str,
+    /// CSS modifier: `good`, `bad`, `info`, `muted`.
+    pub tone: &'static str,
+    pub amount: String,
+    pub lines: Vec<(String, String)>,
+    pub due: String,
+}
+
+pub fn invoice_row(invoice: &Invoice) -> InvoiceRow {
+    let money = |amount| format::money(&Money::new(amount, invoice.currency.clone()));
+    let (status, tone) = match &invoice.status {
+        InvoiceStatus::Paid => ("Paid", "good"),
+        InvoiceStatus::Open => ("Open", "bad"),
+        InvoiceStatus::Draft => ("Draft", "info"),
+        InvoiceStatus::Void => ("Void", "muted"),
+        InvoiceStatus::Uncollectible => ("Uncollectible", "bad"),
+        _ => ("Unknown", "muted"),
+    };
+    InvoiceRow {
+        id: invoice
+            .id
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        number: invoice
+            .number
+            .clone()
+            .unwrap_or_else(|| "Upcoming".to_owned()),
+        date: format::date(invoice.created),
+        status,
+        tone,
+        amount: money(invoice.total),
+        lines: invoice
+            .lines
+            .iter()
+            .map(|line| (line.description.clone(), money(line.amount)))
+            .collect(),
+        due: money(invoice.amount_due),
+    }
+}
+
+/// The confirmation a customer sees before a change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreviewSummary {
+    /// What is charged now (lines and the amount due), if anything is.
+    pub now: Option<InvoiceRow>,
+    /// Prorations the next invoice will carry.
+    pub pending: Vec<(String, String)>,
+    /// `Next invoice on Dec 22, 2026: $45.00`.
+    pub next: Option<String>,
+    /// `Takes effect on Dec 22, 2026` for a change scheduled at period end.
+    pub scheduled: Option<String>,
+}
+
+pub fn preview_summary(preview: &ChangePreview) -> PreviewSummary {
+    let sub = &preview.subscription;
+    let money = |amount| format::money(&Money::new(amount, sub.currency.clone()));
+    PreviewSummary {
+        now: preview.invoice.as_ref().map(invoice_row),
+        pending: preview
+            .pending_lines
+            .iter()
+            .map(|line| (line.description.clone(), money(line.amount)))
+            .collect(),
+        next: preview.next_invoice.as_ref().map(|next| {
+            format!(
+                "Next invoice on {}: {}",
+                format::date(next.created),
+                money(next.amount_due)
+            )
+        }),
+        scheduled: sub
+            .pending_update
+            .as_ref()
+            .map(|update| format!("Takes effect on {}", format::date(update.effective_at))),
+    }
+}
+
+/// `Visa •••• 4242 · expires 12/2030`.
+pub fn card_label(method: &PaymentMethod) -> String {
+    let card = &method.card;
+    let mut brand = card.brand.clone();
+    if let Some(first) = brand.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    format!(
+        "{brand} •••• {} · expires {:02}/{}",
+        card.last4, card.exp_month, card.exp_year
+    )
+}
+
+/// Which event a change is: a new plan (or cycle) or only new quantities.
+pub fn change_event(subscription: &Subscription, request: &ChangeRequest) -> EventName {
+    match &request.plan {
+        Some(plan) if *plan != subscription.plan => EventName::PlanChange,
+        _ => EventName::QuantityChange,
+    }
+}
+
+/// The quantity of the subscription's per-unit product, if it has one.
+pub fn seats(subscription: &Subscription) -> Option<(String, Quantity)> {
+    subscription
+        .items
+        .iter()
+        .find_map(|item| Some((item.unit_label.clone()?, item.quantity)))
+}
+
+/// The request for `plan` at `seats` (the per-unit label's quantity).
+pub fn change_request(plan: &Plan, label_seats: Option<(String, Quantity)>) -> ChangeRequest {
+    ChangeRequest {
+        plan: Some(plan.id.clone()),
+        quantity: label_seats
+            .map(|(label, quantity)| QuantityOption::PerUnitLabel([(label, quantity)].into())),
+        proration_behavior: None,
+        at_period_end: false,
+    }
+}
+
+/// What may be done with a subscription from the portal.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Actions {
+    pub change: bool,
+    pub cancel: bool,
+    pub resume: bool,
+    pub resubscribe: bool,
+}
+
+pub fn actions(subscription: &Subscription) -> Actions {
+    match subscription.status {
+        SubscriptionStatus::Canceled | SubscriptionStatus::IncompleteExpired => Actions {
+            resubscribe: true,
+            ..Actions::default()
+        },
+        SubscriptionStatus::Incomplete => Actions {
+            cancel: true,
+            ..Actions::default()
+        },
+        _ if subscription.cancel_at_period_end => Actions {
+            resume: true,
+            ..Actions::default()
+        },
+        SubscriptionStatus::Unknown(_) => Actions::default(),
+        _ => Actions {
+            change: true,
+            cancel: true,
+            ..Actions::default()
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;

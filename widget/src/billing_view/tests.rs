@@ -1,0 +1,202 @@
+use super::*;
+use portico_wire::Currency;
+use portico_wire::embed::{Interval, PendingUpdate, SubscriptionItem};
+use portico_wire::ids::{
+    CustomerId, InvoiceId, PaymentMethodId, SubscriptionId, SubscriptionItemId,
+};
+use portico_wire::invoice::{BillingReason, InvoiceLine, LinePeriod};
+use portico_wire::payment::Card;
+use portico_wire::price::Price;
+
+const NOV_22: i64 = 1_795_305_600;
+
+fn usd() -> Currency {
+    Currency::parse("usd").unwrap()
+}
+
+fn subscription(status: SubscriptionStatus) -> Subscription {
+    Subscription {
+        id: SubscriptionId::from_suffix("s1"),
+        object: "subscription".into(),
+        customer: CustomerId::from_suffix("c1"),
+        service: "acme".into(),
+        plan: "team".into(),
+        status,
+        currency: usd(),
+        interval: Interval::Month,
+        interval_count: 1,
+        items: vec![SubscriptionItem {
+            id: SubscriptionItemId::from_suffix("i1"),
+            product: "seats".into(),
+            unit_label: Some("seat".into()),
+            quantity: Quantity::new(3).unwrap(),
+            price: Price::per_unit(800).unwrap(),
+        }],
+        current_period_start: NOV_22,
+        current_period_end: NOV_22 + 30 * 86_400,
+        trial_end: None,
+        cancel_at_period_end: false,
+        cancel_at: None,
+        canceled_at: None,
+        ended_at: None,
+        cancellation_details: None,
+        pending_update: None,
+        latest_invoice: None,
+        created: NOV_22,
+        livemode: false,
+    }
+}
+
+fn invoice(status: InvoiceStatus, amounts: &[i64]) -> Invoice {
+    let total = amounts.iter().sum();
+    Invoice {
+        id: Some(InvoiceId::from_suffix("i1")),
+        object: "invoice".into(),
+        number: Some("INV-202611-00001".into()),
+        customer: CustomerId::from_suffix("c1"),
+        subscription: None,
+        status,
+        billing_reason: BillingReason::SubscriptionUpdate,
+        currency: usd(),
+        lines: amounts
+            .iter()
+            .map(|amount| InvoiceLine {
+                description: "Remaining time".into(),
+                product: "seats".into(),
+                quantity: 1,
+                amount: *amount,
+                proration: true,
+                period: LinePeriod {
+                    start: NOV_22,
+                    end: NOV_22,
+                },
+            })
+            .collect(),
+        subtotal: total,
+        total,
+        starting_balance: 0,
+        ending_balance: 0,
+        amount_due: total.max(0),
+        amount_paid: 0,
+        amount_remaining: total.max(0),
+        attempt_count: 0,
+        next_payment_attempt: None,
+        last_payment_error: None,
+        period_start: NOV_22,
+        period_end: NOV_22,
+        created: NOV_22,
+        paid_at: None,
+        livemode: false,
+    }
+}
+
+#[test]
+fn invoice_rows_are_color_coded_and_keep_every_line() {
+    let row = invoice_row(&invoice(InvoiceStatus::Open, &[-516, 1548]));
+    assert_eq!((row.status, row.tone), ("Open", "bad"));
+    assert_eq!(row.amount, "$10.32");
+    assert_eq!(row.lines[0].1, "-$5.16");
+    assert_eq!(row.date, "Nov 22, 2026");
+    let paid = invoice_row(&invoice(InvoiceStatus::Paid, &[900]));
+    assert_eq!((paid.status, paid.tone), ("Paid", "good"));
+    let void = invoice_row(&invoice(InvoiceStatus::Void, &[900]));
+    assert_eq!(void.tone, "muted");
+}
+
+#[test]
+fn previews_say_what_is_charged_now_and_next() {
+    let mut next = invoice(InvoiceStatus::Draft, &[4500]);
+    next.id = None;
+    next.number = None;
+    next.created = NOV_22 + 30 * 86_400;
+    let preview = ChangePreview {
+        subscription: subscription(SubscriptionStatus::Active),
+        invoice: Some(invoice(InvoiceStatus::Paid, &[-774, 1290])),
+        pending_lines: vec![],
+        next_invoice: Some(next),
+    };
+    let summary = preview_summary(&preview);
+    assert_eq!(summary.now.unwrap().amount, "$5.16");
+    assert_eq!(
+        summary.next.as_deref(),
+        Some("Next invoice on Dec 22, 2026: $45.00")
+    );
+    assert_eq!(summary.scheduled, None);
+
+    let mut scheduled = preview.clone();
+    scheduled.invoice = None;
+    scheduled.subscription.pending_update = Some(PendingUpdate {
+        plan: "starter".into(),
+        interval: Interval::Month,
+        interval_count: 1,
+        items: vec![],
+        effective_at: NOV_22 + 30 * 86_400,
+    });
+    let summary = preview_summary(&scheduled);
+    assert!(summary.now.is_none());
+    assert_eq!(
+        summary.scheduled.as_deref(),
+        Some("Takes effect on Dec 22, 2026")
+    );
+}
+
+#[test]
+fn card_labels_show_brand_last4_and_expiry_only() {
+    let method = PaymentMethod {
+        id: PaymentMethodId::from_suffix("p1"),
+        object: "payment_method".into(),
+        kind: "card".into(),
+        card: Card {
+            brand: "visa".into(),
+            last4: "4242".into(),
+            exp_month: 4,
+            exp_year: 2029,
+            funding: "credit".into(),
+        },
+        created: NOV_22,
+        livemode: false,
+    };
+    assert_eq!(card_label(&method), "Visa •••• 4242 · expires 04/2029");
+}
+
+#[test]
+fn changes_are_plan_or_quantity_changes() {
+    let sub = subscription(SubscriptionStatus::Active);
+    let seats_only = ChangeRequest {
+        quantity: Some(QuantityOption::All(Quantity::new(5).unwrap())),
+        ..ChangeRequest::default()
+    };
+    assert_eq!(change_event(&sub, &seats_only), EventName::QuantityChange);
+    let same_plan = ChangeRequest {
+        plan: Some("team".into()),
+        ..seats_only.clone()
+    };
+    assert_eq!(change_event(&sub, &same_plan), EventName::QuantityChange);
+    let new_plan = ChangeRequest {
+        plan: Some("scale".into()),
+        ..ChangeRequest::default()
+    };
+    assert_eq!(change_event(&sub, &new_plan), EventName::PlanChange);
+    assert_eq!(
+        seats(&sub),
+        Some(("seat".into(), Quantity::new(3).unwrap()))
+    );
+}
+
+#[test]
+fn actions_follow_the_status() {
+    let active = actions(&subscription(SubscriptionStatus::Active));
+    assert!(active.change && active.cancel && !active.resume && !active.resubscribe);
+    let mut pending = subscription(SubscriptionStatus::Active);
+    pending.cancel_at_period_end = true;
+    assert_eq!(
+        actions(&pending),
+        Actions {
+            resume: true,
+            ..Actions::default()
+        }
+    );
+    assert!(actions(&subscription(SubscriptionStatus::Canceled)).resubscribe);
+    let incomplete = actions(&subscription(SubscriptionStatus::Incomplete));
+    assert!(incomplete.cancel && !incomplete.change);
+}
