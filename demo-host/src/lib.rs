@@ -54,6 +54,10 @@ pub struct Scenario {
     /// `settings` (window.porticoSettings auto-mount) or `queue` (calls queued in
     /// `Portico.q` before an async script tag); default: a direct call.
     pub mount: Option<String>,
+    /// QA: the page's `handleResponse` vetoes this `pre_*` event — `pre_cancel`
+    /// returns `false`; `pre_cancel:promise` resolves to `false`; `pre_cancel:throw`
+    /// throws; `pre_cancel:reject` rejects.
+    pub veto: Option<String>,
 }
 
 pub fn app(config: DemoConfig) -> Router {

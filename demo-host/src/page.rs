@@ -35,6 +35,11 @@ pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value
         .collect();
     let quantity = escape_html(scenario.quantity.as_deref().unwrap_or(""));
     let embed_json = script_json(&embed);
+    let veto = scenario.veto.as_deref().map(|veto| {
+        let (event, how) = veto.split_once(':').unwrap_or((veto, "false"));
+        serde_json::json!({ "event": event, "how": how })
+    });
+    let veto_json = script_json(&veto.unwrap_or(serde_json::Value::Null));
     let embed = embed_snippet(scenario.mount.as_deref(), &backend);
     format!(
         r##"<!doctype html>
@@ -91,6 +96,13 @@ pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value
     body.textContent = JSON.stringify(payload, null, 2);
     item.append(name, body);
     document.getElementById("event-log").prepend(item);
+    var veto = {veto_json};
+    if (veto && payload.event === veto.event) {{
+      if (veto.how === "throw") throw new Error("vetoed by the host page");
+      if (veto.how === "promise") return Promise.resolve(false);
+      if (veto.how === "reject") return Promise.reject(new Error("vetoed by the host page"));
+      return false;
+    }}
   }};
 </script>
 {embed}

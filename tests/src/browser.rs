@@ -170,6 +170,48 @@ impl Page {
         self.widget(testid).await.click().await.expect("click");
     }
 
+    /// Types into a field, like a person.
+    pub async fn type_into(&self, testid: &str, text: &str) {
+        let field = self.widget(testid).await;
+        field.clear().await.expect("clear");
+        field.send_keys(text).await.expect("type");
+    }
+
+    /// Clicks twice in the same task, faster than any person: a double click that
+    /// must not act twice.
+    pub async fn double_click(&self, testid: &str) {
+        let element = self.widget(testid).await;
+        let element = serde_json::to_value(&element).expect("element reference");
+        self.client
+            .execute("arguments[0].click(); arguments[0].click();", vec![element])
+            .await
+            .expect("double click");
+    }
+
+    /// Waits until the widget's `testid` element's text contains `needle`.
+    pub async fn wait_text(&self, testid: &str, needle: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.widget_text(testid).await;
+            if text.contains(needle) {
+                return text;
+            }
+            if started.elapsed() > WAIT {
+                panic!("`{testid}` never said `{needle}`; it says `{text}`");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Every payload with this `event` name so far.
+    pub async fn events_named(&self, name: &str) -> Vec<Value> {
+        self.events()
+            .await
+            .into_iter()
+            .filter(|e| e["event"] == name)
+            .collect()
+    }
+
     async fn eval(&self, script: &str) -> Value {
         self.client
             .execute(script, vec![])

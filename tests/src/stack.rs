@@ -128,6 +128,27 @@ impl Stack {
         keys.into_iter().map(|(key,)| key).collect()
     }
 
+    /// Every row `sql` selects, each column read as text.
+    pub async fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+        use sqlx::Row;
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.database))
+            .await
+            .expect("open database");
+        let rows = sqlx::query(sql).fetch_all(&pool).await.expect("query");
+        pool.close().await;
+        rows.iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| {
+                        row.try_get::<String, _>(i)
+                            .or_else(|_| row.try_get::<i64, _>(i).map(|n| n.to_string()))
+                            .unwrap_or_else(|_| "NULL".to_owned())
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Subscriptions in the backend's database, as `(id, plan, status)`.
     pub async fn subscriptions(&self) -> Vec<(String, String, String)> {
         let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.database))

@@ -2,7 +2,7 @@
 //! created, livemode })`. Whatever the host's callback does — throw, reject — stays
 //! out of the widget and never surfaces as an uncaught error in the host page.
 
-use portico_wire::event::{ErrorResponse, EventName, EventPayload, EventResponse};
+use portico_wire::event::{ErrorResponse, EventName, EventPayload, EventResponse, Intent};
 use wasm_bindgen::{JsCast, JsValue};
 
 #[derive(Debug, Clone)]
@@ -43,6 +43,42 @@ impl Emitter {
                     });
                 }
             }
+        }
+    }
+
+    /// Asks the host page before an action (a `pre_*` event). `Err` says why the
+    /// action must not be sent: the handler threw, returned `false`, or returned a
+    /// promise that rejected or resolved to `false`.
+    pub async fn ask(
+        &self,
+        event: EventName,
+        intent: Intent,
+        livemode: bool,
+    ) -> Result<(), &'static str> {
+        let Some(handler) = &self.handler else {
+            return Ok(());
+        };
+        let payload = EventPayload {
+            event,
+            response: EventResponse::Intent(Box::new(intent)),
+            id: new_event_id(),
+            created: now_seconds(),
+            livemode,
+        };
+        let value = to_js(&payload).map_err(|_| "the event could not be encoded")?;
+        let returned = handler
+            .call1(&JsValue::NULL, &value)
+            .map_err(|_| "the page's handleResponse threw")?;
+        let answer = match returned.dyn_into::<js_sys::Promise>() {
+            Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise)
+                .await
+                .map_err(|_| "the page's handleResponse rejected it")?,
+            Err(value) => value,
+        };
+        if answer.as_bool() == Some(false) {
+            Err("the page's handleResponse declined it")
+        } else {
+            Ok(())
         }
     }
 

@@ -1,22 +1,39 @@
 //! The portal's components. They render view models and forward clicks; the
-//! decisions live in `view_model`, the IO in `api`, the host events in `events`.
+//! decisions live in `view_model` and `billing_view`, the IO in `api`, the host
+//! events in `events`, and the action plumbing (veto hooks, idempotency keys,
+//! session renewal) in `actions`.
 
+mod account;
+mod actions;
+mod manage;
 mod notice;
 mod plans;
-mod subscriptions;
 
 use crate::api::Client;
-use crate::events::{Emitter, random_id};
+use crate::events::Emitter;
 use crate::view_model::{Phase, check_unit_labels};
+use account::AccountSections;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use manage::SubscriptionList;
 use notice::ErrorNotice;
 use plans::PlanList;
 use portico_wire::EmbedConfig;
-use portico_wire::actions::ActionResponse;
-use portico_wire::embed::SignupRequest;
+use portico_wire::actions::ChangePreview;
+use portico_wire::embed::Portal as PortalState;
 use portico_wire::event::{ErrorResponse, EventName, EventResponse};
-use subscriptions::SubscriptionList;
+use portico_wire::invoice::Invoice;
+
+/// Which panel is open, if any: one at a time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Panel {
+    None,
+    Change(String),
+    Cancel(String),
+    Card,
+    Details,
+    Invoice(String),
+}
 
 /// State shared by the portal's components. `Copy`, so handlers capture it freely.
 #[derive(Clone, Copy)]
@@ -24,9 +41,18 @@ struct Portal {
     phase: RwSignal<Phase>,
     livemode: RwSignal<Option<bool>>,
     token: RwSignal<Option<String>>,
-    /// The plan a signup is in flight for.
+    /// What is in flight (`subscribe:team`, `change:sub_…`, …): one action at a time.
     busy: RwSignal<Option<String>>,
     action_error: RwSignal<Option<ErrorResponse>>,
+    /// A short confirmation or why an action was not sent.
+    notice: RwSignal<Option<String>>,
+    panel: RwSignal<Panel>,
+    preview: RwSignal<Option<ChangePreview>>,
+    invoices: RwSignal<Option<Vec<Invoice>>>,
+    /// A plan waiting for a card before its signup.
+    signup_after_card: RwSignal<Option<String>>,
+    /// The last failed attempt's request and key, reused by its retry.
+    attempt: StoredValue<Option<(String, String)>>,
     config: StoredValue<Option<EmbedConfig>>,
     client: StoredValue<Client>,
     emitter: StoredValue<Emitter, LocalStorage>,
@@ -35,6 +61,12 @@ struct Portal {
 impl Portal {
     fn livemode(&self) -> bool {
         self.livemode.try_get_untracked().flatten().unwrap_or(false)
+    }
+
+    fn emit(&self, event: EventName, response: EventResponse) {
+        let livemode = self.livemode();
+        self.emitter
+            .try_with_value(|e| e.emit(event, response, livemode));
     }
 
     /// Reports an error to the host page (inline display is the caller's choice).
@@ -46,6 +78,14 @@ impl Portal {
     fn fail(&self, error: ErrorResponse) {
         self.report(&error);
         self.phase.try_set(Phase::Failed(error));
+    }
+
+    fn with_state(&self, update: impl FnOnce(&mut PortalState)) {
+        self.phase.try_update(|phase| {
+            if let Phase::Ready(state) = phase {
+                update(state);
+            }
+        });
     }
 
     /// Exchanges the identity for a session, then loads the portal.
@@ -71,46 +111,7 @@ impl Portal {
             }
             let response = EventResponse::Portal(Box::new(portal.clone()));
             self.phase.try_set(Phase::Ready(Box::new(portal)));
-            self.emitter
-                .try_with_value(|e| e.emit(EventName::Load, response, session.livemode));
-        });
-    }
-
-    fn subscribe(self, plan: String) {
-        if self.busy.get_untracked().is_some() {
-            return; // one signup at a time: a double click does not sign up twice
-        }
-        let (Some(token), Some(config)) = (self.token.get_untracked(), self.config.get_value())
-        else {
-            return;
-        };
-        self.busy.set(Some(plan.clone()));
-        self.action_error.set(None);
-        let client = self.client.get_value();
-        spawn_local(async move {
-            let request = SignupRequest {
-                plan,
-                quantity: config.quantity.clone(),
-            };
-            let result = client.sign_up(&token, &random_id("idem_"), &request).await;
-            self.busy.try_set(None);
-            match result {
-                Ok(ActionResponse { subscription, .. }) => {
-                    self.phase.try_update(|phase| {
-                        if let Phase::Ready(portal) = phase {
-                            portal.subscriptions.insert(0, subscription.clone());
-                        }
-                    });
-                    let response = EventResponse::Subscription(Box::new(subscription));
-                    let livemode = self.livemode();
-                    self.emitter
-                        .try_with_value(|e| e.emit(EventName::Signup, response, livemode));
-                }
-                Err(error) => {
-                    self.report(&error);
-                    self.action_error.try_set(Some(error));
-                }
-            }
+            self.emit(EventName::Load, response);
         });
     }
 }
@@ -131,6 +132,12 @@ pub fn App(
         token: RwSignal::new(None),
         busy: RwSignal::new(None),
         action_error: RwSignal::new(None),
+        notice: RwSignal::new(None),
+        panel: RwSignal::new(Panel::None),
+        preview: RwSignal::new(None),
+        invoices: RwSignal::new(None),
+        signup_after_card: RwSignal::new(None),
+        attempt: StoredValue::new(None),
         config: StoredValue::new(config),
         client: StoredValue::new(client),
         emitter: StoredValue::new_local(emitter),
@@ -151,19 +158,29 @@ pub fn App(
         Phase::Failed(error) => {
             view! { <ErrorNotice error=error retry=Callback::new(move |()| portal.load()) /> }.into_any()
         }
-        Phase::Ready(state) if state.subscriptions.is_empty() => {
-            let quantity = portal.config.with_value(|c| c.as_ref().and_then(|c| c.quantity.clone()));
+        Phase::Ready(state) => {
+            let quantity = portal
+                .config
+                .with_value(|c| c.as_ref().and_then(|c| c.quantity.clone()));
+            let subscribed = !state.subscriptions.is_empty();
             view! {
-                <PlanList
-                    plans=state.plans
-                    quantity=quantity
-                    busy=portal.busy.into()
-                    on_subscribe=Callback::new(move |plan| portal.subscribe(plan))
-                />
+                {if subscribed {
+                    view! { <SubscriptionList portal=portal state=(*state).clone() /> }.into_any()
+                } else {
+                    view! {
+                        <PlanList
+                            plans=state.plans.clone()
+                            quantity=quantity
+                            busy=portal.busy.into()
+                            on_subscribe=Callback::new(move |plan| portal.choose_plan(plan))
+                        />
+                    }
+                    .into_any()
+                }}
+                <AccountSections portal=portal state=*state />
             }
             .into_any()
         }
-        Phase::Ready(state) => view! { <SubscriptionList state=*state /> }.into_any(),
     }
     };
     view! {
@@ -172,8 +189,13 @@ pub fn App(
                 <span class="portico-badge portico-badge-test" data-testid="test-mode-badge">"Test mode"</span>
             </Show>
             {body}
+            {move || portal.notice.get().map(|notice| view! {
+                <p class="portico-notice" role="status" data-testid="notice">{notice}</p>
+            })}
             {move || portal.action_error.get().map(|error| view! {
-                <p class="portico-action-error" role="alert" data-testid="action-error">{error.message}</p>
+                <p class="portico-action-error" role="alert" data-testid="action-error" data-code=error.code.to_string()>
+                    {error.message}
+                </p>
             })}
         </section>
     }

@@ -17,8 +17,8 @@ pub fn PlanList(
             let card = plan_card(plan, quantity.as_ref());
             let id = card.id.clone();
             let this_busy = {
-                let id = id.clone();
-                move || busy.get().as_deref() == Some(id.as_str())
+                let key = format!("subscribe:{id}");
+                move || busy.get().as_deref() == Some(key.as_str())
             };
             let label = {
                 let this_busy = this_busy.clone();

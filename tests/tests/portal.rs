@@ -1,0 +1,178 @@
+//! The portal's actions end to end: each asserts what the host page's
+//! `handleResponse` received and what the backend now holds.
+
+use portico_e2e::{StackOptions, run};
+use serde_json::Value;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn card_signup_change_cancel_resume_and_invoices() {
+    run(
+        "portal_flow",
+        StackOptions::default(),
+        |page, stack| async move {
+            page.goto(&stack.host_url("email=ines@example.com&service=acme"))
+                .await;
+            page.event("load").await;
+
+            // A paid plan without a card on file asks for the card first.
+            page.click("subscribe-starter").await;
+            assert_eq!(
+                page.event("select_plan").await["response"]["plan"],
+                "starter"
+            );
+            page.type_into("card-number", "4242 4242 4242 4242").await;
+            page.type_into("card-expiry", "12/34").await;
+            page.type_into("card-cvc", "123").await;
+            page.click("save-card").await;
+            let card = page.event("card_update").await;
+            assert_eq!(card["response"]["card"]["last4"], "4242");
+            assert_eq!(
+                page.event("pre_card_update").await["response"]["card_last4"],
+                "4242"
+            );
+            let signup = page.event("signup").await;
+            assert_eq!(signup["response"]["status"], "active");
+            assert_eq!(
+                page.event("pre_signup").await["response"]["plan"],
+                "starter"
+            );
+            let id = signup["response"]["id"].as_str().unwrap().to_owned();
+            page.wait_text("card-label", "Visa •••• 4242").await;
+
+            // Change plan: the backend's preview, then the confirmation.
+            page.click("change").await;
+            page.click("choose-team").await;
+            page.type_into("seats", "2").await;
+            page.click("preview").await;
+            // Same billing cycle, default create_prorations: nothing is charged now;
+            // the next invoice carries the credit and the remaining time.
+            let summary = page.widget_text("preview-summary").await;
+            assert!(
+                summary.contains("Unused time on 1 × Acme Analytics") && summary.contains("-$9.00"),
+                "{summary}"
+            );
+            let next = page.widget_text("next-invoice").await;
+            assert!(next.starts_with("Next invoice on "), "{next}");
+            page.click("confirm-change").await;
+            let change = page.event("plan_change").await;
+            assert_eq!(change["response"]["plan"], "team");
+            assert_eq!(change["response"]["items"][1]["quantity"], 2);
+            let pre = page.event("pre_plan_change").await;
+            assert_eq!(pre["response"]["preview"]["subscription"]["plan"], "team");
+            assert_eq!(
+                stack
+                    .rows(&format!("SELECT plan FROM subscriptions WHERE id = '{id}'"))
+                    .await,
+                vec![vec!["team".to_owned()]]
+            );
+
+            // Cancel at period end with a reason, then resume.
+            page.click("cancel").await;
+            let reason = page.widget("cancel-reason").await;
+            reason
+                .select_by_value("too_expensive")
+                .await
+                .expect("choose a reason");
+            page.click("confirm-cancel").await;
+            let cancel = page.event("cancel").await;
+            assert_eq!(cancel["response"]["cancel_at_period_end"], true);
+            assert_eq!(
+                cancel["response"]["cancellation_details"]["feedback"],
+                "too_expensive"
+            );
+            page.click("resume").await;
+            let resume = page.event("resume").await;
+            assert_eq!(resume["response"]["cancel_at_period_end"], false);
+            assert_eq!(
+                stack
+                    .rows(&format!(
+                        "SELECT cancel_at_period_end FROM subscriptions WHERE id = '{id}'"
+                    ))
+                    .await,
+                vec![vec!["0".to_owned()]]
+            );
+
+            // Invoices: the first period and the upgrade, color-coded, with details.
+            page.click("show-invoices").await;
+            page.widget("invoices").await;
+            let statuses = page.widget_text("invoices").await;
+            assert!(
+                statuses.contains("Paid") && statuses.contains("INV-"),
+                "{statuses}"
+            );
+            page.click("invoice-number").await;
+            assert!(
+                page.widget_text("invoice-detail")
+                    .await
+                    .contains("Amount due")
+            );
+            assert_eq!(page.host_errors().await, Vec::<Value>::new());
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_host_can_veto_an_action_before_it_is_sent() {
+    run("veto", StackOptions::default(), |page, stack| async move {
+        for (email, how) in [("vera@example.com", "promise"), ("theo@example.com", "throw")] {
+            page.goto(&stack.host_url(&format!("email={email}&service=acme&veto=pre_cancel:{how}")))
+                .await;
+            page.click("subscribe-team").await;
+            page.event("signup").await;
+            page.click("cancel").await;
+            page.click("confirm-cancel").await;
+            page.wait_text("notice", "Nothing was changed").await;
+            assert!(page.events_named("cancel").await.is_empty(), "{how}: vetoed, not sent");
+            assert_eq!(page.events_named("pre_cancel").await.len(), 1);
+            let pending = stack
+                .rows(&format!(
+                    "SELECT s.cancel_at_period_end FROM subscriptions s JOIN customers c ON c.id = s.customer_id WHERE c.email = '{email}'"
+                ))
+                .await;
+            assert_eq!(pending, vec![vec!["0".to_owned()]], "{how}");
+            assert_eq!(page.host_errors().await, Vec::<Value>::new(), "{how}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_declined_card_and_a_double_click() {
+    run(
+        "declined_double",
+        StackOptions::default(),
+        |page, stack| async move {
+            page.goto(&stack.host_url("email=dora@example.com&service=acme"))
+                .await;
+            page.click("update-card").await;
+            page.type_into("card-number", "4000 0000 0000 0002").await;
+            page.type_into("card-expiry", "12/34").await;
+            page.type_into("card-cvc", "123").await;
+            page.click("save-card").await;
+            let error = page.widget("action-error").await;
+            assert_eq!(
+                error.attr("data-code").await.unwrap().as_deref(),
+                Some("card_declined")
+            );
+            assert_eq!(
+                page.event("error").await["response"]["code"],
+                "card_declined"
+            );
+            assert!(
+                stack
+                    .rows("SELECT id FROM payment_methods")
+                    .await
+                    .is_empty()
+            );
+
+            // Two clicks in one tick on a trial plan: one subscription.
+            page.double_click("subscribe-team").await;
+            page.event("signup").await;
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            assert_eq!(page.events_named("signup").await.len(), 1);
+            assert_eq!(stack.subscriptions().await.len(), 1);
+        },
+    )
+    .await;
+}

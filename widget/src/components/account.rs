@@ -1,0 +1,221 @@
+//! The customer's side of billing: their card, billing details and invoices.
+
+use super::{Panel, Portal};
+use crate::billing_view::{card_label, invoice_row};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use portico_wire::customer::{Address, CustomerUpdate};
+use portico_wire::embed::Portal as PortalState;
+use portico_wire::payment::CardRequest;
+
+#[component]
+pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
+    let card = state.payment_method.as_ref().map(card_label);
+    let customer = state.customer.clone();
+    view! {
+        <div class="portico-account">
+            <section class="portico-section" data-testid="payment-method" aria-labelledby="portico-card-title">
+                <h3 id="portico-card-title">"Payment method"</h3>
+                <p data-testid="card-label">{card.unwrap_or_else(|| "No card on file.".to_owned())}</p>
+                <button type="button" class="portico-button" data-testid="update-card"
+                    on:click=move |_| portal.panel.set(Panel::Card)>"Update card"</button>
+                <Show when=move || portal.panel.get() == Panel::Card>
+                    <CardForm portal=portal />
+                </Show>
+            </section>
+            {customer.map(|customer| view! {
+                <section class="portico-section" data-testid="billing-details" aria-labelledby="portico-details-title">
+                    <h3 id="portico-details-title">"Billing details"</h3>
+                    <p data-testid="details-summary">
+                        {customer.name.clone().unwrap_or_default()} " " {customer.email.clone().unwrap_or_default()}
+                    </p>
+                    <button type="button" class="portico-button" data-testid="edit-details"
+                        on:click=move |_| portal.panel.set(Panel::Details)>"Edit billing details"</button>
+                    <Show when=move || portal.panel.get() == Panel::Details>
+                        <DetailsForm portal=portal name=customer.name.clone() email=customer.email.clone() address=customer.address.clone() />
+                    </Show>
+                </section>
+            })}
+            <Invoices portal=portal />
+        </div>
+    }
+}
+
+/// The built-in engine's card form: test cards only; real card entry goes through
+/// Stripe.js when the Stripe provider is configured.
+#[component]
+fn CardForm(portal: Portal) -> impl IntoView {
+    let number = RwSignal::new(String::new());
+    let expiry = RwSignal::new(String::new());
+    let cvc = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<&'static str>);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some((exp_month, exp_year)) = parse_expiry(&expiry.get_untracked()) else {
+            problem.set(Some("Enter the expiry as MM/YY."));
+            return;
+        };
+        problem.set(None);
+        portal.attach_card(CardRequest {
+            number: number.get_untracked(),
+            exp_month,
+            exp_year,
+            cvc: cvc.get_untracked(),
+        });
+    };
+    view! {
+        <form class="portico-panel" data-testid="card-form" on:submit=submit novalidate>
+            {move || portal.signup_after_card.get().map(|_| view! { <p>"Add a card to start your subscription."</p> })}
+            <label class="portico-field">"Card number"
+                <input inputmode="numeric" autocomplete="cc-number" data-testid="card-number" required
+                    on:input=move |ev| number.set(event_target_value(&ev)) />
+            </label>
+            <div class="portico-row">
+                <label class="portico-field">"Expiry (MM/YY)"
+                    <input inputmode="numeric" autocomplete="cc-exp" placeholder="MM/YY" data-testid="card-expiry" required
+                        on:input=move |ev| expiry.set(event_target_value(&ev)) />
+                </label>
+                <label class="portico-field">"CVC"
+                    <input inputmode="numeric" autocomplete="cc-csc" data-testid="card-cvc" required
+                        on:input=move |ev| cvc.set(event_target_value(&ev)) />
+                </label>
+            </div>
+            {move || problem.get().map(|p| view! { <p class="portico-action-error" role="alert">{p}</p> })}
+            <button type="submit" class="portico-button portico-button-primary" data-testid="save-card"
+                disabled=move || portal.busy.get().is_some()>
+                {move || if portal.busy.get().as_deref() == Some("card") { "Saving…" } else { "Save card" }}
+            </button>
+        </form>
+    }
+}
+
+/// `MM/YY` or `MM/YYYY` to (month, year).
+fn parse_expiry(text: &str) -> Option<(u32, u32)> {
+    let (month, year) = text.split_once('/')?;
+    Some((month.trim().parse().ok()?, year.trim().parse().ok()?))
+}
+
+#[component]
+fn DetailsForm(
+    portal: Portal,
+    name: Option<String>,
+    email: Option<String>,
+    address: Option<Address>,
+) -> impl IntoView {
+    let address = address.unwrap_or_default();
+    let name = RwSignal::new(name.unwrap_or_default());
+    let email = RwSignal::new(email.unwrap_or_default());
+    let line1 = RwSignal::new(address.line1.unwrap_or_default());
+    let city = RwSignal::new(address.city.unwrap_or_default());
+    let postal_code = RwSignal::new(address.postal_code.unwrap_or_default());
+    let country = RwSignal::new(address.country.unwrap_or_default());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let text = |signal: RwSignal<String>| {
+            Some(signal.get_untracked().trim().to_owned()).filter(|v| !v.is_empty())
+        };
+        portal.update_customer(CustomerUpdate {
+            name: Some(name.get_untracked()),
+            email: Some(email.get_untracked()),
+            address: Some(Address {
+                line1: text(line1),
+                line2: None,
+                city: text(city),
+                state: None,
+                postal_code: text(postal_code),
+                country: text(country).map(|c| c.to_ascii_uppercase()),
+            }),
+            tax_id: None,
+        });
+    };
+    let field = |label: &'static str,
+                 id: &'static str,
+                 signal: RwSignal<String>,
+                 autocomplete: &'static str| {
+        view! {
+            <label class="portico-field">{label}
+                <input data-testid=id autocomplete=autocomplete prop:value=move || signal.get()
+                    on:input=move |ev| signal.set(event_target_value(&ev)) />
+            </label>
+        }
+    };
+    view! {
+        <form class="portico-panel" data-testid="details-form" on:submit=submit>
+            {field("Name", "details-name", name, "name")}
+            {field("Billing email", "details-email", email, "email")}
+            {field("Address", "details-line1", line1, "address-line1")}
+            {field("City", "details-city", city, "address-level2")}
+            {field("Postal code", "details-postal-code", postal_code, "postal-code")}
+            {field("Country (2 letters)", "details-country", country, "country")}
+            <button type="submit" class="portico-button portico-button-primary" data-testid="save-details"
+                disabled=move || portal.busy.get().is_some()>"Save"</button>
+        </form>
+    }
+}
+
+#[component]
+fn Invoices(portal: Portal) -> impl IntoView {
+    let rows = move || {
+        portal.invoices.get().map(|invoices| {
+            if invoices.is_empty() {
+                return view! { <p>"No invoices yet."</p> }.into_any();
+            }
+            let rows = invoices
+                .iter()
+                .map(|invoice| {
+                    let row = invoice_row(invoice);
+                    let id = row.id.clone();
+                    let open = id.clone();
+                    let shown = move || portal.panel.get() == Panel::Invoice(id.clone());
+                    let lines = row.lines.clone();
+                    view! {
+                        <tr data-testid="invoice-row">
+                            <td>{row.date.clone()}</td>
+                            <td>
+                                <button type="button" class="portico-link" data-testid="invoice-number"
+                                    aria-expanded={
+                                        let shown = shown.clone();
+                                        move || shown().to_string()
+                                    }
+                                    on:click=move |_| portal.panel.set(Panel::Invoice(open.clone()))>
+                                    {row.number.clone()}
+                                </button>
+                            </td>
+                            <td><span class=format!("portico-status portico-status-{}", row.tone) data-testid="invoice-status">{row.status}</span></td>
+                            <td class="portico-num">{row.amount.clone()}</td>
+                        </tr>
+                        <Show when=shown>
+                            <tr class="portico-invoice-detail" data-testid="invoice-detail">
+                                <td colspan="4">
+                                    <table class="portico-lines">
+                                        <tbody>{lines.iter().map(|(d, a)| view! { <tr><td>{d.clone()}</td><td class="portico-num">{a.clone()}</td></tr> }).collect_view()}</tbody>
+                                        <tfoot><tr><th scope="row">"Amount due"</th><td class="portico-num">{row.due.clone()}</td></tr></tfoot>
+                                    </table>
+                                </td>
+                            </tr>
+                        </Show>
+                    }
+                })
+                .collect_view();
+            view! {
+                <table class="portico-invoices" data-testid="invoices">
+                    <thead><tr><th scope="col">"Date"</th><th scope="col">"Number"</th><th scope="col">"Status"</th><th scope="col" class="portico-num">"Amount"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <section class="portico-section" data-testid="invoice-history" aria-labelledby="portico-invoices-title">
+            <h3 id="portico-invoices-title">"Invoices"</h3>
+            <Show when=move || portal.invoices.get().is_none()>
+                <button type="button" class="portico-button" data-testid="show-invoices"
+                    disabled=move || portal.busy.get().is_some() on:click=move |_| portal.load_invoices()>
+                    "Show invoices"
+                </button>
+            </Show>
+            {rows}
+        </section>
+    }
+}

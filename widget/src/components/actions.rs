@@ -1,0 +1,380 @@
+//! Every portal action goes through [`Portal::run`]: one at a time, asked of the host
+//! first (`pre_*`), sent with an Idempotency-Key that a retry of the same request
+//! reuses, with the session renewed once if it expired, and reported to the host
+//! after the fact.
+
+use super::{Panel, Portal};
+use crate::api::Client;
+use crate::billing_view::change_event;
+use crate::events::random_id;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use portico_wire::actions::{
+    ActionResponse, CancelRequest, ChangePreview, ChangeRequest, ResubscribeRequest,
+};
+use portico_wire::customer::CustomerUpdate;
+use portico_wire::embed::{SignupRequest, Subscription};
+use portico_wire::event::{ErrorResponse, EventName, EventResponse, Intent};
+use portico_wire::payment::CardRequest;
+use portico_wire::{ErrorCode, QuantityOption};
+use std::future::Future;
+
+impl Portal {
+    /// Calls the backend with the session token, renewing the session once if it
+    /// expired; a second expiry is reported as it is.
+    async fn authed<T, F, Fut>(self, call: F) -> Result<T, ErrorResponse>
+    where
+        F: Fn(Client, String) -> Fut,
+        Fut: Future<Output = Result<T, ErrorResponse>>,
+    {
+        let client = self.client.get_value();
+        let token = self.token.get_untracked().unwrap_or_default();
+        match call(client.clone(), token).await {
+            Err(error) if error.code == ErrorCode::SessionExpired => {
+                let Some(config) = self.config.get_value() else {
+                    return Err(error);
+                };
+                let session = client.exchange(&config).await?;
+                self.token.try_set(Some(session.token.clone()));
+                call(client, session.token).await
+            }
+            other => other,
+        }
+    }
+
+    /// The key for a request: the failed attempt's key when this is its retry,
+    /// a new one otherwise.
+    fn idempotency_key(self, signature: &str) -> String {
+        if let Some((last, key)) = self.attempt.get_value()
+            && last == signature
+        {
+            return key;
+        }
+        let key = random_id("idem_");
+        self.attempt
+            .set_value(Some((signature.to_owned(), key.clone())));
+        key
+    }
+
+    /// Runs one action. `signature` identifies the request (so its retry reuses the
+    /// key); `ask` is the `pre_*` event and its intent; `done` applies the result.
+    fn run<T, F, Fut>(
+        self,
+        busy: String,
+        signature: String,
+        ask: Option<(EventName, Intent)>,
+        call: F,
+        done: impl FnOnce(T) + 'static,
+    ) where
+        T: 'static,
+        F: Fn(Client, String, String) -> Fut + 'static,
+        Fut: Future<Output = Result<T, ErrorResponse>> + 'static,
+    {
+        if self.busy.get_untracked().is_some() {
+            return; // one action at a time: a double click does not act twice
+        }
+        self.busy.set(Some(busy));
+        self.action_error.set(None);
+        self.notice.set(None);
+        let emitter = self.emitter.get_value();
+        let livemode = self.livemode();
+        spawn_local(async move {
+            if let Some((event, intent)) = ask
+                && let Err(why) = emitter.ask(event, intent, livemode).await
+            {
+                self.busy.try_set(None);
+                self.notice
+                    .try_set(Some(format!("Nothing was changed: {why}.")));
+                return;
+            }
+            let key = self.idempotency_key(&signature);
+            let result = self
+                .authed(|client, token| call(client, token, key.clone()))
+                .await;
+            self.busy.try_set(None);
+            match result {
+                Ok(value) => {
+                    self.attempt.set_value(None);
+                    done(value);
+                }
+                Err(error) => {
+                    self.report(&error);
+                    self.action_error.try_set(Some(error));
+                }
+            }
+        });
+    }
+
+    /// The customer picked a plan: subscribe, after a card if the plan needs one now.
+    pub(super) fn choose_plan(self, plan: String) {
+        let quantity = self
+            .config
+            .with_value(|c| c.as_ref().and_then(|c| c.quantity.clone()));
+        let intent = Intent {
+            plan: Some(plan.clone()),
+            quantity: quantity.clone(),
+            ..Intent::default()
+        };
+        self.emit(
+            EventName::SelectPlan,
+            EventResponse::Intent(Box::new(intent)),
+        );
+        let needs_card = self.phase.with_untracked(|phase| match phase {
+            crate::view_model::Phase::Ready(state) => {
+                state.payment_method.is_none()
+                    && state
+                        .plans
+                        .iter()
+                        .any(|p| p.id == plan && p.trial_days == 0)
+            }
+            _ => false,
+        });
+        if needs_card {
+            self.signup_after_card.set(Some(plan));
+            self.panel.set(Panel::Card);
+        } else {
+            self.subscribe(plan, quantity);
+        }
+    }
+
+    fn subscribe(self, plan: String, quantity: Option<QuantityOption>) {
+        let request = SignupRequest { plan, quantity };
+        let intent = Intent {
+            plan: Some(request.plan.clone()),
+            quantity: request.quantity.clone(),
+            ..Intent::default()
+        };
+        let signature = format!("signup:{request:?}");
+        let body = request.clone();
+        self.run(
+            format!("subscribe:{}", request.plan),
+            signature,
+            Some((EventName::PreSignup, intent)),
+            move |client, token, key| {
+                let body = body.clone();
+                async move { client.sign_up(&token, &key, &body).await }
+            },
+            move |response: ActionResponse| self.applied(EventName::Signup, response, true),
+        );
+    }
+
+    /// Shows what a change would do; nothing changes until it is confirmed.
+    pub(super) fn preview_change(self, subscription: String, request: ChangeRequest) {
+        self.preview.set(None);
+        let signature = format!("preview:{subscription}:{request:?}");
+        self.run(
+            format!("preview:{subscription}"),
+            signature,
+            None,
+            move |client, token, _| {
+                let (subscription, request) = (subscription.clone(), request.clone());
+                async move { client.preview(&token, &subscription, &request).await }
+            },
+            move |preview: ChangePreview| self.preview.set(Some(preview)),
+        );
+    }
+
+    pub(super) fn confirm_change(self, current: Subscription, request: ChangeRequest) {
+        let event = change_event(&current, &request);
+        let pre = match event {
+            EventName::PlanChange => EventName::PrePlanChange,
+            _ => EventName::PreQuantityChange,
+        };
+        let intent = Intent {
+            subscription: Some(Box::new(current.clone())),
+            plan: request.plan.clone(),
+            quantity: request.quantity.clone(),
+            preview: self.preview.get_untracked().map(Box::new),
+            ..Intent::default()
+        };
+        self.act(
+            current.id.to_string(),
+            "change",
+            request,
+            (pre, intent),
+            event,
+        );
+    }
+
+    pub(super) fn cancel(self, current: Subscription, request: CancelRequest) {
+        let intent = Intent {
+            subscription: Some(Box::new(current.clone())),
+            cancel: Some(request.clone()),
+            ..Intent::default()
+        };
+        let ask = (EventName::PreCancel, intent);
+        self.act(
+            current.id.to_string(),
+            "cancel",
+            request,
+            ask,
+            EventName::Cancel,
+        );
+    }
+
+    pub(super) fn resume(self, current: Subscription) {
+        let id = current.id.to_string();
+        self.run(
+            format!("resume:{id}"),
+            format!("resume:{id}"),
+            None,
+            move |client, token, key| {
+                let id = id.clone();
+                async move { client.act(&token, &key, &id, "resume", &()).await }
+            },
+            move |response: ActionResponse| self.applied(EventName::Resume, response, false),
+        );
+    }
+
+    pub(super) fn resubscribe(self, current: Subscription) {
+        let intent = Intent {
+            subscription: Some(Box::new(current.clone())),
+            plan: Some(current.plan.clone()),
+            ..Intent::default()
+        };
+        let ask = (EventName::PreResubscribe, intent);
+        let request = ResubscribeRequest::default();
+        self.act(
+            current.id.to_string(),
+            "resubscribe",
+            request,
+            ask,
+            EventName::Resubscribe,
+        );
+    }
+
+    fn act<B>(
+        self,
+        id: String,
+        action: &'static str,
+        body: B,
+        ask: (EventName, Intent),
+        event: EventName,
+    ) where
+        B: serde::Serialize + std::fmt::Debug + Clone + 'static,
+    {
+        let signature = format!("{action}:{id}:{body:?}");
+        let created = action == "resubscribe";
+        self.run(
+            format!("{action}:{id}"),
+            signature,
+            Some(ask),
+            move |client, token, key| {
+                let (id, body) = (id.clone(), body.clone());
+                async move { client.act(&token, &key, &id, action, &body).await }
+            },
+            move |response: ActionResponse| self.applied(event, response, created),
+        );
+    }
+
+    /// Shows the subscription as the action left it and tells the host.
+    fn applied(self, event: EventName, response: ActionResponse, created: bool) {
+        let subscription = response.subscription;
+        self.with_state(|state| {
+            if created {
+                state.subscriptions.insert(0, subscription.clone());
+            } else if let Some(slot) = state
+                .subscriptions
+                .iter_mut()
+                .find(|s| s.id == subscription.id)
+            {
+                *slot = subscription.clone();
+            }
+        });
+        self.panel.set(Panel::None);
+        self.preview.set(None);
+        // The invoice list reloads when next shown.
+        self.invoices.set(None);
+        self.emit(event, EventResponse::Subscription(Box::new(subscription)));
+    }
+
+    pub(super) fn attach_card(self, card: CardRequest) {
+        let intent = Intent {
+            card_last4: Some(card.last4()),
+            ..Intent::default()
+        };
+        let signature = format!("card:{}:{}:{}", card.last4(), card.exp_month, card.exp_year);
+        self.run(
+            "card".to_owned(),
+            signature,
+            Some((EventName::PreCardUpdate, intent)),
+            move |client, token, key| {
+                let card = card.clone();
+                async move { client.attach_card(&token, &key, &card).await }
+            },
+            move |attached| {
+                let method = attached.payment_method;
+                self.with_state(|state| state.payment_method = Some(method.clone()));
+                self.panel.set(Panel::None);
+                self.notice.set(Some("Your card was saved.".to_owned()));
+                self.emit(
+                    EventName::CardUpdate,
+                    EventResponse::PaymentMethod(Box::new(method)),
+                );
+                match self.signup_after_card.get_untracked() {
+                    Some(plan) => {
+                        self.signup_after_card.set(None);
+                        let quantity = self
+                            .config
+                            .with_value(|c| c.as_ref().and_then(|c| c.quantity.clone()));
+                        self.subscribe(plan, quantity);
+                    }
+                    // Open invoices were tried with the card: show what they did.
+                    None if !attached.invoices.is_empty() => self.refresh(),
+                    None => {}
+                }
+            },
+        );
+    }
+
+    pub(super) fn update_customer(self, update: CustomerUpdate) {
+        let signature = format!("customer:{update:?}");
+        self.run(
+            "customer".to_owned(),
+            signature,
+            None,
+            move |client, token, key| {
+                let update = update.clone();
+                async move { client.update_customer(&token, &key, &update).await }
+            },
+            move |customer| {
+                self.with_state(|state| state.customer = Some(customer.clone()));
+                self.panel.set(Panel::None);
+                self.notice
+                    .set(Some("Your billing details were saved.".to_owned()));
+                self.emit(
+                    EventName::CustomerUpdate,
+                    EventResponse::Customer(Box::new(customer)),
+                );
+            },
+        );
+    }
+
+    pub(super) fn load_invoices(self) {
+        self.run(
+            "invoices".to_owned(),
+            "invoices".to_owned(),
+            None,
+            |client, token, _| async move { client.invoices(&token).await },
+            move |invoices| self.invoices.set(Some(invoices)),
+        );
+    }
+
+    /// Reloads the portal state in place (after a card paid open invoices).
+    fn refresh(self) {
+        spawn_local(async move {
+            match self
+                .authed(|client, token| async move { client.portal(&token).await })
+                .await
+            {
+                Ok(state) => self
+                    .phase
+                    .set(crate::view_model::Phase::Ready(Box::new(state))),
+                Err(error) => {
+                    self.report(&error);
+                    self.action_error.try_set(Some(error));
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,283 @@
+//! The customer's subscriptions and what they can do with each: change plan or
+//! seats (with the backend's exact preview before confirming), cancel (with a
+//! reason), resume, resubscribe.
+
+use super::{Panel, Portal};
+use crate::billing_view::{actions, change_request, preview_summary, seats};
+use crate::view_model::subscription_card;
+use leptos::prelude::*;
+use portico_wire::Quantity;
+use portico_wire::actions::{CancelRequest, ProrationBehavior};
+use portico_wire::embed::{Plan, Portal as PortalState, Subscription};
+
+#[component]
+pub fn SubscriptionList(portal: Portal, state: PortalState) -> impl IntoView {
+    let plans = StoredValue::new(state.plans.clone());
+    let cards = state
+        .subscriptions
+        .into_iter()
+        .map(|subscription| view! { <SubscriptionCard portal=portal subscription=subscription plans=plans /> })
+        .collect_view();
+    view! { <div class="portico-subscriptions" data-testid="subscriptions">{cards}</div> }
+}
+
+#[component]
+fn SubscriptionCard(
+    portal: Portal,
+    subscription: Subscription,
+    plans: StoredValue<Vec<Plan>>,
+) -> impl IntoView {
+    let card = plans.with_value(|plans| subscription_card(&subscription, plans));
+    let allowed = actions(&subscription);
+    let id = subscription.id.to_string();
+    let sub = StoredValue::new(subscription.clone());
+    let busy = move |action: &str| {
+        let key = format!("{action}:{}", sub.with_value(|s| s.id.to_string()));
+        move || portal.busy.get().as_deref() == Some(key.as_str())
+    };
+    let open = {
+        let id = id.clone();
+        move |panel: fn(String) -> Panel| {
+            let id = id.clone();
+            move |_| {
+                portal.preview.set(None);
+                portal.panel.set(panel(id.clone()));
+            }
+        }
+    };
+    let panel_open = {
+        let id = id.clone();
+        move || match portal.panel.get() {
+            Panel::Change(open) if open == id => Some(true),
+            Panel::Cancel(open) if open == id => Some(false),
+            _ => None,
+        }
+    };
+    let pending = subscription.pending_update.as_ref().map(|update| {
+        let name = plans.with_value(|plans| {
+            plans
+                .iter()
+                .find(|p| p.id == update.plan)
+                .map_or(update.plan.clone(), |p| p.name.clone())
+        });
+        format!(
+            "Changes to {name} on {}",
+            crate::format::date(update.effective_at)
+        )
+    });
+    view! {
+        <article class="portico-subscription" data-testid="subscription" data-subscription-id=id.clone()>
+            <header class="portico-subscription-header">
+                <h3 class="portico-plan-name">{card.plan_name}</h3>
+                <span class=format!("portico-status portico-status-{}", card.status_tone) data-testid="subscription-status">
+                    {card.status}
+                </span>
+            </header>
+            <p class="portico-amount" data-testid="subscription-amount">{card.amount}</p>
+            <p class="portico-period" data-testid="subscription-period">{card.period_line}</p>
+            {pending.map(|line| view! { <p class="portico-period" data-testid="pending-update">{line}</p> })}
+            <div class="portico-actions">
+                {allowed.change.then(|| view! {
+                    <button type="button" class="portico-button" data-testid="change" on:click=open(Panel::Change)>"Change plan"</button>
+                })}
+                {allowed.cancel.then(|| view! {
+                    <button type="button" class="portico-button portico-button-quiet" data-testid="cancel" on:click=open(Panel::Cancel)>"Cancel"</button>
+                })}
+                {allowed.resume.then(|| view! {
+                    <button type="button" class="portico-button portico-button-primary" data-testid="resume"
+                        disabled=move || portal.busy.get().is_some() aria-busy=move || busy("resume")().to_string()
+                        on:click=move |_| portal.resume(sub.get_value())>
+                        {move || if busy("resume")() { "Resuming…" } else { "Resume subscription" }}
+                    </button>
+                })}
+                {allowed.resubscribe.then(|| view! {
+                    <button type="button" class="portico-button portico-button-primary" data-testid="resubscribe"
+                        disabled=move || portal.busy.get().is_some() aria-busy=move || busy("resubscribe")().to_string()
+                        on:click=move |_| portal.resubscribe(sub.get_value())>
+                        {move || if busy("resubscribe")() { "Subscribing…" } else { "Resubscribe" }}
+                    </button>
+                })}
+            </div>
+            {move || panel_open().map(|change| if change {
+                view! { <ChangePanel portal=portal sub=sub plans=plans /> }.into_any()
+            } else {
+                view! { <CancelPanel portal=portal sub=sub /> }.into_any()
+            })}
+        </article>
+    }
+}
+
+#[component]
+fn ChangePanel(
+    portal: Portal,
+    sub: StoredValue<Subscription>,
+    plans: StoredValue<Vec<Plan>>,
+) -> impl IntoView {
+    let current = sub.get_value();
+    let same_currency: Vec<Plan> = plans.with_value(|plans| {
+        plans
+            .iter()
+            .filter(|p| p.currency == current.currency)
+            .cloned()
+            .collect()
+    });
+    let plan = RwSignal::new(current.plan.clone());
+    let seat_label = seats(&current);
+    let quantity = RwSignal::new(seat_label.as_ref().map_or(1, |(_, q)| q.get()));
+    let at_period_end = RwSignal::new(false);
+    let options = StoredValue::new(same_currency);
+    let request = move || {
+        let chosen =
+            options.with_value(|plans| plans.iter().find(|p| p.id == plan.get()).cloned())?;
+        let label = chosen.items.iter().find_map(|i| i.unit_label.clone());
+        let seats = label.and_then(|l| {
+            Quantity::new(u64::from(quantity.get()))
+                .ok()
+                .map(|q| (l, q))
+        });
+        let mut request = change_request(&chosen, seats);
+        request.at_period_end = at_period_end.get();
+        request.proration_behavior = Some(ProrationBehavior::CreateProrations);
+        Some(request)
+    };
+    let has_seats = move || {
+        options.with_value(|plans| {
+            plans
+                .iter()
+                .find(|p| p.id == plan.get())
+                .is_some_and(|p| p.items.iter().any(|i| i.unit_label.is_some()))
+        })
+    };
+    let preview = move |_| {
+        if let Some(request) = request() {
+            portal.preview_change(sub.with_value(|s| s.id.to_string()), request);
+        }
+    };
+    let confirm = move |_| {
+        if let Some(request) = request() {
+            portal.confirm_change(sub.get_value(), request);
+        }
+    };
+    let choices = options.with_value(|plans| {
+        plans
+            .iter()
+            .map(|p| {
+                let id = p.id.clone();
+                let checked = id.clone();
+                view! {
+                    <label class="portico-choice">
+                        <input type="radio" name="portico-plan" value=id.clone() data-testid=format!("choose-{id}")
+                            prop:checked=move || plan.get() == checked
+                            on:change=move |_| { plan.set(id.clone()); portal.preview.set(None); } />
+                        {p.name.clone()}
+                    </label>
+                }
+            })
+            .collect_view()
+    });
+    view! {
+        <div class="portico-panel" data-testid="change-panel" role="group" aria-label="Change plan">
+            <fieldset class="portico-fieldset"><legend>"Plan"</legend>{choices}</fieldset>
+            <Show when=has_seats>
+                <label class="portico-field">"Seats"
+                    <input type="number" min="1" max="10000" data-testid="seats" prop:value=move || quantity.get().to_string()
+                        on:input=move |ev| { if let Ok(q) = event_target_value(&ev).parse::<u32>() { quantity.set(q.max(1)); portal.preview.set(None); } } />
+                </label>
+            </Show>
+            <label class="portico-choice">
+                <input type="checkbox" data-testid="at-period-end" prop:checked=move || at_period_end.get()
+                    on:change=move |ev| { at_period_end.set(event_target_checked(&ev)); portal.preview.set(None); } />
+                "Apply at the end of the current period"
+            </label>
+            <button type="button" class="portico-button" data-testid="preview" disabled=move || portal.busy.get().is_some() on:click=preview>
+                "Preview the change"
+            </button>
+            {move || portal.preview.get().map(|preview| {
+                let summary = preview_summary(&preview);
+                view! {
+                    <div class="portico-preview" data-testid="preview-summary" aria-live="polite">
+                        {summary.scheduled.map(|s| view! { <p>{s}</p> })}
+                        {summary.now.map(|now| view! {
+                            <table class="portico-lines">
+                                <caption>"Charged now"</caption>
+                                <tbody>{now.lines.into_iter().map(|(d, a)| view! { <tr><td>{d}</td><td class="portico-num">{a}</td></tr> }).collect_view()}</tbody>
+                                <tfoot><tr><th scope="row">"Amount due now"</th><td class="portico-num" data-testid="due-now">{now.due}</td></tr></tfoot>
+                            </table>
+                        })}
+                        {(!summary.pending.is_empty()).then(|| view! {
+                            <table class="portico-lines">
+                                <caption>"Added to your next invoice"</caption>
+                                <tbody>{summary.pending.into_iter().map(|(d, a)| view! { <tr><td>{d}</td><td class="portico-num">{a}</td></tr> }).collect_view()}</tbody>
+                            </table>
+                        })}
+                        {summary.next.map(|n| view! { <p data-testid="next-invoice">{n}</p> })}
+                        <button type="button" class="portico-button portico-button-primary" data-testid="confirm-change"
+                            disabled=move || portal.busy.get().is_some() on:click=confirm>
+                            "Confirm change"
+                        </button>
+                    </div>
+                }
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn CancelPanel(portal: Portal, sub: StoredValue<Subscription>) -> impl IntoView {
+    let at_period_end = RwSignal::new(true);
+    let feedback = RwSignal::new(String::new());
+    let comment = RwSignal::new(String::new());
+    let end = crate::format::date(sub.with_value(|s| s.current_period_end));
+    let confirm = move |_| {
+        let feedback = match feedback.get_untracked().as_str() {
+            "" => None,
+            value => serde_wasm_bindgen::from_value(value.into()).ok(),
+        };
+        let request = CancelRequest {
+            at_period_end: at_period_end.get_untracked(),
+            proration_behavior: None,
+            feedback,
+            comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
+        };
+        portal.cancel(sub.get_value(), request);
+    };
+    // Stripe's `feedback` values, sent as they are.
+    const REASONS: [(&str, &str); 8] = [
+        ("too_expensive", "It's too expensive"),
+        ("missing_features", "Some features are missing"),
+        ("switched_service", "I'm switching to another service"),
+        ("unused", "I don't use it enough"),
+        (
+            "customer_service",
+            "Customer service was less than expected",
+        ),
+        ("too_complex", "Ease of use was less than expected"),
+        ("low_quality", "Quality was less than expected"),
+        ("other", "Other reason"),
+    ];
+    view! {
+        <div class="portico-panel" data-testid="cancel-panel" role="group" aria-label="Cancel subscription">
+            <fieldset class="portico-fieldset"><legend>"When"</legend>
+                <label class="portico-choice"><input type="radio" name="portico-when" data-testid="cancel-at-period-end"
+                    prop:checked=move || at_period_end.get() on:change=move |_| at_period_end.set(true) />
+                    {format!("At the end of the period ({end})")}</label>
+                <label class="portico-choice"><input type="radio" name="portico-when" data-testid="cancel-now"
+                    prop:checked=move || !at_period_end.get() on:change=move |_| at_period_end.set(false) />
+                    "Now"</label>
+            </fieldset>
+            <label class="portico-field">"Why are you cancelling? (optional)"
+                <select data-testid="cancel-reason" on:change=move |ev| feedback.set(event_target_value(&ev))>
+                    <option value="">"Choose a reason"</option>
+                    {REASONS.iter().map(|(value, label)| view! { <option value=*value>{*label}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="portico-field">"Anything else? (optional)"
+                <textarea maxlength="500" data-testid="cancel-comment" on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+            </label>
+            <button type="button" class="portico-button portico-button-danger" data-testid="confirm-cancel"
+                disabled=move || portal.busy.get().is_some() on:click=confirm>
+                "Cancel subscription"
+            </button>
+        </div>
+    }
+}
