@@ -23,6 +23,8 @@ pub struct Stack {
 pub struct StackOptions {
     /// The demo host holds the wrong live key, as a misconfigured integrator would.
     pub host_uses_wrong_live_key: bool,
+    /// Portal sessions expire this fast (default: an hour).
+    pub session_ttl: Option<SignedDuration>,
 }
 
 /// The built widget: `PORTICO_DIST`, else the workspace's `dist/`.
@@ -67,7 +69,7 @@ pub async fn spawn_stack(options: StackOptions) -> Stack {
         assets_dir: dist_dir(),
         test_secret_key: Some(TEST_KEY.into()),
         live_secret_key: Some(LIVE_KEY.into()),
-        session_ttl: SignedDuration::from_hours(1),
+        session_ttl: options.session_ttl.unwrap_or(SignedDuration::from_hours(1)),
     };
     let ctx = portico_server::context(&config, Arc::new(SystemClock))
         .await

@@ -53,6 +53,7 @@ async fn signup_from_the_demo_host_reaches_handle_response_and_the_database() {
 async fn wrong_hash_in_live_mode_is_refused_inline_and_by_event() {
     let options = StackOptions {
         host_uses_wrong_live_key: true,
+        ..StackOptions::default()
     };
     run("wrong_hash", options, |page, stack| async move {
         page.goto(&stack.host_url("email=mallory@example.com&service=acme-live"))

@@ -176,3 +176,29 @@ async fn a_declined_card_and_a_double_click() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_session_is_renewed_once_without_the_customer_noticing() {
+    let options = StackOptions {
+        session_ttl: Some(jiff::SignedDuration::from_secs(2)),
+        ..StackOptions::default()
+    };
+    run("session_renewal", options, |page, stack| async move {
+        page.goto(&stack.host_url("email=sam@example.com&service=acme"))
+            .await;
+        page.click("subscribe-team").await;
+        page.event("signup").await;
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        page.click("cancel").await;
+        page.click("confirm-cancel").await;
+        let cancel = page.event("cancel").await;
+        assert_eq!(cancel["response"]["cancel_at_period_end"], true);
+        assert!(
+            page.events_named("error").await.is_empty(),
+            "no error surfaced"
+        );
+        let sessions = stack.rows("SELECT COUNT(*) FROM portal_sessions").await;
+        assert_eq!(sessions, vec![vec!["2".to_owned()]], "one renewal");
+    })
+    .await;
+}

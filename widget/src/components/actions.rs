@@ -286,6 +286,10 @@ impl Portal {
         // The invoice list reloads when next shown.
         self.invoices.set(None);
         self.emit(event, EventResponse::Subscription(Box::new(subscription)));
+        if created {
+            // A first signup created the customer: show their billing details too.
+            self.refresh();
+        }
     }
 
     pub(super) fn attach_card(self, card: CardRequest) {
