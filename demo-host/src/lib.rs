@@ -58,6 +58,12 @@ pub struct Scenario {
     /// returns `false`; `pre_cancel:promise` resolves to `false`; `pre_cancel:throw`
     /// throws; `pre_cancel:reject` rejects.
     pub veto: Option<String>,
+    /// `light`, `dark` or `auto`: the embed config's `theme.mode`.
+    pub theme: Option<String>,
+    /// CSS color for `theme.accent`.
+    pub accent: Option<String>,
+    /// QA: the page carries aggressive global CSS, to prove the portal is isolated.
+    pub hostile: Option<String>,
 }
 
 pub fn app(config: DemoConfig) -> Router {
@@ -124,6 +130,16 @@ pub fn embed_config(config: &DemoConfig, scenario: &Scenario) -> serde_json::Val
             "options".into(),
             serde_json::json!({ "quantity": quantity }),
         );
+    }
+    let mut theme = serde_json::Map::new();
+    if let Some(mode) = scenario.theme.as_ref().filter(|m| !m.is_empty()) {
+        theme.insert("mode".into(), mode.clone().into());
+    }
+    if let Some(accent) = scenario.accent.as_ref().filter(|a| !a.is_empty()) {
+        theme.insert("accent".into(), accent.clone().into());
+    }
+    if !theme.is_empty() {
+        embed.insert("theme".into(), theme.into());
     }
     serde_json::Value::Object(embed)
 }

@@ -11,6 +11,15 @@ fn escape_html(text: &str) -> String {
 }
 
 /// JSON that is safe inside a `<script>` element.
+/// The kind of global CSS a real SaaS page might carry, made worse: it must change
+/// nothing inside the portal.
+const HOSTILE_CSS: &str = r#"<style>
+  * { font-family: "Comic Sans MS", cursive !important; color: #ff00ff !important; letter-spacing: 3px !important; }
+  button { background: #ff0 !important; border: 6px dotted red !important; border-radius: 0 !important; }
+  section, article, div { padding: 30px !important; }
+  :root { --portico-accent: #00ff00; }
+</style>"#;
+
 fn script_json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value)
         .expect("JSON values serialize")
@@ -41,6 +50,19 @@ pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value
     });
     let veto_json = script_json(&veto.unwrap_or(serde_json::Value::Null));
     let embed = embed_snippet(scenario.mount.as_deref(), &backend);
+    let hostile = if scenario.hostile.is_some() {
+        HOSTILE_CSS
+    } else {
+        ""
+    };
+    let mode = scenario.theme.as_deref().unwrap_or("light");
+    let theme_options: String = ["light", "dark", "auto"]
+        .iter()
+        .map(|m| {
+            let selected = if *m == mode { " selected" } else { "" };
+            format!(r#"<option value="{m}"{selected}>{m}</option>"#)
+        })
+        .collect();
     format!(
         r##"<!doctype html>
 <html lang="en">
@@ -59,6 +81,7 @@ pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value
   #event-log li {{ background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 8px; margin-bottom: 8px; }}
   #event-log pre {{ white-space: pre-wrap; word-break: break-all; margin: 4px 0 0; max-height: 240px; overflow: auto; }}
 </style>
+{hostile}
 <script>
   // The host page's own bookkeeping: the e2e tests read these.
   window.hostErrors = [];
@@ -75,9 +98,11 @@ pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value
       <label>Customer email <input name="email" value="{email}" size="28"></label>
       <label>Service <select name="service">{service_options}</select></label>
       <label>Seats (options.quantity) <input name="quantity" value="{quantity}" size="8"></label>
+      <label>Theme <select name="theme">{theme_options}</select></label>
       <button type="submit">Load</button>
     </form>
     <div id="portico-embed" data-testid="embed"></div>
+    <button type="button" class="portico-button portico-button-primary" id="host-probe">A host button with the portal's class names</button>
   </section>
   <aside>
     <h2>Events received</h2>

@@ -212,6 +212,11 @@ impl Page {
             .collect()
     }
 
+    /// Runs `script` in the host page and returns what it returns.
+    pub async fn script(&self, script: &str) -> Value {
+        self.eval(script).await
+    }
+
     async fn eval(&self, script: &str) -> Value {
         self.client
             .execute(script, vec![])

@@ -202,3 +202,36 @@ async fn an_expired_session_is_renewed_once_without_the_customer_noticing() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_portal_is_isolated_from_hostile_css_and_themed() {
+    run("isolation", StackOptions::default(), |page, stack| async move {
+        page.goto(&stack.host_url(
+            "email=iso@example.com&service=acme&hostile=1&theme=dark&accent=%23ff5500",
+        ))
+        .await;
+        page.widget("subscribe-team").await;
+        let styles = page
+            .script(
+                "const root = document.getElementById('portico-embed').shadowRoot;
+                 const button = getComputedStyle(root.querySelector('[data-testid=subscribe-team]'));
+                 const portal = getComputedStyle(root.querySelector('.portico'));
+                 const probe = getComputedStyle(document.getElementById('host-probe'));
+                 return { font: button.fontFamily, spacing: button.letterSpacing,
+                          background: button.backgroundColor, border: button.borderTopStyle,
+                          text: portal.color, probe: probe.backgroundColor,
+                          probeRadius: probe.borderTopLeftRadius };",
+            )
+            .await;
+        assert!(!styles["font"].as_str().unwrap().contains("Comic"), "{styles}");
+        assert_eq!(styles["spacing"], "normal", "{styles}");
+        assert_eq!(styles["border"], "solid", "{styles}");
+        // theme.accent from the config, theme.mode dark from the config.
+        assert_eq!(styles["background"], "rgb(255, 85, 0)", "{styles}");
+        assert_eq!(styles["text"], "rgb(232, 234, 240)", "{styles}");
+        // And the portal's CSS does not style the host page's look-alike button.
+        assert_eq!(styles["probe"], "rgb(255, 255, 0)", "{styles}");
+        assert_eq!(styles["probeRadius"], "0px", "{styles}");
+    })
+    .await;
+}

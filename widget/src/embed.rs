@@ -5,7 +5,7 @@ use crate::components::App;
 use crate::events::Emitter;
 use crate::mounts::{self, Mounted};
 use leptos::prelude::*;
-use portico_wire::config::ConfigValue;
+use portico_wire::config::{ConfigValue, Theme};
 use portico_wire::event::ErrorResponse;
 use portico_wire::{EmbedConfig, ErrorCode};
 use wasm_bindgen::prelude::*;
@@ -55,6 +55,9 @@ pub fn customer_portal(
         let shadow = shadow_root_of(&host)?;
         mounts::remove_on(&host);
         let container = prepare(&shadow, &stylesheet)?;
+        if let Ok(config) = &parsed {
+            apply_theme(&host, &container, config.theme.as_ref());
+        }
         let client = Client::new(&backend);
         let view = leptos::mount::mount_to(
             container,
@@ -165,6 +168,22 @@ fn prepare(shadow: &ShadowRoot, stylesheet: &str) -> Result<HtmlElement, ErrorRe
         .unchecked_into();
     shadow.append_child(&container).map_err(failed)?;
     Ok(container)
+}
+
+/// The config's theme: the mode as an attribute the stylesheet's `:host` rules read,
+/// the values as custom properties on the portal's root. (Values were checked to
+/// be single CSS values, so they cannot end the declaration.)
+fn apply_theme(host: &Element, container: &HtmlElement, theme: Option<&Theme>) {
+    let mode = theme.map(|t| t.mode).unwrap_or_default();
+    let _ = host.set_attribute("data-portico-theme", mode.as_str());
+    if let Some(theme) = theme.filter(|t| !t.properties.is_empty()) {
+        let style: String = theme
+            .properties
+            .iter()
+            .map(|(name, value)| format!("{name}:{value};"))
+            .collect();
+        let _ = container.set_attribute("style", &style);
+    }
 }
 
 fn document() -> web_sys::Document {

@@ -190,9 +190,8 @@ pub struct EmbedConfig {
     pub quantity: Option<QuantityOption>,
     /// Accepted now, applied by later versions of the widget.
     pub locale: Option<String>,
-    /// CSS custom property values by name (`{ accent: "#3b4fd8" }`). Accepted now,
-    /// applied by later versions of the widget.
-    pub theme: Option<BTreeMap<String, String>>,
+    /// Light, dark or auto, and values for the portal's CSS custom properties.
+    pub theme: Option<Theme>,
 }
 
 type Object = BTreeMap<String, ConfigValue>;
@@ -233,7 +232,7 @@ impl EmbedConfig {
         let locale = optional_string(map, "locale")?.map(str::to_owned);
         let theme = match present(map, "theme") {
             None => None,
-            Some(ConfigValue::Object(theme)) => Some(parse_theme(theme)?),
+            Some(ConfigValue::Object(theme)) => Some(theme::parse_theme(theme)?),
             Some(_) => return Err(ConfigError::new("theme", "must be an object")),
         };
         Ok(Self {
@@ -298,18 +297,8 @@ fn parse_positive(value: &ConfigValue) -> Result<Quantity, String> {
     }
 }
 
-fn parse_theme(theme: &Object) -> Result<BTreeMap<String, String>, ConfigError> {
-    theme
-        .iter()
-        .map(|(name, value)| match value {
-            ConfigValue::String(css) => Ok((name.clone(), css.clone())),
-            other => Err(ConfigError::new(
-                format!("theme.{name}"),
-                format!("must be a string, not {}", other.describe()),
-            )),
-        })
-        .collect()
-}
+mod theme;
+pub use theme::{THEME_KEYS, Theme, ThemeMode};
 
 #[cfg(test)]
 mod tests;

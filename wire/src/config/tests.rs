@@ -35,6 +35,9 @@ fn full_billflow_config() {
         Some("sub_I9cJJypSQHOfzl")
     );
     assert_eq!(config.locale.as_deref(), Some("de"));
+    let theme = config.theme.unwrap();
+    assert_eq!(theme.properties["--portico-accent"], "#f00");
+    assert_eq!(theme.mode, ThemeMode::Light);
     match config.quantity {
         Some(QuantityOption::PerUnitLabel(map)) => {
             assert_eq!(map["user"].get(), 5);
@@ -132,6 +135,32 @@ fn hash_shape_and_other_types() {
         "theme.accent"
     );
     assert_eq!(field_of("[1,2]"), "config");
+}
+
+#[test]
+fn theme_keys_modes_and_values_are_checked() {
+    let config = parse(
+        r##"{"email":"a@b.co","service":"s","theme":{"mode":"dark","accent_text":"#fff","radius":"4px"}}"##,
+    )
+    .unwrap();
+    let theme = config.theme.unwrap();
+    assert_eq!(theme.mode, ThemeMode::Dark);
+    assert_eq!(theme.properties["--portico-accent-text"], "#fff");
+    assert_eq!(theme.properties["--portico-radius"], "4px");
+    assert_eq!(
+        field_of(r#"{"email":"a@b.co","service":"s","theme":{"colour":"red"}}"#),
+        "theme.colour"
+    );
+    assert_eq!(
+        field_of(r#"{"email":"a@b.co","service":"s","theme":{"mode":"night"}}"#),
+        "theme.mode"
+    );
+    assert_eq!(
+        field_of(
+            r#"{"email":"a@b.co","service":"s","theme":{"accent":"red; background: url(x)"}}"#
+        ),
+        "theme.accent"
+    );
 }
 
 #[test]
