@@ -283,6 +283,24 @@ impl Page {
         self.eval(&format!("return window.{name};")).await
     }
 
+    /// Resizes the window to `width` × `height` CSS pixels.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("resize the window");
+    }
+
+    /// Saves a screenshot of the page as `target/e2e-artifacts/{name}.png`, kept for
+    /// people to look at; returns its size in bytes.
+    pub async fn keep_screenshot(&self, name: &str) -> usize {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-artifacts");
+        std::fs::create_dir_all(&dir).expect("artifacts directory");
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("{name}.png")), &png).expect("save screenshot");
+        png.len()
+    }
+
     async fn save_artifacts(&self, name: &str) {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-artifacts");
         let _ = std::fs::create_dir_all(&dir);

@@ -235,3 +235,33 @@ async fn the_portal_is_isolated_from_hostile_css_and_themed() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn narrow_and_wide_screenshots_without_horizontal_scrolling() {
+    run(
+        "responsive",
+        StackOptions::default(),
+        |page, stack| async move {
+            page.goto(&stack.host_url("email=wren@example.com&service=acme"))
+                .await;
+            page.click("subscribe-team").await;
+            page.event("signup").await;
+            page.click("change").await;
+            page.widget("change-panel").await;
+            for (width, name) in [(375, "portal-375px"), (1280, "portal-1280px")] {
+                page.resize(width, 900).await;
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                let overflow = page
+                    .script(
+                        "const host = document.getElementById('portico-embed');
+                     const root = host.shadowRoot.querySelector('.portico');
+                     return root.scrollWidth - root.clientWidth;",
+                    )
+                    .await;
+                assert_eq!(overflow, 0, "{width}px: the portal scrolls sideways");
+                assert!(page.keep_screenshot(name).await > 10_000);
+            }
+        },
+    )
+    .await;
+}
