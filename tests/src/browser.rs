@@ -283,6 +283,40 @@ impl Page {
         self.eval(&format!("return window.{name};")).await
     }
 
+    /// Runs axe-core on the portal (shadow root included) for WCAG 2.1 A and AA and
+    /// returns its violations, each as `{ id, impact, help, targets }`.
+    pub async fn axe_violations(&self) -> Vec<Value> {
+        let source = std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../tools/node_modules/axe-core/axe.min.js"),
+        )
+        .expect("axe-core is installed by `cargo xtask setup` (tools/package.json)");
+        self.client
+            .execute(
+                &format!("if (!window.axe) {{ {source} }} return true;"),
+                vec![],
+            )
+            .await
+            .expect("inject axe-core");
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document.getElementById('portico-embed'),
+                     { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                   .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                                                            targets: v.nodes.map(n => n.target) }))))
+                   .catch(e => done([{ id: 'axe-failed', help: String(e) }]));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        match result {
+            Value::Array(violations) => violations,
+            other => vec![other],
+        }
+    }
+
     /// Resizes the window to `width` × `height` CSS pixels.
     pub async fn resize(&self, width: u32, height: u32) {
         self.client

@@ -265,3 +265,60 @@ async fn narrow_and_wide_screenshots_without_horizontal_scrolling() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn axe_finds_no_wcag_violations_in_any_view() {
+    run("axe", StackOptions::default(), |page, stack| async move {
+        let mut found = Vec::new();
+        let mut check = |view: &'static str, violations: Vec<Value>| {
+            if !violations.is_empty() {
+                found.push(serde_json::json!({ "view": view, "violations": violations }));
+            }
+        };
+        page.goto(&stack.host_url("email=axel@example.com&service=acme"))
+            .await;
+        page.widget("plans").await;
+        check("plans", page.axe_violations().await);
+        page.click("subscribe-starter").await;
+        page.widget("card-form").await;
+        check("card form", page.axe_violations().await);
+        page.type_into("card-number", "4242424242424242").await;
+        page.type_into("card-expiry", "12/34").await;
+        page.type_into("card-cvc", "123").await;
+        page.click("save-card").await;
+        page.event("signup").await;
+        page.widget("subscriptions").await;
+        check("subscriptions", page.axe_violations().await);
+        page.click("change").await;
+        page.click("choose-scale").await;
+        page.click("preview").await;
+        page.widget("preview-summary").await;
+        check("change preview", page.axe_violations().await);
+        page.click("cancel").await;
+        page.widget("cancel-panel").await;
+        check("cancel", page.axe_violations().await);
+        page.click("edit-details").await;
+        page.widget("details-form").await;
+        check("billing details", page.axe_violations().await);
+        page.click("show-invoices").await;
+        page.click("invoice-number").await;
+        page.widget("invoice-detail").await;
+        check("invoices", page.axe_violations().await);
+        page.goto(&stack.host_url("email=axel@example.com&service=acme&quantity=-2"))
+            .await;
+        page.widget("error").await;
+        check("error", page.axe_violations().await);
+        page.goto(&stack.host_url("email=axel@example.com&service=acme&theme=dark"))
+            .await;
+        page.widget("subscriptions").await;
+        page.click("show-invoices").await;
+        page.widget("invoices").await;
+        check("dark subscriptions and invoices", page.axe_violations().await);
+        assert!(
+            found.is_empty(),
+            "{}",
+            serde_json::to_string_pretty(&found).unwrap()
+        );
+    })
+    .await;
+}

@@ -8,6 +8,8 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_OPT_VERSION: &str = "version 132";
+/// Must match `tools/package.json`.
+const AXE_CORE_VERSION: &str = "4.14.1";
 
 pub fn all() -> Result {
     let started = Instant::now();
@@ -15,7 +17,7 @@ pub fn all() -> Result {
     wasm_target()?;
     trunk()?;
     wasm_bindgen()?;
-    wasm_opt()?;
+    npm_tools()?;
     chromium()?;
     println!("==> set-up: ok ({:.1?})", started.elapsed());
     Ok(())
@@ -88,14 +90,20 @@ fn wasm_bindgen() -> Result {
     ]))
 }
 
-fn wasm_opt() -> Result {
+/// The npm tools of `tools/package-lock.json`: binaryen's `wasm-opt` for the build,
+/// axe-core for the browser tests' accessibility checks.
+fn npm_tools() -> Result {
     let wasm_opt = root().join("tools/node_modules/.bin/wasm-opt");
     let version = output(&wasm_opt.display().to_string(), &["--version"]);
-    if version.is_some_and(|v| v.contains(WASM_OPT_VERSION)) {
-        have(&format!("wasm-opt {WASM_OPT_VERSION} (npm binaryen)"));
+    let axe = std::fs::read_to_string(root().join("tools/node_modules/axe-core/package.json"))
+        .is_ok_and(|manifest| manifest.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")));
+    if version.is_some_and(|v| v.contains(WASM_OPT_VERSION)) && axe {
+        have(&format!(
+            "wasm-opt {WASM_OPT_VERSION} (npm binaryen) and axe-core {AXE_CORE_VERSION}"
+        ));
         return Ok(());
     }
-    println!("    installing wasm-opt from the npm package binaryen (tools/package-lock.json)");
+    println!("    installing binaryen's wasm-opt and axe-core from npm (tools/package-lock.json)");
     run(command("npm").args(["ci", "--prefix", "tools", "--no-audit", "--no-fund"]))
 }
 
