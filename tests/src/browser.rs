@@ -1,5 +1,7 @@
 use crate::stack::{Stack, StackOptions, spawn_stack};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::{Element, ShadowRoot};
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use std::future::Future;
@@ -315,6 +317,40 @@ impl Page {
             Value::Array(violations) => violations,
             other => vec![other],
         }
+    }
+
+    /// Presses `key` on whatever has focus, as a keyboard does.
+    pub async fn press(&self, key: Key) {
+        let value = char::from(key);
+        let actions = KeyActions::new("keyboard".to_owned())
+            .then(KeyAction::Down { value })
+            .then(KeyAction::Up { value });
+        self.client
+            .perform_actions(actions)
+            .await
+            .expect("press a key");
+    }
+
+    /// The `data-testid` of what has focus inside the portal, if anything there does.
+    pub async fn focused(&self) -> Option<String> {
+        self.eval(
+            "const active = document.getElementById('portico-embed').shadowRoot.activeElement;
+             return active ? (active.dataset.testid || active.tagName) : null;",
+        )
+        .await
+        .as_str()
+        .map(str::to_owned)
+    }
+
+    /// Tabs forward until the portal's `testid` element has focus.
+    pub async fn tab_to(&self, testid: &str) {
+        for _ in 0..60 {
+            if self.focused().await.as_deref() == Some(testid) {
+                return;
+            }
+            self.press(Key::Tab).await;
+        }
+        panic!("Tab never reached `{testid}`");
     }
 
     /// Resizes the window to `width` × `height` CSS pixels.

@@ -1,6 +1,7 @@
 //! The portal's actions end to end: each asserts what the host page's
 //! `handleResponse` received and what the backend now holds.
 
+use fantoccini::key::Key;
 use portico_e2e::{StackOptions, run};
 use serde_json::Value;
 
@@ -313,12 +314,55 @@ async fn axe_finds_no_wcag_violations_in_any_view() {
         page.widget("subscriptions").await;
         page.click("show-invoices").await;
         page.widget("invoices").await;
-        check("dark subscriptions and invoices", page.axe_violations().await);
+        check(
+            "dark subscriptions and invoices",
+            page.axe_violations().await,
+        );
         assert!(
             found.is_empty(),
             "{}",
             serde_json::to_string_pretty(&found).unwrap()
         );
     })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signup_and_cancel_by_keyboard_alone() {
+    run(
+        "keyboard",
+        StackOptions::default(),
+        |page, stack| async move {
+            page.goto(&stack.host_url("email=kay@example.com&service=acme"))
+                .await;
+            page.widget("plans").await;
+            page.tab_to("subscribe-team").await;
+            page.press(Key::Enter).await;
+            page.event("signup").await;
+
+            // A panel takes focus when it opens and gives it back on Escape.
+            page.tab_to("change").await;
+            page.press(Key::Enter).await;
+            page.widget("change-panel").await;
+            assert_eq!(page.focused().await.as_deref(), Some("choose-starter"));
+            page.press(Key::Escape).await;
+            assert_eq!(page.focused().await.as_deref(), Some("change"));
+
+            page.tab_to("cancel").await;
+            page.press(Key::Enter).await;
+            page.widget("cancel-panel").await;
+            assert_eq!(
+                page.focused().await.as_deref(),
+                Some("cancel-at-period-end")
+            );
+            page.tab_to("confirm-cancel").await;
+            page.press(Key::Enter).await;
+            let cancel = page.event("cancel").await;
+            assert_eq!(cancel["response"]["cancel_at_period_end"], true);
+            page.tab_to("resume").await;
+            page.press(Key::Enter).await;
+            page.event("resume").await;
+        },
+    )
     .await;
 }

@@ -1,8 +1,10 @@
 //! The customer's side of billing: their card, billing details and invoices.
 
+use super::focus::focus_first;
 use super::{Panel, Portal};
 use crate::billing_view::{card_label, invoice_row};
 use leptos::ev::SubmitEvent;
+use leptos::html::Div;
 use leptos::prelude::*;
 use portico_wire::customer::{Address, CustomerUpdate};
 use portico_wire::embed::Portal as PortalState;
@@ -18,7 +20,7 @@ pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
                 <h3 id="portico-card-title">"Payment method"</h3>
                 <p data-testid="card-label">{card.unwrap_or_else(|| "No card on file.".to_owned())}</p>
                 <button type="button" class="portico-button" data-testid="update-card"
-                    on:click=move |_| portal.panel.set(Panel::Card)>"Update card"</button>
+                    on:click=move |ev| portal.open_panel(Panel::Card, &ev)>"Update card"</button>
                 <Show when=move || portal.panel.get() == Panel::Card>
                     <CardForm portal=portal />
                 </Show>
@@ -30,7 +32,7 @@ pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
                         {customer.name.clone().unwrap_or_default()} " " {customer.email.clone().unwrap_or_default()}
                     </p>
                     <button type="button" class="portico-button" data-testid="edit-details"
-                        on:click=move |_| portal.panel.set(Panel::Details)>"Edit billing details"</button>
+                        on:click=move |ev| portal.open_panel(Panel::Details, &ev)>"Edit billing details"</button>
                     <Show when=move || portal.panel.get() == Panel::Details>
                         <DetailsForm portal=portal name=customer.name.clone() email=customer.email.clone() address=customer.address.clone() />
                     </Show>
@@ -63,7 +65,10 @@ fn CardForm(portal: Portal) -> impl IntoView {
             cvc: cvc.get_untracked(),
         });
     };
+    let node = NodeRef::<Div>::new();
+    focus_first(node);
     view! {
+        <div node_ref=node on:keydown=portal.escape_closes()>
         <form class="portico-panel" data-testid="card-form" on:submit=submit novalidate>
             {move || portal.signup_after_card.get().map(|_| view! { <p>"Add a card to start your subscription."</p> })}
             <label class="portico-field">"Card number"
@@ -86,6 +91,7 @@ fn CardForm(portal: Portal) -> impl IntoView {
                 {move || if portal.busy.get().as_deref() == Some("card") { "Saving…" } else { "Save card" }}
             </button>
         </form>
+        </div>
     }
 }
 
@@ -139,7 +145,10 @@ fn DetailsForm(
             </label>
         }
     };
+    let node = NodeRef::<Div>::new();
+    focus_first(node);
     view! {
+        <div node_ref=node on:keydown=portal.escape_closes()>
         <form class="portico-panel" data-testid="details-form" on:submit=submit>
             {field("Name", "details-name", name, "name")}
             {field("Billing email", "details-email", email, "email")}
@@ -150,6 +159,7 @@ fn DetailsForm(
             <button type="submit" class="portico-button portico-button-primary" data-testid="save-details"
                 disabled=move || portal.busy.get().is_some()>"Save"</button>
         </form>
+        </div>
     }
 }
 

@@ -56,6 +56,11 @@ impl Portal {
         key
     }
 
+    /// Keeps `again` as what the inline error's "Try again" runs.
+    fn remember(self, again: impl Fn() + 'static) {
+        self.retry.set_value(Some(std::rc::Rc::new(again)));
+    }
+
     /// Runs one action. `signature` identifies the request (so its retry reuses the
     /// key); `ask` is the `pre_*` event and its intent; `done` applies the result.
     fn run<T, F, Fut>(
@@ -138,6 +143,10 @@ impl Portal {
     }
 
     fn subscribe(self, plan: String, quantity: Option<QuantityOption>) {
+        {
+            let (plan, quantity) = (plan.clone(), quantity.clone());
+            self.remember(move || self.subscribe(plan.clone(), quantity.clone()));
+        }
         let request = SignupRequest { plan, quantity };
         let intent = Intent {
             plan: Some(request.plan.clone()),
@@ -160,6 +169,10 @@ impl Portal {
 
     /// Shows what a change would do; nothing changes until it is confirmed.
     pub(super) fn preview_change(self, subscription: String, request: ChangeRequest) {
+        {
+            let (subscription, request) = (subscription.clone(), request.clone());
+            self.remember(move || self.preview_change(subscription.clone(), request.clone()));
+        }
         self.preview.set(None);
         let signature = format!("preview:{subscription}:{request:?}");
         self.run(
@@ -175,6 +188,10 @@ impl Portal {
     }
 
     pub(super) fn confirm_change(self, current: Subscription, request: ChangeRequest) {
+        {
+            let (current, request) = (current.clone(), request.clone());
+            self.remember(move || self.confirm_change(current.clone(), request.clone()));
+        }
         let event = change_event(&current, &request);
         let pre = match event {
             EventName::PlanChange => EventName::PrePlanChange,
@@ -197,6 +214,10 @@ impl Portal {
     }
 
     pub(super) fn cancel(self, current: Subscription, request: CancelRequest) {
+        {
+            let (current, request) = (current.clone(), request.clone());
+            self.remember(move || self.cancel(current.clone(), request.clone()));
+        }
         let intent = Intent {
             subscription: Some(Box::new(current.clone())),
             cancel: Some(request.clone()),
@@ -213,6 +234,10 @@ impl Portal {
     }
 
     pub(super) fn resume(self, current: Subscription) {
+        {
+            let current = current.clone();
+            self.remember(move || self.resume(current.clone()));
+        }
         let id = current.id.to_string();
         self.run(
             format!("resume:{id}"),
@@ -227,6 +252,10 @@ impl Portal {
     }
 
     pub(super) fn resubscribe(self, current: Subscription) {
+        {
+            let current = current.clone();
+            self.remember(move || self.resubscribe(current.clone()));
+        }
         let intent = Intent {
             subscription: Some(Box::new(current.clone())),
             plan: Some(current.plan.clone()),
@@ -293,6 +322,10 @@ impl Portal {
     }
 
     pub(super) fn attach_card(self, card: CardRequest) {
+        {
+            let card = card.clone();
+            self.remember(move || self.attach_card(card.clone()));
+        }
         let intent = Intent {
             card_last4: Some(card.last4()),
             ..Intent::default()
@@ -332,6 +365,10 @@ impl Portal {
     }
 
     pub(super) fn update_customer(self, update: CustomerUpdate) {
+        {
+            let update = update.clone();
+            self.remember(move || self.update_customer(update.clone()));
+        }
         let signature = format!("customer:{update:?}");
         self.run(
             "customer".to_owned(),
@@ -355,6 +392,7 @@ impl Portal {
     }
 
     pub(super) fn load_invoices(self) {
+        self.remember(move || self.load_invoices());
         self.run(
             "invoices".to_owned(),
             "invoices".to_owned(),

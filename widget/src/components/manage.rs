@@ -2,9 +2,11 @@
 //! seats (with the backend's exact preview before confirming), cancel (with a
 //! reason), resume, resubscribe.
 
+use super::focus::focus_first;
 use super::{Panel, Portal};
 use crate::billing_view::{actions, change_request, preview_summary, seats};
 use crate::view_model::subscription_card;
+use leptos::html::Div;
 use leptos::prelude::*;
 use portico_wire::Quantity;
 use portico_wire::actions::{CancelRequest, ProrationBehavior};
@@ -39,10 +41,7 @@ fn SubscriptionCard(
         let id = id.clone();
         move |panel: fn(String) -> Panel| {
             let id = id.clone();
-            move |_| {
-                portal.preview.set(None);
-                portal.panel.set(panel(id.clone()));
-            }
+            move |ev: leptos::ev::MouseEvent| portal.open_panel(panel(id.clone()), &ev)
         }
     };
     let panel_open = {
@@ -175,8 +174,11 @@ fn ChangePanel(
             })
             .collect_view()
     });
+    let node = NodeRef::<Div>::new();
+    focus_first(node);
     view! {
-        <div class="portico-panel" data-testid="change-panel" role="group" aria-label="Change plan">
+        <div class="portico-panel" data-testid="change-panel" role="group" aria-label="Change plan"
+            node_ref=node on:keydown=portal.escape_closes()>
             <fieldset class="portico-fieldset"><legend>"Plan"</legend>{choices}</fieldset>
             <Show when=has_seats>
                 <label class="portico-field">"Seats"
@@ -255,8 +257,11 @@ fn CancelPanel(portal: Portal, sub: StoredValue<Subscription>) -> impl IntoView 
         ("low_quality", "Quality was less than expected"),
         ("other", "Other reason"),
     ];
+    let node = NodeRef::<Div>::new();
+    focus_first(node);
     view! {
-        <div class="portico-panel" data-testid="cancel-panel" role="group" aria-label="Cancel subscription">
+        <div class="portico-panel" data-testid="cancel-panel" role="group" aria-label="Cancel subscription"
+            node_ref=node on:keydown=portal.escape_closes()>
             <fieldset class="portico-fieldset"><legend>"When"</legend>
                 <label class="portico-choice"><input type="radio" name="portico-when" data-testid="cancel-at-period-end"
                     prop:checked=move || at_period_end.get() on:change=move |_| at_period_end.set(true) />

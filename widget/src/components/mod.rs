@@ -5,6 +5,7 @@
 
 mod account;
 mod actions;
+mod focus;
 mod manage;
 mod notice;
 mod plans;
@@ -18,11 +19,12 @@ use leptos::task::spawn_local;
 use manage::SubscriptionList;
 use notice::ErrorNotice;
 use plans::PlanList;
-use portico_wire::EmbedConfig;
 use portico_wire::actions::ChangePreview;
 use portico_wire::embed::Portal as PortalState;
 use portico_wire::event::{ErrorResponse, EventName, EventResponse};
 use portico_wire::invoice::Invoice;
+use portico_wire::{EmbedConfig, ErrorCode};
+use std::rc::Rc;
 
 /// Which panel is open, if any: one at a time.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +55,10 @@ struct Portal {
     signup_after_card: RwSignal<Option<String>>,
     /// The last failed attempt's request and key, reused by its retry.
     attempt: StoredValue<Option<(String, String)>>,
+    /// The button that opened the current panel, to give focus back to.
+    opener: StoredValue<Option<web_sys::HtmlElement>, LocalStorage>,
+    /// Runs the last action again (the inline error's "Try again").
+    retry: StoredValue<Option<Rc<dyn Fn()>>, LocalStorage>,
     config: StoredValue<Option<EmbedConfig>>,
     client: StoredValue<Client>,
     emitter: StoredValue<Emitter, LocalStorage>,
@@ -138,6 +144,8 @@ pub fn App(
         invoices: RwSignal::new(None),
         signup_after_card: RwSignal::new(None),
         attempt: StoredValue::new(None),
+        retry: StoredValue::new_local(None),
+        opener: StoredValue::new_local(None),
         config: StoredValue::new(config),
         client: StoredValue::new(client),
         emitter: StoredValue::new_local(emitter),
@@ -192,10 +200,26 @@ pub fn App(
             {move || portal.notice.get().map(|notice| view! {
                 <p class="portico-notice" role="status" data-testid="notice">{notice}</p>
             })}
-            {move || portal.action_error.get().map(|error| view! {
-                <p class="portico-action-error" role="alert" data-testid="action-error" data-code=error.code.to_string()>
-                    {error.message}
-                </p>
+            {move || portal.action_error.get().map(|error| {
+                let retryable = matches!(
+                    error.code,
+                    ErrorCode::NetworkError | ErrorCode::InternalError | ErrorCode::IdempotencyKeyInUse
+                );
+                view! {
+                    <div class="portico-action-error" role="alert" data-testid="action-error" data-code=error.code.to_string()>
+                        <p>{error.message}</p>
+                        {retryable.then(|| view! {
+                            <button type="button" class="portico-button" data-testid="retry-action"
+                                on:click=move |_| {
+                                    if let Some(again) = portal.retry.get_value() {
+                                        again();
+                                    }
+                                }>
+                                "Try again"
+                            </button>
+                        })}
+                    </div>
+                }
             })}
         </section>
     }
