@@ -9,6 +9,7 @@
 //! `mount=settings|queue` for the other two ways of embedding.
 
 mod page;
+pub mod presets;
 
 use axum::Router;
 use axum::extract::{Query, State};
@@ -44,6 +45,8 @@ pub struct DemoConfig {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Scenario {
+    /// One of [`presets::PRESETS`]: opens the portal as that customer.
+    pub preset: Option<String>,
     pub email: Option<String>,
     pub customer_id: Option<String>,
     pub service: Option<String>,
@@ -93,7 +96,9 @@ pub fn embed_config(config: &DemoConfig, scenario: &Scenario) -> serde_json::Val
         .unwrap_or_default();
     let mut embed = serde_json::Map::new();
     embed.insert("service".into(), service.clone().into());
-    let identity = match (&scenario.email, &scenario.customer_id) {
+    let preset_email = scenario.preset.as_deref().and_then(presets::email_for);
+    let email = preset_email.or_else(|| scenario.email.clone());
+    let identity = match (&email, &scenario.customer_id) {
         (None, None) => Some(("email", "ada@example.com".to_owned())),
         (Some(email), None) => Some(("email", email.clone())),
         (None, Some(id)) => Some(("customer_id", id.clone())),
@@ -198,5 +203,20 @@ mod tests {
         let embed = embed_config(&config(), &none);
         assert!(embed.get("hash").is_none());
         assert_eq!(embed["options"]["quantity"], "seats");
+    }
+
+    #[test]
+    fn presets_open_the_portal_as_their_customer() {
+        let scenario = |preset: &str| Scenario {
+            preset: Some(preset.to_owned()),
+            email: Some("ignored@example.com".into()),
+            ..Scenario::default()
+        };
+        let embed = embed_config(&config(), &scenario("past_due"));
+        assert_eq!(embed["email"], "pastdue@example.com");
+        let first = embed_config(&config(), &scenario("new"));
+        let second = embed_config(&config(), &scenario("new"));
+        assert_ne!(first["email"], second["email"], "a new customer every time");
+        assert!(first["email"].as_str().unwrap().starts_with("new-"));
     }
 }

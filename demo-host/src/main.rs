@@ -18,6 +18,9 @@ struct Args {
         required = true
     )]
     services: Vec<String>,
+    /// Create the scenario presets' customers in the first service (test mode).
+    #[arg(long)]
+    seed_presets: bool,
 }
 
 #[tokio::main]
@@ -33,6 +36,16 @@ async fn main() -> std::process::ExitCode {
             name: name.to_owned(),
             secret_key: secret_key.to_owned(),
         });
+    }
+    if args.seed_presets
+        && let Some(first) = services.first()
+    {
+        tokio::spawn(portico_demo_host::presets::seed_all(
+            args.backend.clone(),
+            first.name.clone(),
+            format!("http://{}", args.listen),
+            first.secret_key.clone(),
+        ));
     }
     let app = portico_demo_host::app(DemoConfig {
         backend: args.backend,

@@ -20,6 +20,10 @@ const HOSTILE_CSS: &str = r#"<style>
   :root { --portico-accent: #00ff00; }
 </style>"#;
 
+/// A host-page button wearing the portal's class names: the portal's CSS must not
+/// reach it.
+const HOST_PROBE: &str = r#"<button type="button" class="portico-button portico-button-primary" id="host-probe">A host button with the portal's class names</button>"#;
+
 fn script_json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value)
         .expect("JSON values serialize")
@@ -50,12 +54,32 @@ pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value
     });
     let veto_json = script_json(&veto.unwrap_or(serde_json::Value::Null));
     let embed = embed_snippet(scenario.mount.as_deref(), &backend);
-    let hostile = if scenario.hostile.is_some() {
-        HOSTILE_CSS
+    let (hostile, probe) = if scenario.hostile.is_some() {
+        (HOSTILE_CSS, HOST_PROBE)
     } else {
-        ""
+        ("", "")
     };
     let mode = scenario.theme.as_deref().unwrap_or("light");
+    let chosen = scenario.preset.as_deref().unwrap_or("");
+    let preset_options: String = std::iter::once(("", "custom (the email above)"))
+        .chain(
+            crate::presets::PRESETS
+                .iter()
+                .map(|(name, _, about)| (*name, *about)),
+        )
+        .map(|(name, about)| {
+            let selected = if name == chosen { " selected" } else { "" };
+            let label = if name.is_empty() {
+                about.to_owned()
+            } else {
+                format!("{name}: {about}")
+            };
+            format!(
+                r#"<option value="{name}"{selected}>{}</option>"#,
+                escape_html(&label)
+            )
+        })
+        .collect();
     let theme_options: String = ["light", "dark", "auto"]
         .iter()
         .map(|m| {
@@ -98,11 +122,12 @@ pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value
       <label>Customer email <input name="email" value="{email}" size="28"></label>
       <label>Service <select name="service">{service_options}</select></label>
       <label>Seats (options.quantity) <input name="quantity" value="{quantity}" size="8"></label>
+      <label>Preset <select name="preset">{preset_options}</select></label>
       <label>Theme <select name="theme">{theme_options}</select></label>
       <button type="submit">Load</button>
     </form>
     <div id="portico-embed" data-testid="embed"></div>
-    <button type="button" class="portico-button portico-button-primary" id="host-probe">A host button with the portal's class names</button>
+    {probe}
   </section>
   <aside>
     <h2>Events received</h2>

@@ -132,6 +132,19 @@ pub fn change_request(plan: &Plan, label_seats: Option<(String, Quantity)>) -> C
     }
 }
 
+/// What the customer must do, if anything: a failed payment holds the subscription.
+pub fn attention(subscription: &Subscription) -> Option<&'static str> {
+    match subscription.status {
+        SubscriptionStatus::PastDue => Some(
+            "The last payment failed and will be retried. Update your card to pay the open invoice now.",
+        ),
+        SubscriptionStatus::Incomplete => {
+            Some("The first payment did not go through. Add a card to start the subscription.")
+        }
+        _ => None,
+    }
+}
+
 /// What may be done with a subscription from the portal.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Actions {

@@ -54,6 +54,7 @@ pub fn run() -> Result {
         .args(["--listen", HOST, "--backend", &format!("http://{BACKEND}")])
         .arg("--service")
         .arg(format!("acme={secret}"))
+        .arg("--seed-presets")
         .spawn()
         .map_err(|e| format!("cannot start the demo host: {e}"))?;
     children.0.push(host);

@@ -200,3 +200,14 @@ fn actions_follow_the_status() {
     let incomplete = actions(&subscription(SubscriptionStatus::Incomplete));
     assert!(incomplete.cancel && !incomplete.change);
 }
+
+#[test]
+fn failed_payments_ask_for_a_card() {
+    assert!(
+        attention(&subscription(SubscriptionStatus::PastDue))
+            .unwrap()
+            .contains("Update your card")
+    );
+    assert!(attention(&subscription(SubscriptionStatus::Incomplete)).is_some());
+    assert_eq!(attention(&subscription(SubscriptionStatus::Active)), None);
+}

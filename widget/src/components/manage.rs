@@ -4,7 +4,7 @@
 
 use super::focus::focus_first;
 use super::{Panel, Portal};
-use crate::billing_view::{actions, change_request, preview_summary, seats};
+use crate::billing_view::{actions, attention, change_request, preview_summary, seats};
 use crate::view_model::subscription_card;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -75,6 +75,7 @@ fn SubscriptionCard(
             <p class="portico-amount" data-testid="subscription-amount">{card.amount}</p>
             <p class="portico-period" data-testid="subscription-period">{card.period_line}</p>
             {pending.map(|line| view! { <p class="portico-period" data-testid="pending-update">{line}</p> })}
+            {attention(&subscription).map(|line| view! { <p class="portico-attention" role="status" data-testid="attention">{line}</p> })}
             <div class="portico-actions">
                 {allowed.change.then(|| view! {
                     <button type="button" class="portico-button" data-testid="change" on:click=open(Panel::Change)>"Change plan"</button>

@@ -9,6 +9,7 @@ mod focus;
 mod manage;
 mod notice;
 mod plans;
+mod runner;
 
 use crate::api::Client;
 use crate::events::Emitter;

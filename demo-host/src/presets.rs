@@ -1,0 +1,213 @@
+//! The demo's scenario presets: customers in the states worth looking at, created
+//! through Portico's own APIs (the widget API and the test clock), once.
+
+use serde_json::{Value, json};
+
+/// `(preset, email, what the page says about it)`.
+pub const PRESETS: [(&str, &str, &str); 5] = [
+    ("new", "", "a new customer: the pricing view"),
+    (
+        "subscriber",
+        "subscriber@example.com",
+        "an active Scale subscription with 12 seats",
+    ),
+    (
+        "multi",
+        "history@example.com",
+        "a canceled Starter and an active yearly Team subscription",
+    ),
+    (
+        "past_due",
+        "pastdue@example.com",
+        "a renewal that failed: past due, retrying",
+    ),
+    (
+        "declined",
+        "declined@example.com",
+        "a card on file that declines every charge",
+    ),
+];
+
+/// The email a preset opens the portal as; a fresh one for `new`.
+pub fn email_for(preset: &str) -> Option<String> {
+    match preset {
+        "new" => Some(format!("new-{}@example.com", rand::random::<u32>())),
+        other => PRESETS
+            .iter()
+            .find(|(name, ..)| *name == other)
+            .map(|(_, email, _)| (*email).to_owned()),
+    }
+}
+
+struct Seeder {
+    http: reqwest::Client,
+    backend: String,
+    service: String,
+    origin: String,
+    secret_key: String,
+}
+
+const CARD_OK: &str = "4242424242424242";
+const CARD_DECLINES_CHARGES: &str = "4000000000000341";
+
+impl Seeder {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> Result<Value, String> {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.backend))
+            .header("origin", &self.origin)
+            .json(&body);
+        if let Some(token) = token {
+            request = request.header("x-session-token", token);
+        }
+        let response = request.send().await.map_err(|e| format!("{path}: {e}"))?;
+        let status = response.status();
+        let body: Value = response.json().await.map_err(|e| format!("{path}: {e}"))?;
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(format!("{path}: {status} {body}"))
+        }
+    }
+
+    async fn session(&self, email: &str) -> Result<String, String> {
+        let body = json!({ "service": self.service, "email": email });
+        let session = self
+            .call(reqwest::Method::POST, "/v1/embed/sessions", None, body)
+            .await?;
+        Ok(session["token"].as_str().unwrap_or_default().to_owned())
+    }
+
+    async fn card(&self, token: &str, number: &str) -> Result<Value, String> {
+        let card = json!({ "number": number, "exp_month": 12, "exp_year": 2035, "cvc": "123" });
+        self.call(
+            reqwest::Method::POST,
+            "/v1/embed/payment_methods",
+            Some(token),
+            card,
+        )
+        .await
+    }
+
+    async fn post(&self, token: &str, path: &str, body: Value) -> Result<Value, String> {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/v1/embed{path}"),
+            Some(token),
+            body,
+        )
+        .await
+    }
+
+    /// Creates one preset's customer unless it already has a subscription or a card.
+    async fn seed(&self, preset: &str, email: &str) -> Result<(), String> {
+        let token = self.session(email).await?;
+        let portal = self
+            .call(
+                reqwest::Method::GET,
+                "/v1/embed/portal",
+                Some(&token),
+                Value::Null,
+            )
+            .await?;
+        let seeded = portal["subscriptions"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty())
+            || !portal["payment_method"].is_null();
+        if seeded {
+            return Ok(());
+        }
+        match preset {
+            "subscriber" => {
+                self.card(&token, CARD_OK).await?;
+                self.post(
+                    &token,
+                    "/subscriptions",
+                    json!({ "plan": "scale", "quantity": { "seat": 12 } }),
+                )
+                .await?;
+            }
+            "multi" => {
+                self.card(&token, CARD_OK).await?;
+                let first = self
+                    .post(&token, "/subscriptions", json!({ "plan": "starter" }))
+                    .await?;
+                let id = first["subscription"]["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                self.post(
+                    &token,
+                    &format!("/subscriptions/{id}/cancel"),
+                    json!({ "feedback": "missing_features" }),
+                )
+                .await?;
+                self.post(
+                    &token,
+                    &format!("/subscriptions/{id}/resubscribe"),
+                    json!({ "plan": "team-yearly", "quantity": { "seat": 4 } }),
+                )
+                .await?;
+            }
+            "past_due" => {
+                self.card(&token, CARD_OK).await?;
+                self.post(&token, "/subscriptions", json!({ "plan": "starter" }))
+                    .await?;
+                self.card(&token, CARD_DECLINES_CHARGES).await?;
+                // A month on this customer's test clock: the renewal is tried and fails.
+                let advance = self
+                    .http
+                    .post(format!(
+                        "{}/v1/test_helpers/test_clocks/advance",
+                        self.backend
+                    ))
+                    .bearer_auth(&self.secret_key)
+                    .json(&json!({ "customer": email, "advance_by": 32 * 86_400 }))
+                    .send()
+                    .await
+                    .map_err(|e| format!("test clock: {e}"))?;
+                if !advance.status().is_success() {
+                    return Err(format!("test clock: {}", advance.status()));
+                }
+            }
+            "declined" => {
+                self.card(&token, CARD_DECLINES_CHARGES).await?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Seeds every preset of `service`, retrying while the backend starts.
+pub async fn seed_all(backend: String, service: String, origin: String, secret_key: String) {
+    let seeder = Seeder {
+        http: reqwest::Client::new(),
+        backend: backend.trim_end_matches('/').to_owned(),
+        service,
+        origin,
+        secret_key,
+    };
+    for attempt in 0..30 {
+        let mut failed = None;
+        for (preset, email, _) in PRESETS.iter().filter(|(_, email, _)| !email.is_empty()) {
+            if let Err(error) = seeder.seed(preset, email).await {
+                failed = Some(error);
+                break;
+            }
+        }
+        match failed {
+            None => return println!("demo host: scenario presets ready"),
+            Some(error) if attempt == 29 => {
+                return eprintln!("demo host: could not seed the presets: {error}");
+            }
+            Some(_) => tokio::time::sleep(std::time::Duration::from_secs(1)).await,
+        }
+    }
+}
