@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: latency and throughput of the widget API on loopback —
-//! identity exchange (with HMAC check), portal load, signup — against a server in
-//! this process on a fresh SQLite file. Reports figures; asserts nothing.
+//! identity exchange (with HMAC check), portal load, signup, change preview and
+//! change — and the billing run's rate, against a server in this process on a fresh
+//! SQLite file. Reports figures; asserts only that requests succeed.
 
 use jiff::SignedDuration;
 use portico_server::clock::SystemClock;
@@ -75,6 +76,7 @@ async fn main() {
     report("identity exchange (HMAC + session insert)", &mut timings);
 
     let mut timings = Vec::new();
+    let mut subscriptions = Vec::new();
     for token in tokens.iter().take(1_000) {
         let started = Instant::now();
         let response = client
@@ -87,10 +89,56 @@ async fn main() {
             .expect("signup");
         assert_eq!(response.status(), 201);
         timings.push(started.elapsed());
+        let body: serde_json::Value = response.json().await.expect("json");
+        let id = body["subscription"]["id"].as_str().expect("id").to_owned();
+        subscriptions.push((token.clone(), id));
     }
     report(
-        "signup (customer + subscription + items, one transaction)",
+        "signup (customer, subscription, items, invoice: one txn)",
         &mut timings,
+    );
+
+    // Plan changes: the preview (the change run and rolled back), then the change.
+    for (label, action) in [
+        ("change preview (computed, written, rolled back)", "preview"),
+        ("plan + seat change (one transaction)", "change"),
+    ] {
+        let mut timings = Vec::new();
+        for (token, id) in &subscriptions {
+            let started = Instant::now();
+            let response = client
+                .post(format!("{base}/subscriptions/{id}/{action}"))
+                .header("origin", ORIGIN)
+                .header("x-session-token", token)
+                .header("idempotency-key", format!("bench-{id}"))
+                .json(&serde_json::json!({ "plan": "scale", "quantity": { "seat": 12 } }))
+                .send()
+                .await
+                .expect(action);
+            assert_eq!(response.status(), 200);
+            let _ = response.bytes().await;
+            timings.push(started.elapsed());
+        }
+        report(label, &mut timings);
+    }
+
+    // The billing run: every trial ends at once on the test clock and is invoiced.
+    let started = Instant::now();
+    let response = client
+        .post(format!("http://{addr}/v1/test_helpers/test_clocks/advance"))
+        .bearer_auth(KEY)
+        .json(&serde_json::json!({ "advance_by": 15 * 86_400 }))
+        .send()
+        .await
+        .expect("advance");
+    assert_eq!(response.status(), 200);
+    let ran: serde_json::Value = response.json().await.expect("json");
+    let elapsed = started.elapsed();
+    let invoices = ran["invoices"].as_array().map_or(0, Vec::len);
+    println!(
+        "{:<58} {:>8.0} renewals/s ({invoices} trial ends invoiced in {elapsed:.2?})",
+        "billing run (test clock: load, decide, invoice, write)",
+        invoices as f64 / elapsed.as_secs_f64()
     );
 
     let mut timings = Vec::new();
