@@ -61,6 +61,8 @@ pub struct Scenario {
     /// returns `false`; `pre_cancel:promise` resolves to `false`; `pre_cancel:throw`
     /// throws; `pre_cancel:reject` rejects.
     pub veto: Option<String>,
+    /// The embed config's `locale` (`en`, `de`, `fr`, `es`, `ar`).
+    pub locale: Option<String>,
     /// `light`, `dark` or `auto`: the embed config's `theme.mode`.
     pub theme: Option<String>,
     /// CSS color for `theme.accent`.
@@ -135,6 +137,9 @@ pub fn embed_config(config: &DemoConfig, scenario: &Scenario) -> serde_json::Val
             "options".into(),
             serde_json::json!({ "quantity": quantity }),
         );
+    }
+    if let Some(locale) = scenario.locale.as_ref().filter(|l| !l.is_empty()) {
+        embed.insert("locale".into(), locale.clone().into());
     }
     let mut theme = serde_json::Map::new();
     if let Some(mode) = scenario.theme.as_ref().filter(|m| !m.is_empty()) {

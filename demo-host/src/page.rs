@@ -61,6 +61,21 @@ pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value
     };
     let mode = scenario.theme.as_deref().unwrap_or("light");
     let chosen = scenario.preset.as_deref().unwrap_or("");
+    let language = scenario.locale.as_deref().unwrap_or("");
+    let locale_options: String = [
+        ("", "browser"),
+        ("en", "English"),
+        ("de", "Deutsch"),
+        ("fr", "Français"),
+        ("es", "Español"),
+        ("ar", "العربية"),
+    ]
+    .iter()
+    .map(|(tag, name)| {
+        let selected = if *tag == language { " selected" } else { "" };
+        format!(r#"<option value="{tag}"{selected}>{name}</option>"#)
+    })
+    .collect();
     let preset_options: String = std::iter::once(("", "custom (the email above)"))
         .chain(
             crate::presets::PRESETS
@@ -124,6 +139,7 @@ pub fn render(config: &DemoConfig, scenario: &Scenario, embed: serde_json::Value
       <label>Seats (options.quantity) <input name="quantity" value="{quantity}" size="8"></label>
       <label>Preset <select name="preset">{preset_options}</select></label>
       <label>Theme <select name="theme">{theme_options}</select></label>
+      <label>Language <select name="locale">{locale_options}</select></label>
       <button type="submit">Load</button>
     </form>
     <div id="portico-embed" data-testid="embed"></div>

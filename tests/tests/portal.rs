@@ -366,3 +366,38 @@ async fn signup_and_cancel_by_keyboard_alone() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_portal_speaks_the_locale_and_arabic_reads_right_to_left() {
+    run("locales", StackOptions::default(), |page, stack| async move {
+        page.goto(&stack.host_url("email=lena@example.com&service=acme&locale=de"))
+            .await;
+        assert_eq!(page.widget_text("subscribe-team").await, "Abonnieren");
+        let price = page.widget_text("plan-team").await;
+        assert!(price.contains("37,00") && price.contains("pro Monat"), "{price}");
+
+        page.goto(&stack.host_url("email=amal@example.com&service=acme&locale=ar"))
+            .await;
+        let root = page.widget("portico-root").await;
+        assert_eq!(root.attr("dir").await.unwrap().as_deref(), Some("rtl"));
+        assert_eq!(root.attr("lang").await.unwrap().as_deref(), Some("ar"));
+        assert_eq!(page.widget_text("subscribe-team").await, "اشترك");
+        page.click("subscribe-team").await;
+        page.event("signup").await;
+        page.click("cancel").await;
+        page.widget("cancel-panel").await;
+        // Right to left: the card's heading starts at its right edge.
+        let aligned = page
+            .script(
+                "const card = document.getElementById('portico-embed').shadowRoot.querySelector('[data-testid=subscription]');
+                 const title = card.querySelector('h3').getBoundingClientRect();
+                 const box = card.getBoundingClientRect();
+                 return Math.round(box.right - title.right) < Math.round(title.left - box.left);",
+            )
+            .await;
+        assert_eq!(aligned, true, "the title hugs the right edge");
+        assert!(page.keep_screenshot("portal-rtl-ar").await > 10_000);
+        assert!(page.axe_violations().await.is_empty(), "axe in Arabic");
+    })
+    .await;
+}

@@ -1,7 +1,8 @@
 //! What the portal shows of invoices, cards and change previews, and how a change is
 //! classified for the host's events. Plain Rust, tested natively.
 
-use crate::format;
+use crate::i18n::{Locale, fill};
+use crate::intl;
 use portico_wire::actions::{ChangePreview, ChangeRequest};
 use portico_wire::embed::{Plan, Subscription, SubscriptionStatus};
 use portico_wire::event::EventName;
@@ -22,15 +23,16 @@ pub struct InvoiceRow {
     pub due: String,
 }
 
-pub fn invoice_row(invoice: &Invoice) -> InvoiceRow {
-    let money = |amount| format::money(&Money::new(amount, invoice.currency.clone()));
+pub fn invoice_row(invoice: &Invoice, locale: Locale) -> InvoiceRow {
+    let t = locale.text();
+    let money = |amount| intl::money(locale, &Money::new(amount, invoice.currency.clone()));
     let (status, tone) = match &invoice.status {
-        InvoiceStatus::Paid => ("Paid", "good"),
-        InvoiceStatus::Open => ("Open", "bad"),
-        InvoiceStatus::Draft => ("Draft", "info"),
-        InvoiceStatus::Void => ("Void", "muted"),
-        InvoiceStatus::Uncollectible => ("Uncollectible", "bad"),
-        _ => ("Unknown", "muted"),
+        InvoiceStatus::Paid => (t.invoice_paid, "good"),
+        InvoiceStatus::Open => (t.invoice_open, "bad"),
+        InvoiceStatus::Draft => (t.invoice_draft, "info"),
+        InvoiceStatus::Void => (t.invoice_void, "muted"),
+        InvoiceStatus::Uncollectible => (t.invoice_uncollectible, "bad"),
+        _ => (t.status_unknown, "muted"),
     };
     InvoiceRow {
         id: invoice
@@ -41,8 +43,8 @@ pub fn invoice_row(invoice: &Invoice) -> InvoiceRow {
         number: invoice
             .number
             .clone()
-            .unwrap_or_else(|| "Upcoming".to_owned()),
-        date: format::date(invoice.created),
+            .unwrap_or_else(|| t.upcoming.to_owned()),
+        date: intl::date(locale, invoice.created),
         status,
         tone,
         amount: money(invoice.total),
@@ -68,40 +70,48 @@ pub struct PreviewSummary {
     pub scheduled: Option<String>,
 }
 
-pub fn preview_summary(preview: &ChangePreview) -> PreviewSummary {
+pub fn preview_summary(preview: &ChangePreview, locale: Locale) -> PreviewSummary {
+    let t = locale.text();
     let sub = &preview.subscription;
-    let money = |amount| format::money(&Money::new(amount, sub.currency.clone()));
+    let money = |amount| intl::money(locale, &Money::new(amount, sub.currency.clone()));
     PreviewSummary {
-        now: preview.invoice.as_ref().map(invoice_row),
+        now: preview.invoice.as_ref().map(|i| invoice_row(i, locale)),
         pending: preview
             .pending_lines
             .iter()
             .map(|line| (line.description.clone(), money(line.amount)))
             .collect(),
         next: preview.next_invoice.as_ref().map(|next| {
-            format!(
-                "Next invoice on {}: {}",
-                format::date(next.created),
-                money(next.amount_due)
+            let date = intl::date(locale, next.created);
+            fill(
+                t.next_invoice_on,
+                &[("date", &date), ("amount", &money(next.amount_due))],
             )
         }),
-        scheduled: sub
-            .pending_update
-            .as_ref()
-            .map(|update| format!("Takes effect on {}", format::date(update.effective_at))),
+        scheduled: sub.pending_update.as_ref().map(|update| {
+            fill(
+                t.takes_effect_on,
+                &[("date", &intl::date(locale, update.effective_at))],
+            )
+        }),
     }
 }
 
 /// `Visa •••• 4242 · expires 12/2030`.
-pub fn card_label(method: &PaymentMethod) -> String {
+pub fn card_label(method: &PaymentMethod, locale: Locale) -> String {
     let card = &method.card;
     let mut brand = card.brand.clone();
     if let Some(first) = brand.get_mut(0..1) {
         first.make_ascii_uppercase();
     }
-    format!(
-        "{brand} •••• {} · expires {:02}/{}",
-        card.last4, card.exp_month, card.exp_year
+    let expiry = format!("{:02}/{}", card.exp_month, card.exp_year);
+    fill(
+        locale.text().card_label,
+        &[
+            ("brand", &brand),
+            ("last4", &card.last4),
+            ("expiry", &expiry),
+        ],
     )
 }
 
@@ -133,14 +143,11 @@ pub fn change_request(plan: &Plan, label_seats: Option<(String, Quantity)>) -> C
 }
 
 /// What the customer must do, if anything: a failed payment holds the subscription.
-pub fn attention(subscription: &Subscription) -> Option<&'static str> {
+pub fn attention(subscription: &Subscription, locale: Locale) -> Option<&'static str> {
+    let t = locale.text();
     match subscription.status {
-        SubscriptionStatus::PastDue => Some(
-            "The last payment failed and will be retried. Update your card to pay the open invoice now.",
-        ),
-        SubscriptionStatus::Incomplete => {
-            Some("The first payment did not go through. Add a card to start the subscription.")
-        }
+        SubscriptionStatus::PastDue => Some(t.attention_past_due),
+        SubscriptionStatus::Incomplete => Some(t.attention_incomplete),
         _ => None,
     }
 }

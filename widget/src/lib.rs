@@ -12,6 +12,8 @@ mod components;
 mod embed;
 pub mod events;
 pub mod format;
+pub mod i18n;
+pub mod intl;
 mod mounts;
 pub mod view_model;
 

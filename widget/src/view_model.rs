@@ -1,7 +1,8 @@
 //! What the components show, computed from wire types. Plain Rust, tested natively.
 
-use crate::format;
-use portico_wire::embed::{Plan, Portal, Subscription, SubscriptionStatus};
+use crate::i18n::{Locale, fill};
+use crate::intl;
+use portico_wire::embed::{Interval, Plan, Portal, Subscription, SubscriptionStatus};
 use portico_wire::event::ErrorResponse;
 use portico_wire::price::{Price, TiersMode};
 use portico_wire::{ErrorCode, Money, QuantityOption};
@@ -30,29 +31,46 @@ pub struct PlanCard {
     pub features: Vec<String>,
 }
 
-pub fn plan_card(plan: &Plan, quantity: Option<&QuantityOption>) -> PlanCard {
+pub fn plan_card(plan: &Plan, quantity: Option<&QuantityOption>, locale: Locale) -> PlanCard {
+    let t = locale.text();
+    let money = |amount| intl::money(locale, &Money::new(amount, plan.currency.clone()));
     let unit_lines = plan
         .items
         .iter()
         .filter_map(|item| {
             let label = item.unit_label.as_deref()?;
             let q = QuantityOption::quantity_for(quantity, Some(label)).get();
-            let money = |amount| format::money(&Money::new(amount, plan.currency.clone()));
-            let label = if q == 1 {
-                label.to_owned()
-            } else {
+            // The unit label comes from the catalog, in its language; English
+            // plurals it the English way.
+            let label = if q != 1 && locale == Locale::En {
                 format!("{label}s")
+            } else {
+                label.to_owned()
             };
+            let count = q.to_string();
             Some(match &item.price {
-                Price::PerUnit { unit_amount } => format!("{q} {label} × {}", money(*unit_amount)),
+                Price::PerUnit { unit_amount } => fill(
+                    t.unit_line,
+                    &[
+                        ("quantity", &count),
+                        ("label", &label),
+                        ("price", &money(*unit_amount)),
+                    ],
+                ),
                 Price::Tiered(tiers) => {
                     let scheme = match tiers.mode() {
-                        TiersMode::Graduated => "graduated",
-                        TiersMode::Volume => "volume",
+                        TiersMode::Graduated => t.graduated,
+                        TiersMode::Volume => t.volume,
                     };
-                    format!(
-                        "{q} {label}: {} ({scheme} pricing)",
-                        money(item.price.amount(q))
+                    let amount = money(item.price.amount(q));
+                    fill(
+                        t.tiered_line,
+                        &[
+                            ("quantity", &count),
+                            ("label", &label),
+                            ("amount", &amount),
+                            ("scheme", scheme),
+                        ],
                     )
                 }
             })
@@ -62,22 +80,30 @@ pub fn plan_card(plan: &Plan, quantity: Option<&QuantityOption>) -> PlanCard {
         id: plan.id.clone(),
         name: plan.name.clone(),
         description: plan.description.clone(),
-        price: format::money(&plan.amount_at(quantity)),
-        per_interval: per_interval(plan),
+        price: intl::money(locale, &plan.amount_at(quantity)),
+        per_interval: per_interval(plan, locale),
         unit_lines,
-        trial: (plan.trial_days > 0).then(|| format!("{}-day free trial", plan.trial_days)),
+        trial: (plan.trial_days > 0)
+            .then(|| fill(t.free_trial, &[("days", &plan.trial_days.to_string())])),
         features: plan.features.clone(),
     }
 }
 
-fn per_interval(plan: &Plan) -> String {
-    if plan.interval_count == 1 {
-        format!("per {}", format::interval(plan.interval, 1))
+/// `per month`, `every 3 months`.
+fn per_interval(plan: &Plan, locale: Locale) -> String {
+    let t = locale.text();
+    let count = plan.interval_count;
+    let (one, many) = match plan.interval {
+        Interval::Day => (t.day, t.days),
+        Interval::Week => (t.week, t.weeks),
+        Interval::Month => (t.month, t.months),
+        Interval::Year => (t.year, t.years),
+    };
+    if count == 1 {
+        fill(t.per_interval, &[("interval", one)])
     } else {
-        format!(
-            "every {}",
-            format::interval(plan.interval, plan.interval_count)
-        )
+        let interval = fill(many, &[("count", &count.to_string())]);
+        fill(t.every_interval, &[("interval", &interval)])
     }
 }
 
@@ -93,34 +119,48 @@ pub struct SubscriptionCard {
     pub period_line: String,
 }
 
-pub fn subscription_card(subscription: &Subscription, plans: &[Plan]) -> SubscriptionCard {
+pub fn subscription_card(
+    subscription: &Subscription,
+    plans: &[Plan],
+    locale: Locale,
+) -> SubscriptionCard {
+    let t = locale.text();
     let plan = plans.iter().find(|p| p.id == subscription.plan);
     let (status, status_tone) = match &subscription.status {
-        SubscriptionStatus::Active => ("Active", "good"),
-        SubscriptionStatus::Trialing => ("Trial", "info"),
-        SubscriptionStatus::PastDue => ("Past due", "bad"),
-        SubscriptionStatus::Canceled => ("Canceled", "muted"),
-        SubscriptionStatus::Incomplete => ("Incomplete", "bad"),
-        SubscriptionStatus::IncompleteExpired => ("Expired", "muted"),
-        _ => ("Unknown", "muted"),
+        SubscriptionStatus::Active => (t.status_active, "good"),
+        SubscriptionStatus::Trialing => (t.status_trialing, "info"),
+        SubscriptionStatus::PastDue => (t.status_past_due, "bad"),
+        SubscriptionStatus::Canceled => (t.status_canceled, "muted"),
+        SubscriptionStatus::Incomplete => (t.status_incomplete, "bad"),
+        SubscriptionStatus::IncompleteExpired => (t.status_expired, "muted"),
+        _ => (t.status_unknown, "muted"),
     };
-    let end = format::date(subscription.current_period_end);
+    let end = intl::date(locale, subscription.current_period_end);
+    let on = |template: &str, date: &str| fill(template, &[("date", date)]);
     let period_line = match (&subscription.status, subscription.trial_end) {
         (SubscriptionStatus::Trialing, Some(trial_end)) => {
-            format!("Trial ends on {}", format::date(trial_end))
+            on(t.trial_ends_on, &intl::date(locale, trial_end))
         }
-        (SubscriptionStatus::Canceled, _) => format!("Ended on {end}"),
-        _ if subscription.cancel_at_period_end => format!("Ends on {end}"),
-        _ => format!("Renews on {end}"),
+        (SubscriptionStatus::Canceled, _) => on(
+            t.ended_on,
+            &intl::date(
+                locale,
+                subscription
+                    .ended_at
+                    .unwrap_or(subscription.current_period_end),
+            ),
+        ),
+        _ if subscription.cancel_at_period_end => on(t.ends_on, &end),
+        _ => on(t.renews_on, &end),
     };
-    let amount = format::money(&subscription.amount());
+    let amount = intl::money(locale, &subscription.amount());
     SubscriptionCard {
         id: subscription.id.to_string(),
         plan_name: plan.map_or_else(|| subscription.plan.clone(), |p| p.name.clone()),
         status,
         status_tone,
         amount: match plan {
-            Some(plan) => format!("{amount} {}", per_interval(plan)),
+            Some(plan) => format!("{amount} {}", per_interval(plan, locale)),
             None => amount,
         },
         period_line,
@@ -159,14 +199,15 @@ pub fn check_unit_labels(
 }
 
 /// A short, human title for an error code, shown above the message.
-pub fn error_title(code: &ErrorCode) -> &'static str {
+pub fn error_title(code: &ErrorCode, locale: Locale) -> &'static str {
+    let t = locale.text();
     match code {
-        ErrorCode::InvalidConfig => "The billing portal is misconfigured",
+        ErrorCode::InvalidConfig => t.title_config,
         ErrorCode::InvalidHash | ErrorCode::OriginNotAllowed | ErrorCode::SessionExpired => {
-            "We could not confirm who you are"
+            t.title_identity
         }
-        ErrorCode::NetworkError => "The billing service cannot be reached",
-        _ => "Something went wrong",
+        ErrorCode::NetworkError => t.title_network,
+        _ => t.title_generic,
     }
 }
 

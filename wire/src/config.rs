@@ -188,7 +188,8 @@ pub struct EmbedConfig {
     pub subscription_id: Option<String>,
     pub service: ServiceName,
     pub quantity: Option<QuantityOption>,
-    /// Accepted now, applied by later versions of the widget.
+    /// A BCP 47 tag (`de`, `fr-CA`); the widget speaks en, de, fr, es and ar and
+    /// falls back to the browser's languages, then English.
     pub locale: Option<String>,
     /// Light, dark or auto, and values for the portal's CSS custom properties.
     pub theme: Option<Theme>,

@@ -1,4 +1,5 @@
 use super::*;
+use crate::i18n::Locale;
 use portico_wire::Currency;
 use portico_wire::embed::{Interval, PendingUpdate, SubscriptionItem};
 use portico_wire::ids::{
@@ -92,14 +93,14 @@ fn invoice(status: InvoiceStatus, amounts: &[i64]) -> Invoice {
 
 #[test]
 fn invoice_rows_are_color_coded_and_keep_every_line() {
-    let row = invoice_row(&invoice(InvoiceStatus::Open, &[-516, 1548]));
+    let row = invoice_row(&invoice(InvoiceStatus::Open, &[-516, 1548]), Locale::En);
     assert_eq!((row.status, row.tone), ("Open", "bad"));
     assert_eq!(row.amount, "$10.32");
     assert_eq!(row.lines[0].1, "-$5.16");
     assert_eq!(row.date, "Nov 22, 2026");
-    let paid = invoice_row(&invoice(InvoiceStatus::Paid, &[900]));
+    let paid = invoice_row(&invoice(InvoiceStatus::Paid, &[900]), Locale::En);
     assert_eq!((paid.status, paid.tone), ("Paid", "good"));
-    let void = invoice_row(&invoice(InvoiceStatus::Void, &[900]));
+    let void = invoice_row(&invoice(InvoiceStatus::Void, &[900]), Locale::En);
     assert_eq!(void.tone, "muted");
 }
 
@@ -115,7 +116,7 @@ fn previews_say_what_is_charged_now_and_next() {
         pending_lines: vec![],
         next_invoice: Some(next),
     };
-    let summary = preview_summary(&preview);
+    let summary = preview_summary(&preview, Locale::En);
     assert_eq!(summary.now.unwrap().amount, "$5.16");
     assert_eq!(
         summary.next.as_deref(),
@@ -132,7 +133,7 @@ fn previews_say_what_is_charged_now_and_next() {
         items: vec![],
         effective_at: NOV_22 + 30 * 86_400,
     });
-    let summary = preview_summary(&scheduled);
+    let summary = preview_summary(&scheduled, Locale::En);
     assert!(summary.now.is_none());
     assert_eq!(
         summary.scheduled.as_deref(),
@@ -156,7 +157,10 @@ fn card_labels_show_brand_last4_and_expiry_only() {
         created: NOV_22,
         livemode: false,
     };
-    assert_eq!(card_label(&method), "Visa •••• 4242 · expires 04/2029");
+    assert_eq!(
+        card_label(&method, Locale::En),
+        "Visa •••• 4242 · expires 04/2029"
+    );
 }
 
 #[test]
@@ -204,10 +208,22 @@ fn actions_follow_the_status() {
 #[test]
 fn failed_payments_ask_for_a_card() {
     assert!(
-        attention(&subscription(SubscriptionStatus::PastDue))
+        attention(&subscription(SubscriptionStatus::PastDue), Locale::En)
             .unwrap()
             .contains("Update your card")
     );
-    assert!(attention(&subscription(SubscriptionStatus::Incomplete)).is_some());
-    assert_eq!(attention(&subscription(SubscriptionStatus::Active)), None);
+    assert!(attention(&subscription(SubscriptionStatus::Incomplete), Locale::En).is_some());
+    assert_eq!(
+        attention(&subscription(SubscriptionStatus::Active), Locale::En),
+        None
+    );
+}
+
+#[test]
+fn cards_and_invoices_speak_the_locale() {
+    let row = invoice_row(&invoice(InvoiceStatus::Uncollectible, &[900]), Locale::Fr);
+    assert_eq!(row.status, "Irrécouvrable");
+    let mut upcoming = invoice(InvoiceStatus::Draft, &[900]);
+    upcoming.number = None;
+    assert_eq!(invoice_row(&upcoming, Locale::Ar).number, "قادمة");
 }

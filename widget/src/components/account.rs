@@ -12,27 +12,31 @@ use portico_wire::payment::CardRequest;
 
 #[component]
 pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
-    let card = state.payment_method.as_ref().map(card_label);
+    let t = portal.t();
+    let card = state
+        .payment_method
+        .as_ref()
+        .map(|m| card_label(m, portal.locale));
     let customer = state.customer.clone();
     view! {
         <div class="portico-account">
             <section class="portico-section" data-testid="payment-method" aria-labelledby="portico-card-title">
-                <h3 id="portico-card-title">"Payment method"</h3>
-                <p data-testid="card-label">{card.unwrap_or_else(|| "No card on file.".to_owned())}</p>
+                <h3 id="portico-card-title">{t.payment_method}</h3>
+                <p data-testid="card-label">{card.unwrap_or_else(|| t.no_card.to_owned())}</p>
                 <button type="button" class="portico-button" data-testid="update-card"
-                    on:click=move |ev| portal.open_panel(Panel::Card, &ev)>"Update card"</button>
+                    on:click=move |ev| portal.open_panel(Panel::Card, &ev)>{t.update_card}</button>
                 <Show when=move || portal.panel.get() == Panel::Card>
                     <CardForm portal=portal />
                 </Show>
             </section>
             {customer.map(|customer| view! {
                 <section class="portico-section" data-testid="billing-details" aria-labelledby="portico-details-title">
-                    <h3 id="portico-details-title">"Billing details"</h3>
+                    <h3 id="portico-details-title">{t.billing_details}</h3>
                     <p data-testid="details-summary">
                         {customer.name.clone().unwrap_or_default()} " " {customer.email.clone().unwrap_or_default()}
                     </p>
                     <button type="button" class="portico-button" data-testid="edit-details"
-                        on:click=move |ev| portal.open_panel(Panel::Details, &ev)>"Edit billing details"</button>
+                        on:click=move |ev| portal.open_panel(Panel::Details, &ev)>{t.edit_details}</button>
                     <Show when=move || portal.panel.get() == Panel::Details>
                         <DetailsForm portal=portal name=customer.name.clone() email=customer.email.clone() address=customer.address.clone() />
                     </Show>
@@ -50,11 +54,12 @@ fn CardForm(portal: Portal) -> impl IntoView {
     let number = RwSignal::new(String::new());
     let expiry = RwSignal::new(String::new());
     let cvc = RwSignal::new(String::new());
+    let t = portal.t();
     let problem = RwSignal::new(None::<&'static str>);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some((exp_month, exp_year)) = parse_expiry(&expiry.get_untracked()) else {
-            problem.set(Some("Enter the expiry as MM/YY."));
+            problem.set(Some(t.expiry_format));
             return;
         };
         problem.set(None);
@@ -70,17 +75,17 @@ fn CardForm(portal: Portal) -> impl IntoView {
     view! {
         <div node_ref=node on:keydown=portal.escape_closes()>
         <form class="portico-panel" data-testid="card-form" on:submit=submit novalidate>
-            {move || portal.signup_after_card.get().map(|_| view! { <p>"Add a card to start your subscription."</p> })}
-            <label class="portico-field">"Card number"
+            {move || portal.signup_after_card.get().map(|_| view! { <p>{t.card_for_signup}</p> })}
+            <label class="portico-field">{t.card_number}
                 <input inputmode="numeric" autocomplete="cc-number" data-testid="card-number" required
                     on:input=move |ev| number.set(event_target_value(&ev)) />
             </label>
             <div class="portico-row">
-                <label class="portico-field">"Expiry (MM/YY)"
+                <label class="portico-field">{t.card_expiry}
                     <input inputmode="numeric" autocomplete="cc-exp" placeholder="MM/YY" data-testid="card-expiry" required
                         on:input=move |ev| expiry.set(event_target_value(&ev)) />
                 </label>
-                <label class="portico-field">"CVC"
+                <label class="portico-field">{t.card_cvc}
                     <input inputmode="numeric" autocomplete="cc-csc" data-testid="card-cvc" required
                         on:input=move |ev| cvc.set(event_target_value(&ev)) />
                 </label>
@@ -88,7 +93,7 @@ fn CardForm(portal: Portal) -> impl IntoView {
             {move || problem.get().map(|p| view! { <p class="portico-action-error" role="alert">{p}</p> })}
             <button type="submit" class="portico-button portico-button-primary" data-testid="save-card"
                 disabled=move || portal.busy.get().is_some()>
-                {move || if portal.busy.get().as_deref() == Some("card") { "Saving…" } else { "Save card" }}
+                {move || if portal.busy.get().as_deref() == Some("card") { t.saving } else { t.save_card }}
             </button>
         </form>
         </div>
@@ -108,6 +113,7 @@ fn DetailsForm(
     email: Option<String>,
     address: Option<Address>,
 ) -> impl IntoView {
+    let t = portal.t();
     let address = address.unwrap_or_default();
     let name = RwSignal::new(name.unwrap_or_default());
     let email = RwSignal::new(email.unwrap_or_default());
@@ -150,14 +156,14 @@ fn DetailsForm(
     view! {
         <div node_ref=node on:keydown=portal.escape_closes()>
         <form class="portico-panel" data-testid="details-form" on:submit=submit>
-            {field("Name", "details-name", name, "name")}
-            {field("Billing email", "details-email", email, "email")}
-            {field("Address", "details-line1", line1, "address-line1")}
-            {field("City", "details-city", city, "address-level2")}
-            {field("Postal code", "details-postal-code", postal_code, "postal-code")}
-            {field("Country (2 letters)", "details-country", country, "country")}
+            {field(t.name, "details-name", name, "name")}
+            {field(t.billing_email, "details-email", email, "email")}
+            {field(t.address, "details-line1", line1, "address-line1")}
+            {field(t.city, "details-city", city, "address-level2")}
+            {field(t.postal_code, "details-postal-code", postal_code, "postal-code")}
+            {field(t.country, "details-country", country, "country")}
             <button type="submit" class="portico-button portico-button-primary" data-testid="save-details"
-                disabled=move || portal.busy.get().is_some()>"Save"</button>
+                disabled=move || portal.busy.get().is_some()>{t.save}</button>
         </form>
         </div>
     }
@@ -165,15 +171,16 @@ fn DetailsForm(
 
 #[component]
 fn Invoices(portal: Portal) -> impl IntoView {
+    let t = portal.t();
     let rows = move || {
         portal.invoices.get().map(|invoices| {
             if invoices.is_empty() {
-                return view! { <p>"No invoices yet."</p> }.into_any();
+                return view! { <p>{t.no_invoices}</p> }.into_any();
             }
             let rows = invoices
                 .iter()
                 .map(|invoice| {
-                    let row = invoice_row(invoice);
+                    let row = invoice_row(invoice, portal.locale);
                     let id = row.id.clone();
                     let open = id.clone();
                     let shown = move || portal.panel.get() == Panel::Invoice(id.clone());
@@ -199,7 +206,7 @@ fn Invoices(portal: Portal) -> impl IntoView {
                                 <td colspan="4">
                                     <table class="portico-lines">
                                         <tbody>{lines.iter().map(|(d, a)| view! { <tr><td>{d.clone()}</td><td class="portico-num">{a.clone()}</td></tr> }).collect_view()}</tbody>
-                                        <tfoot><tr><th scope="row">"Amount due"</th><td class="portico-num">{row.due.clone()}</td></tr></tfoot>
+                                        <tfoot><tr><th scope="row">{t.amount_due}</th><td class="portico-num">{row.due.clone()}</td></tr></tfoot>
                                     </table>
                                 </td>
                             </tr>
@@ -209,7 +216,7 @@ fn Invoices(portal: Portal) -> impl IntoView {
                 .collect_view();
             view! {
                 <table class="portico-invoices" data-testid="invoices">
-                    <thead><tr><th scope="col">"Date"</th><th scope="col">"Number"</th><th scope="col">"Status"</th><th scope="col" class="portico-num">"Amount"</th></tr></thead>
+                    <thead><tr><th scope="col">{t.date}</th><th scope="col">{t.number}</th><th scope="col">{t.status}</th><th scope="col" class="portico-num">{t.amount}</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             }
@@ -218,11 +225,11 @@ fn Invoices(portal: Portal) -> impl IntoView {
     };
     view! {
         <section class="portico-section" data-testid="invoice-history" aria-labelledby="portico-invoices-title">
-            <h3 id="portico-invoices-title">"Invoices"</h3>
+            <h3 id="portico-invoices-title">{t.invoices}</h3>
             <Show when=move || portal.invoices.get().is_none()>
                 <button type="button" class="portico-button" data-testid="show-invoices"
                     disabled=move || portal.busy.get().is_some() on:click=move |_| portal.load_invoices()>
-                    "Show invoices"
+                    {t.show_invoices}
                 </button>
             </Show>
             {rows}

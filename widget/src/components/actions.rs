@@ -248,7 +248,7 @@ impl Portal {
                 let method = attached.payment_method;
                 self.with_state(|state| state.payment_method = Some(method.clone()));
                 self.panel.set(Panel::None);
-                self.notice.set(Some("Your card was saved.".to_owned()));
+                self.notice.set(Some(self.t().card_saved.to_owned()));
                 self.emit(
                     EventName::CardUpdate,
                     EventResponse::PaymentMethod(Box::new(method)),
@@ -286,8 +286,7 @@ impl Portal {
             move |customer| {
                 self.with_state(|state| state.customer = Some(customer.clone()));
                 self.panel.set(Panel::None);
-                self.notice
-                    .set(Some("Your billing details were saved.".to_owned()));
+                self.notice.set(Some(self.t().details_saved.to_owned()));
                 self.emit(
                     EventName::CustomerUpdate,
                     EventResponse::Customer(Box::new(customer)),

@@ -5,6 +5,8 @@
 use super::focus::focus_first;
 use super::{Panel, Portal};
 use crate::billing_view::{actions, attention, change_request, preview_summary, seats};
+use crate::i18n::fill;
+use crate::intl;
 use crate::view_model::subscription_card;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -29,7 +31,9 @@ fn SubscriptionCard(
     subscription: Subscription,
     plans: StoredValue<Vec<Plan>>,
 ) -> impl IntoView {
-    let card = plans.with_value(|plans| subscription_card(&subscription, plans));
+    let t = portal.t();
+    let locale = portal.locale;
+    let card = plans.with_value(|plans| subscription_card(&subscription, plans, locale));
     let allowed = actions(&subscription);
     let id = subscription.id.to_string();
     let sub = StoredValue::new(subscription.clone());
@@ -59,10 +63,8 @@ fn SubscriptionCard(
                 .find(|p| p.id == update.plan)
                 .map_or(update.plan.clone(), |p| p.name.clone())
         });
-        format!(
-            "Changes to {name} on {}",
-            crate::format::date(update.effective_at)
-        )
+        let date = intl::date(locale, update.effective_at);
+        fill(t.changes_to, &[("plan", &name), ("date", &date)])
     });
     view! {
         <article class="portico-subscription" data-testid="subscription" data-subscription-id=id.clone()>
@@ -75,26 +77,26 @@ fn SubscriptionCard(
             <p class="portico-amount" data-testid="subscription-amount">{card.amount}</p>
             <p class="portico-period" data-testid="subscription-period">{card.period_line}</p>
             {pending.map(|line| view! { <p class="portico-period" data-testid="pending-update">{line}</p> })}
-            {attention(&subscription).map(|line| view! { <p class="portico-attention" role="status" data-testid="attention">{line}</p> })}
+            {attention(&subscription, locale).map(|line| view! { <p class="portico-attention" role="status" data-testid="attention">{line}</p> })}
             <div class="portico-actions">
                 {allowed.change.then(|| view! {
-                    <button type="button" class="portico-button" data-testid="change" on:click=open(Panel::Change)>"Change plan"</button>
+                    <button type="button" class="portico-button" data-testid="change" on:click=open(Panel::Change)>{t.change_plan}</button>
                 })}
                 {allowed.cancel.then(|| view! {
-                    <button type="button" class="portico-button portico-button-quiet" data-testid="cancel" on:click=open(Panel::Cancel)>"Cancel"</button>
+                    <button type="button" class="portico-button portico-button-quiet" data-testid="cancel" on:click=open(Panel::Cancel)>{t.cancel}</button>
                 })}
                 {allowed.resume.then(|| view! {
                     <button type="button" class="portico-button portico-button-primary" data-testid="resume"
                         disabled=move || portal.busy.get().is_some() aria-busy=move || busy("resume")().to_string()
                         on:click=move |_| portal.resume(sub.get_value())>
-                        {move || if busy("resume")() { "Resuming…" } else { "Resume subscription" }}
+                        {move || if busy("resume")() { t.resuming } else { t.resume }}
                     </button>
                 })}
                 {allowed.resubscribe.then(|| view! {
                     <button type="button" class="portico-button portico-button-primary" data-testid="resubscribe"
                         disabled=move || portal.busy.get().is_some() aria-busy=move || busy("resubscribe")().to_string()
                         on:click=move |_| portal.resubscribe(sub.get_value())>
-                        {move || if busy("resubscribe")() { "Subscribing…" } else { "Resubscribe" }}
+                        {move || if busy("resubscribe")() { t.subscribing } else { t.resubscribe }}
                     </button>
                 })}
             </div>
@@ -113,6 +115,7 @@ fn ChangePanel(
     sub: StoredValue<Subscription>,
     plans: StoredValue<Vec<Plan>>,
 ) -> impl IntoView {
+    let t = portal.t();
     let current = sub.get_value();
     let same_currency: Vec<Plan> = plans.with_value(|plans| {
         plans
@@ -178,11 +181,11 @@ fn ChangePanel(
     let node = NodeRef::<Div>::new();
     focus_first(node);
     view! {
-        <div class="portico-panel" data-testid="change-panel" role="group" aria-label="Change plan"
+        <div class="portico-panel" data-testid="change-panel" role="group" aria-label=t.change_plan
             node_ref=node on:keydown=portal.escape_closes()>
-            <fieldset class="portico-fieldset"><legend>"Plan"</legend>{choices}</fieldset>
+            <fieldset class="portico-fieldset"><legend>{t.plan}</legend>{choices}</fieldset>
             <Show when=has_seats>
-                <label class="portico-field">"Seats"
+                <label class="portico-field">{t.seats}
                     <input type="number" min="1" max="10000" data-testid="seats" prop:value=move || quantity.get().to_string()
                         on:input=move |ev| { if let Ok(q) = event_target_value(&ev).parse::<u32>() { quantity.set(q.max(1)); portal.preview.set(None); } } />
                 </label>
@@ -190,33 +193,33 @@ fn ChangePanel(
             <label class="portico-choice">
                 <input type="checkbox" data-testid="at-period-end" prop:checked=move || at_period_end.get()
                     on:change=move |ev| { at_period_end.set(event_target_checked(&ev)); portal.preview.set(None); } />
-                "Apply at the end of the current period"
+                {t.at_period_end}
             </label>
             <button type="button" class="portico-button" data-testid="preview" disabled=move || portal.busy.get().is_some() on:click=preview>
-                "Preview the change"
+                {t.preview_change}
             </button>
             {move || portal.preview.get().map(|preview| {
-                let summary = preview_summary(&preview);
+                let summary = preview_summary(&preview, portal.locale);
                 view! {
                     <div class="portico-preview" data-testid="preview-summary" aria-live="polite">
                         {summary.scheduled.map(|s| view! { <p>{s}</p> })}
                         {summary.now.map(|now| view! {
                             <table class="portico-lines">
-                                <caption>"Charged now"</caption>
+                                <caption>{t.charged_now}</caption>
                                 <tbody>{now.lines.into_iter().map(|(d, a)| view! { <tr><td>{d}</td><td class="portico-num">{a}</td></tr> }).collect_view()}</tbody>
                                 <tfoot><tr><th scope="row">"Amount due now"</th><td class="portico-num" data-testid="due-now">{now.due}</td></tr></tfoot>
                             </table>
                         })}
                         {(!summary.pending.is_empty()).then(|| view! {
                             <table class="portico-lines">
-                                <caption>"Added to your next invoice"</caption>
+                                <caption>{t.next_invoice_lines}</caption>
                                 <tbody>{summary.pending.into_iter().map(|(d, a)| view! { <tr><td>{d}</td><td class="portico-num">{a}</td></tr> }).collect_view()}</tbody>
                             </table>
                         })}
                         {summary.next.map(|n| view! { <p data-testid="next-invoice">{n}</p> })}
                         <button type="button" class="portico-button portico-button-primary" data-testid="confirm-change"
                             disabled=move || portal.busy.get().is_some() on:click=confirm>
-                            "Confirm change"
+                            {t.confirm_change}
                         </button>
                     </div>
                 }
@@ -230,7 +233,8 @@ fn CancelPanel(portal: Portal, sub: StoredValue<Subscription>) -> impl IntoView 
     let at_period_end = RwSignal::new(true);
     let feedback = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
-    let end = crate::format::date(sub.with_value(|s| s.current_period_end));
+    let t = portal.t();
+    let end = intl::date(portal.locale, sub.with_value(|s| s.current_period_end));
     let confirm = move |_| {
         let feedback = match feedback.get_untracked().as_str() {
             "" => None,
@@ -245,44 +249,41 @@ fn CancelPanel(portal: Portal, sub: StoredValue<Subscription>) -> impl IntoView 
         portal.cancel(sub.get_value(), request);
     };
     // Stripe's `feedback` values, sent as they are.
-    const REASONS: [(&str, &str); 8] = [
-        ("too_expensive", "It's too expensive"),
-        ("missing_features", "Some features are missing"),
-        ("switched_service", "I'm switching to another service"),
-        ("unused", "I don't use it enough"),
-        (
-            "customer_service",
-            "Customer service was less than expected",
-        ),
-        ("too_complex", "Ease of use was less than expected"),
-        ("low_quality", "Quality was less than expected"),
-        ("other", "Other reason"),
+    let reasons = [
+        ("too_expensive", t.reason_too_expensive),
+        ("missing_features", t.reason_missing_features),
+        ("switched_service", t.reason_switched_service),
+        ("unused", t.reason_unused),
+        ("customer_service", t.reason_customer_service),
+        ("too_complex", t.reason_too_complex),
+        ("low_quality", t.reason_low_quality),
+        ("other", t.reason_other),
     ];
     let node = NodeRef::<Div>::new();
     focus_first(node);
     view! {
-        <div class="portico-panel" data-testid="cancel-panel" role="group" aria-label="Cancel subscription"
+        <div class="portico-panel" data-testid="cancel-panel" role="group" aria-label=t.cancel_subscription
             node_ref=node on:keydown=portal.escape_closes()>
-            <fieldset class="portico-fieldset"><legend>"When"</legend>
+            <fieldset class="portico-fieldset"><legend>{t.when}</legend>
                 <label class="portico-choice"><input type="radio" name="portico-when" data-testid="cancel-at-period-end"
                     prop:checked=move || at_period_end.get() on:change=move |_| at_period_end.set(true) />
-                    {format!("At the end of the period ({end})")}</label>
+                    {fill(t.at_end_of_period, &[("date", &end)])}</label>
                 <label class="portico-choice"><input type="radio" name="portico-when" data-testid="cancel-now"
                     prop:checked=move || !at_period_end.get() on:change=move |_| at_period_end.set(false) />
-                    "Now"</label>
+                    {t.now}</label>
             </fieldset>
-            <label class="portico-field">"Why are you cancelling? (optional)"
+            <label class="portico-field">{t.why_cancel}
                 <select data-testid="cancel-reason" on:change=move |ev| feedback.set(event_target_value(&ev))>
-                    <option value="">"Choose a reason"</option>
-                    {REASONS.iter().map(|(value, label)| view! { <option value=*value>{*label}</option> }).collect_view()}
+                    <option value="">{t.choose_reason}</option>
+                    {reasons.iter().map(|(value, label)| view! { <option value=*value>{*label}</option> }).collect_view()}
                 </select>
             </label>
-            <label class="portico-field">"Anything else? (optional)"
+            <label class="portico-field">{t.anything_else}
                 <textarea maxlength="500" data-testid="cancel-comment" on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
             </label>
             <button type="button" class="portico-button portico-button-danger" data-testid="confirm-cancel"
                 disabled=move || portal.busy.get().is_some() on:click=confirm>
-                "Cancel subscription"
+                {t.cancel_subscription}
             </button>
         </div>
     }

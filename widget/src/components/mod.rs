@@ -13,6 +13,7 @@ mod runner;
 
 use crate::api::Client;
 use crate::events::Emitter;
+use crate::i18n::{Locale, Text};
 use crate::view_model::{Phase, check_unit_labels};
 use account::AccountSections;
 use leptos::prelude::*;
@@ -60,12 +61,17 @@ struct Portal {
     opener: StoredValue<Option<web_sys::HtmlElement>, LocalStorage>,
     /// Runs the last action again (the inline error's "Try again").
     retry: StoredValue<Option<Rc<dyn Fn()>>, LocalStorage>,
+    locale: Locale,
     config: StoredValue<Option<EmbedConfig>>,
     client: StoredValue<Client>,
     emitter: StoredValue<Emitter, LocalStorage>,
 }
 
 impl Portal {
+    fn t(&self) -> &'static Text {
+        self.locale.text()
+    }
+
     fn livemode(&self) -> bool {
         self.livemode.try_get_untracked().flatten().unwrap_or(false)
     }
@@ -123,6 +129,19 @@ impl Portal {
     }
 }
 
+/// The browser's preferred languages (`navigator.languages`), best first.
+fn browser_languages() -> Vec<String> {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into());
+    let languages = navigator.and_then(|n| js_sys::Reflect::get(&n, &"languages".into()));
+    match languages {
+        Ok(list) if js_sys::Array::is_array(&list) => js_sys::Array::from(&list)
+            .iter()
+            .filter_map(|tag| tag.as_string())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 #[component]
 pub fn App(
     config: Result<EmbedConfig, ErrorResponse>,
@@ -133,7 +152,10 @@ pub fn App(
         Ok(config) => (Some(config), Phase::Loading),
         Err(error) => (None, Phase::Failed(error)),
     };
+    let requested = config.as_ref().and_then(|c| c.locale.clone());
+    let locale = Locale::negotiate(requested.as_deref(), &browser_languages());
     let portal = Portal {
+        locale,
         phase: RwSignal::new(initial.clone()),
         livemode: RwSignal::new(None),
         token: RwSignal::new(None),
@@ -158,14 +180,14 @@ pub fn App(
     let body = move || {
         match portal.phase.get() {
         Phase::Loading => view! {
-            <div class="portico-skeleton" data-testid="loading" aria-busy="true" aria-label="Loading billing">
+            <div class="portico-skeleton" data-testid="loading" aria-busy="true" aria-label=portal.t().loading>
                 <div class="portico-skeleton-card"></div>
                 <div class="portico-skeleton-card"></div>
             </div>
         }
         .into_any(),
         Phase::Failed(error) => {
-            view! { <ErrorNotice error=error retry=Callback::new(move |()| portal.load()) /> }.into_any()
+            view! { <ErrorNotice error=error locale=locale retry=Callback::new(move |()| portal.load()) /> }.into_any()
         }
         Phase::Ready(state) => {
             let quantity = portal
@@ -180,6 +202,7 @@ pub fn App(
                         <PlanList
                             plans=state.plans.clone()
                             quantity=quantity
+                            locale=locale
                             busy=portal.busy.into()
                             on_subscribe=Callback::new(move |plan| portal.choose_plan(plan))
                         />
@@ -193,9 +216,10 @@ pub fn App(
     }
     };
     view! {
-        <section class="portico" data-testid="portico-root" aria-label="Billing">
+        <section class="portico" data-testid="portico-root" aria-label=portal.t().billing
+            lang=locale.tag() dir=if locale.is_rtl() { "rtl" } else { "ltr" }>
             <Show when=move || portal.livemode.get() == Some(false)>
-                <span class="portico-badge portico-badge-test" data-testid="test-mode-badge">"Test mode"</span>
+                <span class="portico-badge portico-badge-test" data-testid="test-mode-badge">{portal.t().test_mode}</span>
             </Show>
             {body}
             {move || portal.notice.get().map(|notice| view! {
@@ -216,7 +240,7 @@ pub fn App(
                                         again();
                                     }
                                 }>
-                                "Try again"
+                                {portal.t().try_again}
                             </button>
                         })}
                     </div>

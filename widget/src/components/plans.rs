@@ -1,3 +1,4 @@
+use crate::i18n::Locale;
 use crate::view_model::plan_card;
 use leptos::prelude::*;
 use portico_wire::QuantityOption;
@@ -8,13 +9,14 @@ use portico_wire::embed::Plan;
 pub fn PlanList(
     plans: Vec<Plan>,
     quantity: Option<QuantityOption>,
+    locale: Locale,
     busy: Signal<Option<String>>,
     on_subscribe: Callback<String>,
 ) -> impl IntoView {
     let cards = plans
         .iter()
         .map(|plan| {
-            let card = plan_card(plan, quantity.as_ref());
+            let card = plan_card(plan, quantity.as_ref(), locale);
             let id = card.id.clone();
             let this_busy = {
                 let key = format!("subscribe:{id}");
@@ -22,7 +24,8 @@ pub fn PlanList(
             };
             let label = {
                 let this_busy = this_busy.clone();
-                move || if this_busy() { "Subscribing…" } else { "Subscribe" }
+                let t = locale.text();
+                move || if this_busy() { t.subscribing } else { t.subscribe }
             };
             view! {
                 <article class="portico-plan" data-testid=format!("plan-{}", card.id)>

@@ -80,8 +80,9 @@ impl Portal {
                 && let Err(why) = emitter.ask(event, intent, livemode).await
             {
                 self.busy.try_set(None);
-                self.notice
-                    .try_set(Some(format!("Nothing was changed: {why}.")));
+                // The customer reads that nothing changed; the developer reads why.
+                web_sys::console::info_1(&format!("Portico: {event:?} vetoed: {why}").into());
+                self.notice.try_set(Some(self.t().vetoed.to_owned()));
                 return;
             }
             let key = self.idempotency_key(&signature);

@@ -1,4 +1,5 @@
 use super::*;
+use crate::i18n::Locale;
 use portico_wire::embed::{Interval, PlanItem, SubscriptionItem};
 use portico_wire::ids::{CustomerId, SubscriptionId, SubscriptionItemId};
 use portico_wire::price::{Tier, Tiers};
@@ -67,7 +68,7 @@ fn subscription(status: SubscriptionStatus) -> Subscription {
 #[test]
 fn plan_card_prices_at_the_page_quantity() {
     let three = QuantityOption::All(Quantity::new(3).unwrap());
-    let card = plan_card(&team_plan(), Some(&three));
+    let card = plan_card(&team_plan(), Some(&three), Locale::En);
     assert_eq!(card.price, "$35.00");
     assert_eq!(card.per_interval, "per month");
     assert_eq!(card.unit_lines, vec!["3 seats × $5.00"]);
@@ -89,19 +90,23 @@ fn tiered_items_show_their_total_and_scheme() {
     .unwrap();
     plan.items[1].price = Price::Tiered(tiers);
     let seven = QuantityOption::All(Quantity::new(7).unwrap());
-    let card = plan_card(&plan, Some(&seven));
+    let card = plan_card(&plan, Some(&seven), Locale::En);
     assert_eq!(card.unit_lines, vec!["7 seats: $31.00 (graduated pricing)"]);
     assert_eq!(card.price, "$51.00");
 }
 
 #[test]
 fn subscription_card_lines() {
-    let active = subscription_card(&subscription(SubscriptionStatus::Active), &[team_plan()]);
+    let active = subscription_card(
+        &subscription(SubscriptionStatus::Active),
+        &[team_plan()],
+        Locale::En,
+    );
     assert_eq!(active.plan_name, "Team");
     assert_eq!(active.status, "Active");
     assert_eq!(active.amount, "$15.00 per month");
     assert_eq!(active.period_line, "Renews on Dec 22, 2026");
-    let trial = subscription_card(&subscription(SubscriptionStatus::Trialing), &[]);
+    let trial = subscription_card(&subscription(SubscriptionStatus::Trialing), &[], Locale::En);
     assert_eq!(trial.plan_name, "team");
     assert_eq!(trial.period_line, "Trial ends on Dec 6, 2026");
 }
@@ -119,4 +124,21 @@ fn unknown_unit_labels_are_a_config_error() {
         "{}",
         err.message
     );
+}
+
+#[test]
+fn plan_cards_speak_the_locale() {
+    let three = QuantityOption::All(Quantity::new(3).unwrap());
+    let card = plan_card(&team_plan(), Some(&three), Locale::De);
+    assert_eq!(card.per_interval, "pro Monat");
+    assert_eq!(card.trial.as_deref(), Some("14 Tage kostenlos testen"));
+    assert_eq!(card.unit_lines, vec!["3 seat × $5.00"]);
+    let mut quarterly = team_plan();
+    quarterly.interval_count = 3;
+    assert_eq!(
+        plan_card(&quarterly, None, Locale::Fr).per_interval,
+        "tous les 3 mois"
+    );
+    let title = error_title(&ErrorCode::NetworkError, Locale::Es);
+    assert_eq!(title, "No se puede acceder al servicio de facturación");
 }
