@@ -1,0 +1,150 @@
+//! The portal's remaining actions and every veto hook, end to end.
+
+use portico_e2e::{Page, Stack, StackOptions, run};
+use serde_json::Value;
+
+async fn card(page: &Page) {
+    page.type_into("card-number", "4242 4242 4242 4242").await;
+    page.type_into("card-expiry", "12/34").await;
+    page.type_into("card-cvc", "123").await;
+    page.click("save-card").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn seats_billing_details_and_resubscribe() {
+    run("more_actions", StackOptions::default(), |page, stack| async move {
+        page.goto(&stack.host_url("email=mira@example.com&service=acme&quantity=2"))
+            .await;
+        page.click("subscribe-team").await;
+        let signup = page.event("signup").await;
+        let id = signup["response"]["id"].as_str().unwrap().to_owned();
+
+        // Seats only: a quantity_change.
+        page.click("change").await;
+        page.type_into("seats", "5").await;
+        page.click("preview").await;
+        page.widget("preview-summary").await;
+        page.click("confirm-change").await;
+        let change = page.event("quantity_change").await;
+        assert_eq!(change["response"]["items"][1]["quantity"], 5);
+        assert!(page.events_named("plan_change").await.is_empty());
+        assert_eq!(
+            stack.rows(&format!("SELECT quantity FROM subscription_items WHERE subscription_id = '{id}' AND product = 'seats'")).await,
+            vec![vec!["5".to_owned()]]
+        );
+
+        // Billing details.
+        page.click("edit-details").await;
+        page.type_into("details-name", "Mira Ortiz").await;
+        page.type_into("details-country", "es").await;
+        page.click("save-details").await;
+        let update = page.event("customer_update").await;
+        assert_eq!(update["response"]["name"], "Mira Ortiz");
+        assert_eq!(update["response"]["address"]["country"], "ES");
+        assert_eq!(
+            stack.rows("SELECT name FROM customers WHERE email = 'mira@example.com'").await,
+            vec![vec!["Mira Ortiz".to_owned()]]
+        );
+
+        // Cancel now, then resubscribe: a new subscription.
+        page.click("cancel").await;
+        page.click("cancel-now").await;
+        page.click("confirm-cancel").await;
+        let cancel = page.event("cancel").await;
+        assert_eq!(cancel["response"]["status"], "canceled");
+        page.click("update-card").await;
+        card(&page).await;
+        page.event("card_update").await;
+        page.click("resubscribe").await;
+        let again = page.event("resubscribe").await;
+        assert_ne!(again["response"]["id"].as_str(), Some(id.as_str()));
+        assert_eq!(again["response"]["status"], "active", "no second trial");
+        assert_eq!(again["response"]["items"][1]["quantity"], 5, "same seats");
+        assert_eq!(stack.subscriptions().await.len(), 2);
+        assert_eq!(page.host_errors().await, Vec::<Value>::new());
+    })
+    .await;
+}
+
+/// Drives a new customer's portal up to the action whose `pre_*` event the page
+/// vetoes, and checks the portal says nothing was changed.
+async fn vetoed(page: &Page, stack: &Stack, hook: &str, email: &str) {
+    page.goto(&stack.host_url(&format!("email={email}&service=acme&veto={hook}")))
+        .await;
+    match hook {
+        "pre_signup" => page.click("subscribe-team").await,
+        "pre_card_update" => {
+            page.click("update-card").await;
+            card(page).await;
+        }
+        _ => {
+            page.click("subscribe-team").await;
+            page.event("signup").await;
+            match hook {
+                "pre_plan_change" | "pre_quantity_change" => {
+                    page.click("change").await;
+                    if hook == "pre_plan_change" {
+                        page.click("choose-scale").await;
+                    } else {
+                        page.type_into("seats", "4").await;
+                    }
+                    page.click("preview").await;
+                    page.widget("preview-summary").await;
+                    page.click("confirm-change").await;
+                }
+                "pre_cancel" => {
+                    page.click("cancel").await;
+                    page.click("confirm-cancel").await;
+                }
+                "pre_resubscribe" => {
+                    page.click("cancel").await;
+                    page.click("cancel-now").await;
+                    page.click("confirm-cancel").await;
+                    page.event("cancel").await;
+                    page.click("resubscribe").await;
+                }
+                other => panic!("no such hook {other}"),
+            }
+        }
+    }
+    page.wait_text("notice", "Nothing was changed").await;
+    assert_eq!(page.events_named(hook).await.len(), 1, "{hook} asked once");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_pre_hook_can_stop_its_action() {
+    run("every_veto", StackOptions::default(), |page, stack| async move {
+        vetoed(&page, &stack, "pre_signup", "v1@example.com").await;
+        assert!(page.events_named("signup").await.is_empty());
+        assert!(stack.subscriptions().await.is_empty());
+
+        vetoed(&page, &stack, "pre_card_update", "v2@example.com").await;
+        assert!(page.events_named("card_update").await.is_empty());
+        assert!(stack.rows("SELECT id FROM payment_methods").await.is_empty());
+
+        vetoed(&page, &stack, "pre_plan_change", "v3@example.com").await;
+        assert!(page.events_named("plan_change").await.is_empty());
+        vetoed(&page, &stack, "pre_quantity_change", "v4@example.com").await;
+        assert!(page.events_named("quantity_change").await.is_empty());
+        assert_eq!(
+            stack.rows("SELECT DISTINCT plan FROM subscriptions").await,
+            vec![vec!["team".to_owned()]]
+        );
+        assert_eq!(
+            stack.rows("SELECT DISTINCT quantity FROM subscription_items WHERE product = 'seats'").await,
+            vec![vec!["1".to_owned()]]
+        );
+
+        vetoed(&page, &stack, "pre_cancel", "v5@example.com").await;
+        assert!(page.events_named("cancel").await.is_empty());
+
+        vetoed(&page, &stack, "pre_resubscribe", "v6@example.com").await;
+        assert!(page.events_named("resubscribe").await.is_empty());
+        let v6 = stack
+            .rows("SELECT COUNT(*) FROM subscriptions s JOIN customers c ON c.id = s.customer_id WHERE c.email = 'v6@example.com'")
+            .await;
+        assert_eq!(v6, vec![vec!["1".to_owned()]], "only the canceled one");
+        assert_eq!(page.host_errors().await, Vec::<Value>::new());
+    })
+    .await;
+}
