@@ -15,6 +15,20 @@ async fn seats_billing_details_and_resubscribe() {
     run("more_actions", StackOptions::default(), |page, stack| async move {
         page.goto(&stack.host_url("email=mira@example.com&service=acme&quantity=2"))
             .await;
+        // Plans sold monthly and yearly: a switch between the two.
+        let shown = || {
+            page.script(
+                "return [...document.getElementById('portico-embed').shadowRoot
+                   .querySelectorAll('[data-testid^=plan-]')].map(e => e.dataset.testid)
+                   .filter(id => id !== 'plan-price');",
+            )
+        };
+        page.widget("interval-switch").await;
+        assert_eq!(shown().await, serde_json::json!(["plan-starter", "plan-team", "plan-scale"]));
+        page.click("show-yearly").await;
+        page.widget("plan-team-yearly").await;
+        assert_eq!(shown().await, serde_json::json!(["plan-team-yearly"]));
+        page.click("show-monthly").await;
         page.click("subscribe-team").await;
         let signup = page.event("signup").await;
         let id = signup["response"]["id"].as_str().unwrap().to_owned();

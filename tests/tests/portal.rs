@@ -249,7 +249,11 @@ async fn narrow_and_wide_screenshots_without_horizontal_scrolling() {
             page.event("signup").await;
             page.click("change").await;
             page.widget("change-panel").await;
-            for (width, name) in [(375, "portal-375px"), (1280, "portal-1280px")] {
+            for (width, name) in [
+                (320, "portal-320px"),
+                (375, "portal-375px"),
+                (1280, "portal-1280px"),
+            ] {
                 page.resize(width, 900).await;
                 tokio::time::sleep(std::time::Duration::from_millis(300)).await;
                 let overflow = page

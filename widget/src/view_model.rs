@@ -89,6 +89,29 @@ pub fn plan_card(plan: &Plan, quantity: Option<&QuantityOption>, locale: Locale)
     }
 }
 
+/// Whether the pricing view offers a monthly/yearly switch: only when the plans
+/// are sold both ways.
+pub fn has_interval_switch(plans: &[Plan]) -> bool {
+    let sold = |interval| {
+        plans
+            .iter()
+            .any(|p| p.interval == interval && p.interval_count == 1)
+    };
+    sold(Interval::Month) && sold(Interval::Year)
+}
+
+/// The plans the pricing view shows for the chosen interval (plans billed by any
+/// other period always show).
+pub fn plans_for(plans: &[Plan], interval: Interval) -> Vec<Plan> {
+    plans
+        .iter()
+        .filter(|p| {
+            !matches!(p.interval, Interval::Month | Interval::Year) || p.interval == interval
+        })
+        .cloned()
+        .collect()
+}
+
 /// `per month`, `every 3 months`.
 fn per_interval(plan: &Plan, locale: Locale) -> String {
     let t = locale.text();

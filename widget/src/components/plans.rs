@@ -1,8 +1,8 @@
 use crate::i18n::Locale;
-use crate::view_model::plan_card;
+use crate::view_model::{has_interval_switch, plan_card, plans_for};
 use leptos::prelude::*;
 use portico_wire::QuantityOption;
-use portico_wire::embed::Plan;
+use portico_wire::embed::{Interval, Plan};
 
 /// The service's plans, for a customer without a subscription.
 #[component]
@@ -13,10 +13,21 @@ pub fn PlanList(
     busy: Signal<Option<String>>,
     on_subscribe: Callback<String>,
 ) -> impl IntoView {
-    let cards = plans
-        .iter()
-        .map(|plan| {
-            let card = plan_card(plan, quantity.as_ref(), locale);
+    let t = locale.text();
+    let switch = has_interval_switch(&plans);
+    let interval = RwSignal::new(Interval::Month);
+    let plans = StoredValue::new(plans);
+    let quantity = StoredValue::new(quantity);
+    let cards = move || {
+        let shown = plans.with_value(|plans| {
+            if switch {
+                plans_for(plans, interval.get())
+            } else {
+                plans.clone()
+            }
+        });
+        shown.iter().map(|plan| {
+            let card = quantity.with_value(|q| plan_card(plan, q.as_ref(), locale));
             let id = card.id.clone();
             let this_busy = {
                 let key = format!("subscribe:{id}");
@@ -24,7 +35,6 @@ pub fn PlanList(
             };
             let label = {
                 let this_busy = this_busy.clone();
-                let t = locale.text();
                 move || if this_busy() { t.subscribing } else { t.subscribe }
             };
             view! {
@@ -54,6 +64,26 @@ pub fn PlanList(
                 </article>
             }
         })
-        .collect_view();
-    view! { <div class="portico-plans" data-testid="plans">{cards}</div> }
+        .collect_view()
+    };
+    let choice = move |value: Interval, label: &'static str, testid: &'static str| {
+        view! {
+            <label class="portico-choice">
+                <input type="radio" name="portico-interval" data-testid=testid
+                    prop:checked=move || interval.get() == value
+                    on:change=move |_| interval.set(value) />
+                {label}
+            </label>
+        }
+    };
+    view! {
+        {switch.then(|| view! {
+            <fieldset class="portico-fieldset portico-interval-switch" data-testid="interval-switch">
+                <legend>{t.billing_period}</legend>
+                {choice(Interval::Month, t.monthly, "show-monthly")}
+                {choice(Interval::Year, t.yearly, "show-yearly")}
+            </fieldset>
+        })}
+        <div class="portico-plans" data-testid="plans">{cards}</div>
+    }
 }

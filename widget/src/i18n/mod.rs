@@ -107,6 +107,9 @@ pub struct Text {
     pub volume: &'static str,
     pub free_trial: &'static str,
     // Plans.
+    pub billing_period: &'static str,
+    pub monthly: &'static str,
+    pub yearly: &'static str,
     pub subscribe: &'static str,
     pub subscribing: &'static str,
     // Subscriptions.

@@ -142,3 +142,19 @@ fn plan_cards_speak_the_locale() {
     let title = error_title(&ErrorCode::NetworkError, Locale::Es);
     assert_eq!(title, "No se puede acceder al servicio de facturación");
 }
+
+#[test]
+fn the_interval_switch_shows_only_when_plans_are_sold_both_ways() {
+    let monthly = team_plan();
+    let mut yearly = team_plan();
+    yearly.id = "team-yearly".into();
+    yearly.interval = Interval::Year;
+    assert!(!has_interval_switch(&[monthly.clone()]));
+    let both = [monthly, yearly];
+    assert!(has_interval_switch(&both));
+    let shown: Vec<String> = plans_for(&both, Interval::Year)
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(shown, vec!["team-yearly"]);
+}
