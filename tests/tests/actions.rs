@@ -51,10 +51,13 @@ async fn seats_billing_details_and_resubscribe() {
         page.click("edit-details").await;
         page.type_into("details-name", "Mira Ortiz").await;
         page.type_into("details-country", "es").await;
+        page.type_into("details-tax-id", "ESB12345678").await;
         page.click("save-details").await;
         let update = page.event("customer_update").await;
         assert_eq!(update["response"]["name"], "Mira Ortiz");
         assert_eq!(update["response"]["address"]["country"], "ES");
+        assert_eq!(update["response"]["tax_id"]["type"], "eu_vat");
+        assert_eq!(update["response"]["tax_id"]["value"], "ESB12345678");
         assert_eq!(
             stack.rows("SELECT name FROM customers WHERE email = 'mira@example.com'").await,
             vec![vec!["Mira Ortiz".to_owned()]]
@@ -159,6 +162,29 @@ async fn every_pre_hook_can_stop_its_action() {
             .await;
         assert_eq!(v6, vec![vec!["1".to_owned()]], "only the canceled one");
         assert_eq!(page.host_errors().await, Vec::<Value>::new());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_options_quantity_the_customer_picks_the_seats() {
+    run("pick_seats", StackOptions::default(), |page, stack| async move {
+        page.goto(&stack.host_url("email=sid@example.com&service=acme"))
+            .await;
+        page.type_into("choose-seats", "4").await;
+        page.wait_text("plan-team", "$61.00").await;
+        page.click("subscribe-team").await;
+        let signup = page.event("signup").await;
+        assert_eq!(signup["response"]["items"][1]["quantity"], 4);
+        assert_eq!(page.event("pre_signup").await["response"]["quantity"], 4);
+        // With options.quantity the page fixes the seats: no picker.
+        page.goto(&stack.host_url("email=sue@example.com&service=acme&quantity=3"))
+            .await;
+        page.widget("plans").await;
+        let pickers = page
+            .script("return document.getElementById('portico-embed').shadowRoot.querySelectorAll('[data-testid=choose-seats]').length;")
+            .await;
+        assert_eq!(pickers, 0);
     })
     .await;
 }

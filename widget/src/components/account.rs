@@ -6,7 +6,7 @@ use crate::billing_view::{card_label, invoice_row};
 use leptos::ev::SubmitEvent;
 use leptos::html::Div;
 use leptos::prelude::*;
-use portico_wire::customer::{Address, CustomerUpdate};
+use portico_wire::customer::{Address, CustomerUpdate, TaxId};
 use portico_wire::embed::Portal as PortalState;
 use portico_wire::payment::CardRequest;
 
@@ -38,7 +38,8 @@ pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
                     <button type="button" class="portico-button" data-testid="edit-details"
                         on:click=move |ev| portal.open_panel(Panel::Details, &ev)>{t.edit_details}</button>
                     <Show when=move || portal.panel.get() == Panel::Details>
-                        <DetailsForm portal=portal name=customer.name.clone() email=customer.email.clone() address=customer.address.clone() />
+                        <DetailsForm portal=portal name=customer.name.clone() email=customer.email.clone()
+                            address=customer.address.clone() tax_id=customer.tax_id.clone() />
                     </Show>
                 </section>
             })}
@@ -112,6 +113,7 @@ fn DetailsForm(
     name: Option<String>,
     email: Option<String>,
     address: Option<Address>,
+    tax_id: Option<TaxId>,
 ) -> impl IntoView {
     let t = portal.t();
     let address = address.unwrap_or_default();
@@ -121,6 +123,12 @@ fn DetailsForm(
     let city = RwSignal::new(address.city.unwrap_or_default());
     let postal_code = RwSignal::new(address.postal_code.unwrap_or_default());
     let country = RwSignal::new(address.country.unwrap_or_default());
+    let tax_kind = RwSignal::new(
+        tax_id
+            .as_ref()
+            .map_or_else(|| "eu_vat".to_owned(), |t| t.kind.clone()),
+    );
+    let tax_value = RwSignal::new(tax_id.map(|t| t.value).unwrap_or_default());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let text = |signal: RwSignal<String>| {
@@ -137,7 +145,11 @@ fn DetailsForm(
                 postal_code: text(postal_code),
                 country: text(country).map(|c| c.to_ascii_uppercase()),
             }),
-            tax_id: None,
+            // An emptied value removes the tax id.
+            tax_id: Some(TaxId {
+                kind: tax_kind.get_untracked(),
+                value: tax_value.get_untracked().trim().to_owned(),
+            }),
         });
     };
     let field = |label: &'static str,
@@ -162,12 +174,35 @@ fn DetailsForm(
             {field(t.city, "details-city", city, "address-level2")}
             {field(t.postal_code, "details-postal-code", postal_code, "postal-code")}
             {field(t.country, "details-country", country, "country")}
+            <div class="portico-row">
+                <label class="portico-field">{t.tax_id_type}
+                    <select data-testid="details-tax-type" on:change=move |ev| tax_kind.set(event_target_value(&ev))>
+                        {TAX_ID_TYPES.iter().map(|(code, label)| {
+                            let selected = tax_kind.get_untracked() == *code;
+                            view! { <option value=*code selected=selected>{*label}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                {field(t.tax_id, "details-tax-id", tax_value, "off")}
+            </div>
             <button type="submit" class="portico-button portico-button-primary" data-testid="save-details"
                 disabled=move || portal.busy.get().is_some()>{t.save}</button>
         </form>
         </div>
     }
 }
+
+/// Stripe's tax id types most SaaS customers have.
+const TAX_ID_TYPES: [(&str, &str); 8] = [
+    ("eu_vat", "EU VAT"),
+    ("gb_vat", "GB VAT"),
+    ("ch_vat", "CH VAT"),
+    ("no_vat", "NO VAT"),
+    ("us_ein", "US EIN"),
+    ("ca_bn", "CA BN"),
+    ("au_abn", "AU ABN"),
+    ("in_gst", "IN GST"),
+];
 
 #[component]
 fn Invoices(portal: Portal) -> impl IntoView {

@@ -15,11 +15,9 @@ use portico_wire::event::{EventName, EventResponse, Intent};
 use portico_wire::payment::CardRequest;
 
 impl Portal {
-    /// The customer picked a plan: subscribe, after a card if the plan needs one now.
-    pub(super) fn choose_plan(self, plan: String) {
-        let quantity = self
-            .config
-            .with_value(|c| c.as_ref().and_then(|c| c.quantity.clone()));
+    /// The customer picked a plan (at `quantity`): subscribe, after a card if the
+    /// plan needs one now.
+    pub(super) fn choose_plan(self, plan: String, quantity: Option<QuantityOption>) {
         let intent = Intent {
             plan: Some(plan.clone()),
             quantity: quantity.clone(),
@@ -40,7 +38,7 @@ impl Portal {
             _ => false,
         });
         if needs_card {
-            self.signup_after_card.set(Some(plan));
+            self.signup_after_card.set(Some((plan, quantity)));
             self.panel.set(Panel::Card);
         } else {
             self.subscribe(plan, quantity);
@@ -254,11 +252,8 @@ impl Portal {
                     EventResponse::PaymentMethod(Box::new(method)),
                 );
                 match self.signup_after_card.get_untracked() {
-                    Some(plan) => {
+                    Some((plan, quantity)) => {
                         self.signup_after_card.set(None);
-                        let quantity = self
-                            .config
-                            .with_value(|c| c.as_ref().and_then(|c| c.quantity.clone()));
                         self.subscribe(plan, quantity);
                     }
                     // Open invoices were tried with the card: show what they did.

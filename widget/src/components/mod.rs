@@ -25,7 +25,7 @@ use portico_wire::actions::ChangePreview;
 use portico_wire::embed::Portal as PortalState;
 use portico_wire::event::{ErrorResponse, EventName, EventResponse};
 use portico_wire::invoice::Invoice;
-use portico_wire::{EmbedConfig, ErrorCode};
+use portico_wire::{EmbedConfig, ErrorCode, QuantityOption};
 use std::rc::Rc;
 
 /// Which panel is open, if any: one at a time.
@@ -53,8 +53,8 @@ struct Portal {
     panel: RwSignal<Panel>,
     preview: RwSignal<Option<ChangePreview>>,
     invoices: RwSignal<Option<Vec<Invoice>>>,
-    /// A plan waiting for a card before its signup.
-    signup_after_card: RwSignal<Option<String>>,
+    /// A plan (and quantity) waiting for a card before its signup.
+    signup_after_card: RwSignal<Option<(String, Option<QuantityOption>)>>,
     /// The last failed attempt's request and key, reused by its retry.
     attempt: StoredValue<Option<(String, String)>>,
     /// The button that opened the current panel, to give focus back to.
@@ -204,7 +204,7 @@ pub fn App(
                             quantity=quantity
                             locale=locale
                             busy=portal.busy.into()
-                            on_subscribe=Callback::new(move |plan| portal.choose_plan(plan))
+                            on_subscribe=Callback::new(move |(plan, quantity)| portal.choose_plan(plan, quantity))
                         />
                     }
                     .into_any()

@@ -1,8 +1,8 @@
 use crate::i18n::Locale;
 use crate::view_model::{has_interval_switch, plan_card, plans_for};
 use leptos::prelude::*;
-use portico_wire::QuantityOption;
 use portico_wire::embed::{Interval, Plan};
+use portico_wire::{Quantity, QuantityOption};
 
 /// The service's plans, for a customer without a subscription.
 #[component]
@@ -11,13 +11,29 @@ pub fn PlanList(
     quantity: Option<QuantityOption>,
     locale: Locale,
     busy: Signal<Option<String>>,
-    on_subscribe: Callback<String>,
+    on_subscribe: Callback<(String, Option<QuantityOption>)>,
 ) -> impl IntoView {
     let t = locale.text();
     let switch = has_interval_switch(&plans);
+    // The page's `options.quantity` fixes the seats; without it the customer picks them.
+    let seats_editable = quantity.is_none()
+        && plans
+            .iter()
+            .flat_map(|p| &p.items)
+            .any(|i| i.unit_label.is_some());
+    let seats = RwSignal::new(1_u32);
     let interval = RwSignal::new(Interval::Month);
     let plans = StoredValue::new(plans);
-    let quantity = StoredValue::new(quantity);
+    let fixed = StoredValue::new(quantity);
+    let quantity = move || {
+        if seats_editable {
+            Quantity::new(u64::from(seats.get()))
+                .ok()
+                .map(QuantityOption::All)
+        } else {
+            fixed.get_value()
+        }
+    };
     let cards = move || {
         let shown = plans.with_value(|plans| {
             if switch {
@@ -27,7 +43,8 @@ pub fn PlanList(
             }
         });
         shown.iter().map(|plan| {
-            let card = quantity.with_value(|q| plan_card(plan, q.as_ref(), locale));
+            let chosen = quantity();
+            let card = plan_card(plan, chosen.as_ref(), locale);
             let id = card.id.clone();
             let this_busy = {
                 let key = format!("subscribe:{id}");
@@ -57,7 +74,7 @@ pub fn PlanList(
                         data-testid=format!("subscribe-{}", card.id)
                         disabled=move || busy.get().is_some()
                         aria-busy=move || this_busy().to_string()
-                        on:click=move |_| on_subscribe.run(id.clone())
+                        on:click=move |_| on_subscribe.run((id.clone(), chosen.clone()))
                     >
                         {label}
                     </button>
@@ -77,6 +94,12 @@ pub fn PlanList(
         }
     };
     view! {
+        {seats_editable.then(|| view! {
+            <label class="portico-field portico-seats-picker">{t.seats}
+                <input type="number" min="1" max="10000" data-testid="choose-seats" prop:value=move || seats.get().to_string()
+                    on:input=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u32>() { seats.set(n.max(1)); } } />
+            </label>
+        })}
         {switch.then(|| view! {
             <fieldset class="portico-fieldset portico-interval-switch" data-testid="interval-switch">
                 <legend>{t.billing_period}</legend>

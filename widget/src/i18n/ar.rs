@@ -95,6 +95,8 @@ pub static TEXT: Text = Text {
     city: "المدينة",
     postal_code: "الرمز البريدي",
     country: "الدولة (حرفان)",
+    tax_id_type: "نوع الرقم الضريبي",
+    tax_id: "الرقم الضريبي",
     save: "حفظ",
     invoices: "الفواتير",
     show_invoices: "عرض الفواتير",

@@ -95,6 +95,8 @@ pub static TEXT: Text = Text {
     city: "Ort",
     postal_code: "Postleitzahl",
     country: "Land (2 Buchstaben)",
+    tax_id_type: "Art der Steuernummer",
+    tax_id: "Steuernummer",
     save: "Speichern",
     invoices: "Rechnungen",
     show_invoices: "Rechnungen anzeigen",

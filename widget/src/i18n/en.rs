@@ -95,6 +95,8 @@ pub static TEXT: Text = Text {
     city: "City",
     postal_code: "Postal code",
     country: "Country (2 letters)",
+    tax_id_type: "Tax ID type",
+    tax_id: "Tax ID",
     save: "Save",
     invoices: "Invoices",
     show_invoices: "Show invoices",

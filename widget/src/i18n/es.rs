@@ -95,6 +95,8 @@ pub static TEXT: Text = Text {
     city: "Ciudad",
     postal_code: "Código postal",
     country: "País (2 letras)",
+    tax_id_type: "Tipo de identificación fiscal",
+    tax_id: "Identificación fiscal",
     save: "Guardar",
     invoices: "Facturas",
     show_invoices: "Ver facturas",

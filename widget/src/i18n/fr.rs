@@ -95,6 +95,8 @@ pub static TEXT: Text = Text {
     city: "Ville",
     postal_code: "Code postal",
     country: "Pays (2 lettres)",
+    tax_id_type: "Type d'identifiant fiscal",
+    tax_id: "Identifiant fiscal",
     save: "Enregistrer",
     invoices: "Factures",
     show_invoices: "Afficher les factures",

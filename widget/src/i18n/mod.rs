@@ -180,6 +180,8 @@ pub struct Text {
     pub city: &'static str,
     pub postal_code: &'static str,
     pub country: &'static str,
+    pub tax_id_type: &'static str,
+    pub tax_id: &'static str,
     pub save: &'static str,
     // Invoices.
     pub invoices: &'static str,

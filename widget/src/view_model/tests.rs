@@ -149,7 +149,7 @@ fn the_interval_switch_shows_only_when_plans_are_sold_both_ways() {
     let mut yearly = team_plan();
     yearly.id = "team-yearly".into();
     yearly.interval = Interval::Year;
-    assert!(!has_interval_switch(&[monthly.clone()]));
+    assert!(!has_interval_switch(std::slice::from_ref(&monthly)));
     let both = [monthly, yearly];
     assert!(has_interval_switch(&both));
     let shown: Vec<String> = plans_for(&both, Interval::Year)
