@@ -92,10 +92,15 @@ async fn advance(
     }
     ctx.store.advance_clock(scope, seconds).await?;
     let touched = ctx.store.run_due(real_now).await?;
+    // One lookup per customer, not per invoice: a global advance can touch thousands.
+    let mut owners = std::collections::BTreeMap::new();
     let mut invoices = Vec::with_capacity(touched.len());
     for row in &touched {
-        let owner = ctx.store.customer_by_id(&row.customer_id).await?;
-        invoices.push(convert::invoice(row, &owner));
+        if !owners.contains_key(&row.customer_id) {
+            let owner = ctx.store.customer_by_id(&row.customer_id).await?;
+            owners.insert(row.customer_id.clone(), owner);
+        }
+        invoices.push(convert::invoice(row, &owners[&row.customer_id]));
     }
     tracing::info!(customer = ?scope, seconds, invoices = invoices.len(), "test clock advanced");
     Ok((
