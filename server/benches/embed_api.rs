@@ -33,6 +33,7 @@ async fn main() {
         test_secret_key: Some(KEY.into()),
         live_secret_key: None,
         session_ttl: SignedDuration::from_hours(1),
+        public_url: None,
     };
     let ctx = portico_server::context(&config, Arc::new(SystemClock))
         .await

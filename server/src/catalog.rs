@@ -72,6 +72,8 @@ pub struct Service {
     pub mode: Mode,
     pub allowed_origins: BTreeSet<String>,
     pub plans: Vec<Plan>,
+    /// The portal configuration (`bpc_…`) its sessions use; `None`: the mode's default.
+    pub configuration: Option<String>,
 }
 
 impl Service {
@@ -240,6 +242,7 @@ impl Catalog {
                 mode,
                 allowed_origins,
                 plans: service_plans,
+                configuration: entry.configuration,
             };
             if services.insert(name.clone(), service).is_some() {
                 return Err(invalid(

@@ -9,6 +9,7 @@ pub mod billing;
 pub mod catalog;
 pub mod clock;
 pub mod http;
+pub mod portal;
 pub mod store;
 
 use assets::Assets;
@@ -34,6 +35,9 @@ pub struct Config {
     pub test_secret_key: Option<String>,
     pub live_secret_key: Option<String>,
     pub session_ttl: SignedDuration,
+    /// The URL customers reach this server at (`https://billing.example.com`), for
+    /// the portal links the admin API hands out. Default: the request's `Host`.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +65,30 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
     let now = clock.now().as_second();
     let test = secret_key(&store, Mode::Test, config.test_secret_key.as_deref(), now).await?;
     let live = secret_key(&store, Mode::Live, config.live_secret_key.as_deref(), now).await?;
+    for mode in [Mode::Test, Mode::Live] {
+        let fresh = portal::configuration::default_for(mode, portal::new_id("bpc_"), now);
+        store.ensure_default_configuration(&fresh).await?;
+    }
+    for service in catalog.services() {
+        if let Some(id) = &service.configuration {
+            let found = store.configuration(id).await?;
+            if found.is_none_or(|c| c.livemode != service.mode.is_live()) {
+                return Err(StartError::Config(format!(
+                    "the service `{}` names the portal configuration `{id}`, which does not exist in its mode",
+                    service.name
+                )));
+            }
+        }
+    }
+    let public_url = config
+        .public_url
+        .as_deref()
+        .map(|url| {
+            portal::configuration::parse_url("public_url", url)
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .map_err(|e| StartError::Config(format!("--public-url: {}", e.message)))
+        })
+        .transpose()?;
     Ok(ApiContext {
         store,
         catalog: Arc::new(catalog),
@@ -68,6 +96,7 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
         keys: Arc::new(Keys { test, live }),
         assets: Arc::new(assets),
         session_ttl: config.session_ttl,
+        public_url,
     })
 }
 

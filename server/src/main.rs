@@ -31,6 +31,10 @@ struct Args {
     /// Lifetime of a portal session, in seconds.
     #[arg(long, env = "PORTICO_SESSION_TTL", default_value_t = 3600)]
     session_ttl: u32,
+    /// The URL customers reach this server at, for the portal links the admin API
+    /// hands out (e.g. `https://billing.example.com`). Default: the request's Host.
+    #[arg(long, env = "PORTICO_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[tokio::main]
@@ -49,6 +53,7 @@ async fn main() -> ExitCode {
         test_secret_key: args.test_secret_key,
         live_secret_key: args.live_secret_key,
         session_ttl: SignedDuration::from_secs(i64::from(args.session_ttl)),
+        public_url: args.public_url,
     };
     let ctx = match portico_server::context(&config, Arc::new(SystemClock)).await {
         Ok(ctx) => ctx,

@@ -56,9 +56,10 @@ pub enum CancellationFeedback {
 /// `POST /v1/embed/subscriptions/{id}/cancel`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancelRequest {
-    /// `true`: keep the subscription until the period ends (can be resumed until then).
-    #[serde(default)]
-    pub at_period_end: bool,
+    /// `true`: keep the subscription until the period ends (can be resumed until
+    /// then). Left out: as the portal configuration's `subscription_cancel[mode]` says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_period_end: Option<bool>,
     /// For an immediate cancel: `create_prorations` credits the unused time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<ProrationBehavior>,

@@ -86,4 +86,6 @@ pub struct ServiceEntry {
     #[serde(default)]
     pub allowed_origins: Vec<String>,
     pub plans: Vec<String>,
+    /// The portal configuration (`bpc_…`) its portals use; default: the mode's default.
+    pub configuration: Option<String>,
 }

@@ -180,13 +180,24 @@ pub fn parse_hash(value: &str) -> Result<String, String> {
     }
 }
 
+/// Who the portal is for: the host page's signed claim, or a session the server
+/// already opened (the hosted portal page passes it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Identity {
+    Claim {
+        customer: CustomerRef,
+        hash: Option<String>,
+        service: ServiceName,
+        subscription_id: Option<String>,
+    },
+    /// A session token (`pst_…`); it cannot be renewed by the widget.
+    Session(String),
+}
+
 /// A parsed, valid embed config.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EmbedConfig {
-    pub customer: CustomerRef,
-    pub hash: Option<String>,
-    pub subscription_id: Option<String>,
-    pub service: ServiceName,
+    pub identity: Identity,
     pub quantity: Option<QuantityOption>,
     /// A BCP 47 tag (`de`, `fr-CA`); the widget speaks en, de, fr, es and ar and
     /// falls back to the browser's languages, then English.
@@ -210,21 +221,21 @@ impl EmbedConfig {
         if present(map, "handleResponse").is_some() {
             return Err(ConfigError::new("handleResponse", "must be a function"));
         }
-        let email = optional_string(map, "email")?;
-        let customer_id = optional_string(map, "customer_id")?;
-        let customer = CustomerRef::from_parts(email, customer_id)?;
-        let service = optional_string(map, "service")?
-            .ok_or_else(|| ConfigError::new("service", "is missing: name the service to show"))?;
-        let service = ServiceName::parse(service).map_err(|m| ConfigError::new("service", m))?;
-        let hash = optional_string(map, "hash")?
-            .map(|h| parse_hash(h).map_err(|m| ConfigError::new("hash", m)))
-            .transpose()?;
-        let subscription_id = optional_string(map, "subscription_id")?
-            .map(|s| match s.trim() {
-                "" => Err(ConfigError::new("subscription_id", "must not be empty")),
-                s => Ok(s.to_owned()),
-            })
-            .transpose()?;
+        let identity = match optional_string(map, "session")? {
+            Some(token) => {
+                if let Some(key) = ["email", "customer_id", "hash", "service", "subscription_id"]
+                    .into_iter()
+                    .find(|key| present(map, key).is_some())
+                {
+                    return Err(ConfigError::new(
+                        key,
+                        "cannot be combined with `session`: the session already says who the customer is",
+                    ));
+                }
+                Identity::Session(token.trim().to_owned())
+            }
+            None => parse_claim(map)?,
+        };
         let quantity = match present(map, "options") {
             None => None,
             Some(ConfigValue::Object(options)) => parse_quantity(options)?,
@@ -237,15 +248,36 @@ impl EmbedConfig {
             Some(_) => return Err(ConfigError::new("theme", "must be an object")),
         };
         Ok(Self {
-            customer,
-            hash,
-            subscription_id,
-            service,
+            identity,
             quantity,
             locale,
             theme,
         })
     }
+}
+
+fn parse_claim(map: &Object) -> Result<Identity, ConfigError> {
+    let email = optional_string(map, "email")?;
+    let customer_id = optional_string(map, "customer_id")?;
+    let customer = CustomerRef::from_parts(email, customer_id)?;
+    let service = optional_string(map, "service")?
+        .ok_or_else(|| ConfigError::new("service", "is missing: name the service to show"))?;
+    let service = ServiceName::parse(service).map_err(|m| ConfigError::new("service", m))?;
+    let hash = optional_string(map, "hash")?
+        .map(|h| parse_hash(h).map_err(|m| ConfigError::new("hash", m)))
+        .transpose()?;
+    let subscription_id = optional_string(map, "subscription_id")?
+        .map(|s| match s.trim() {
+            "" => Err(ConfigError::new("subscription_id", "must not be empty")),
+            s => Ok(s.to_owned()),
+        })
+        .transpose()?;
+    Ok(Identity::Claim {
+        customer,
+        hash,
+        subscription_id,
+        service,
+    })
 }
 
 /// A key's value, treating `null` as absent.

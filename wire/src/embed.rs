@@ -1,6 +1,7 @@
 //! The widget API (`/v1/embed/…`): what the widget sends and what it gets back.
 
 use crate::actions::CancellationFeedback;
+use crate::billing_portal::{BusinessProfile, Features, Flow};
 use crate::customer::{Address, TaxId};
 use crate::ids::{CustomerId, InvoiceId, SubscriptionId, SubscriptionItemId};
 use crate::money::{Currency, Money};
@@ -45,6 +46,15 @@ pub struct Portal {
     pub subscriptions: Vec<Subscription>,
     /// The customer's default card, if any.
     pub payment_method: Option<PaymentMethod>,
+    /// What this portal offers, from its configuration (`bpc_…`).
+    pub features: Features,
+    pub business_profile: BusinessProfile,
+    /// A read-only session (Flexprice's portal token) shows and changes nothing.
+    pub read_only: bool,
+    /// Where "Return to the site" leads (hosted portal sessions).
+    pub return_url: Option<String>,
+    /// The deep link the hosted portal opens in, if any.
+    pub flow: Option<Flow>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -86,6 +86,20 @@ pub enum ErrorCode {
     ProcessingError,
     /// The action is only available in test mode.
     TestModeOnly,
+    /// No API key, or not one of this server's secret keys.
+    InvalidApiKey,
+    /// An object of the other mode was asked for (a test key for a live object).
+    LivemodeMismatch,
+    /// A request parameter the endpoint does not know.
+    ParameterUnknown,
+    /// A required request parameter is missing.
+    ParameterMissing,
+    /// The named object (configuration, customer, session) does not exist.
+    ResourceMissing,
+    /// The portal configuration turns this feature off.
+    FeatureDisabled,
+    /// The session was opened read-only (a Flexprice portal token).
+    SessionReadOnly,
     /// The widget could not reach the server.
     NetworkError,
     InternalError,
@@ -124,6 +138,13 @@ impl ErrorCode {
             Self::InvalidNumber => "invalid_number",
             Self::ProcessingError => "processing_error",
             Self::TestModeOnly => "test_mode_only",
+            Self::InvalidApiKey => "invalid_api_key",
+            Self::LivemodeMismatch => "livemode_mismatch",
+            Self::ParameterUnknown => "parameter_unknown",
+            Self::ParameterMissing => "parameter_missing",
+            Self::ResourceMissing => "resource_missing",
+            Self::FeatureDisabled => "feature_disabled",
+            Self::SessionReadOnly => "session_read_only",
             Self::NetworkError => "network_error",
             Self::InternalError => "internal_error",
             Self::Unknown(code) => code,

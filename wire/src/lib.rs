@@ -6,6 +6,7 @@
 //! no IO and builds for `wasm32-unknown-unknown` and native alike.
 
 pub mod actions;
+pub mod billing_portal;
 pub mod catalog;
 pub mod config;
 pub mod customer;
@@ -20,7 +21,7 @@ pub mod price;
 pub mod quantity;
 pub mod test_clock;
 
-pub use config::{ConfigError, CustomerRef, Email, EmbedConfig, ServiceName};
+pub use config::{ConfigError, CustomerRef, Email, EmbedConfig, Identity, ServiceName};
 pub use error::{ApiError, ErrorBody, ErrorCode, ErrorType};
 pub use money::{Currency, Money};
 pub use quantity::{Quantity, QuantityOption};

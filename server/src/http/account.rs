@@ -10,6 +10,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use portico_wire::ErrorCode;
+use portico_wire::billing_portal::configuration::CustomerField;
 use portico_wire::customer::CustomerUpdate;
 use portico_wire::embed::Customer;
 use portico_wire::invoice::Invoice;
@@ -31,6 +32,10 @@ async fn attach_card(
     key: IdempotencyKey,
     JsonBody(request): JsonBody<CardRequest>,
 ) -> AppResult<Response> {
+    session.require(
+        session.features().payment_method_update.enabled,
+        "payment_method_update",
+    )?;
     if session.row.livemode {
         return Err(AppError::bad_request(
             ErrorCode::TestModeOnly,
@@ -78,6 +83,10 @@ async fn invoices(
     State(ctx): State<ApiContext>,
     session: PortalSession,
 ) -> AppResult<Json<Vec<Invoice>>> {
+    session.feature(
+        session.features().invoice_history.enabled,
+        "invoice_history",
+    )?;
     let Some(customer) = ctx
         .store
         .find_customer(session.row.livemode, &session.customer)
@@ -104,6 +113,10 @@ async fn invoice(
     session: PortalSession,
     Path(id): Path<String>,
 ) -> AppResult<Json<Invoice>> {
+    session.feature(
+        session.features().invoice_history.enabled,
+        "invoice_history",
+    )?;
     let not_found = || {
         AppError::not_found(
             ErrorCode::InvoiceNotFound,
@@ -161,6 +174,24 @@ async fn update_customer(
     key: IdempotencyKey,
     JsonBody(request): JsonBody<CustomerUpdate>,
 ) -> AppResult<Response> {
+    let allowed = &session.features().customer_update;
+    session.require(allowed.enabled, "customer_update")?;
+    let asked = [
+        ("name", request.name.is_some(), CustomerField::Name),
+        ("email", request.email.is_some(), CustomerField::Email),
+        ("address", request.address.is_some(), CustomerField::Address),
+        ("tax_id", request.tax_id.is_some(), CustomerField::TaxId),
+    ];
+    if let Some((param, ..)) = asked
+        .into_iter()
+        .find(|(_, given, field)| *given && !allowed.allows(*field))
+    {
+        return Err(AppError::forbidden(
+            ErrorCode::FeatureDisabled,
+            format!("The portal configuration does not let the customer update `{param}`."),
+        )
+        .param(param));
+    }
     let email = match request.email.as_deref().map(str::trim) {
         Some("") => Some(None),
         Some(email) => Some(Some(

@@ -89,6 +89,9 @@ async fn create_session(
         livemode: service.mode.is_live(),
         created: now,
         expires_at,
+        configuration: None,
+        read_only: false,
+        billing_portal_session: None,
     };
     ctx.store
         .insert_session(&token_digest(&token), &row)
@@ -131,11 +134,30 @@ async fn portal(State(ctx): State<ApiContext>, session: PortalSession) -> AppRes
         Some(customer) => ctx.store.default_card(&customer.id).await?,
         None => None,
     };
+    let hosted = match &session.row.billing_portal_session {
+        Some(id) => ctx.store.portal_session(id).await?,
+        None => None,
+    };
+    let configuration = session.configuration;
+    let return_url = hosted
+        .as_ref()
+        .and_then(|h| h.return_url.clone())
+        .or(configuration.default_return_url);
+    let features = configuration.features;
     Ok(Json(Portal {
         service: convert::service(&session.service),
         plans: session.service.plans.iter().map(convert::plan).collect(),
         customer: customer.as_ref().map(convert::customer),
         subscriptions,
-        payment_method: payment_method.as_ref().map(convert::payment_method),
+        // The card is part of what `payment_method_update` shows.
+        payment_method: payment_method
+            .as_ref()
+            .filter(|_| features.payment_method_update.enabled || session.row.read_only)
+            .map(convert::payment_method),
+        features,
+        business_profile: configuration.business_profile,
+        read_only: session.row.read_only,
+        return_url,
+        flow: hosted.and_then(|h| h.flow),
     }))
 }

@@ -154,6 +154,23 @@ impl From<portico_wire::ConfigError> for AppError {
     }
 }
 
+impl From<crate::portal::ParamError> for AppError {
+    fn from(error: crate::portal::ParamError) -> Self {
+        let status = if error.code == ErrorCode::ResourceMissing {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        Self::client(
+            status,
+            ErrorType::InvalidRequestError,
+            error.code,
+            error.message,
+        )
+        .param(error.param)
+    }
+}
+
 impl From<axum::extract::rejection::JsonRejection> for AppError {
     fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
         Self::bad_request(ErrorCode::InvalidRequest, rejection.body_text())

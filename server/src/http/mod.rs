@@ -1,11 +1,17 @@
 //! The HTTP shell: one [`ApiContext`], one `router()` per resource, one error type.
 
 mod account;
+mod api_key;
 mod assets;
+mod configurations;
 mod convert;
 mod embed;
 mod error;
+mod hosted;
+mod hosted_page;
 mod idempotency;
+mod params;
+mod portal_sessions;
 mod session;
 mod subscriptions;
 mod test_clock;
@@ -51,12 +57,27 @@ pub struct ApiContext {
     pub keys: Arc<Keys>,
     pub assets: Arc<Assets>,
     pub session_ttl: SignedDuration,
+    /// Where customers reach this server; `None`: the request's `Host`.
+    pub public_url: Option<String>,
 }
 
 impl ApiContext {
     /// Unix seconds now, by the context's clock.
     pub fn now(&self) -> i64 {
         self.clock.now().as_second()
+    }
+
+    /// The base of the portal links handed out: the configured public URL, or
+    /// `http://{Host}` of the request (fine behind no proxy, e.g. in development).
+    pub fn base_url(&self, headers: &axum::http::HeaderMap) -> String {
+        if let Some(url) = &self.public_url {
+            return url.clone();
+        }
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        format!("http://{host}")
     }
 }
 
@@ -67,8 +88,14 @@ pub fn app(ctx: ApiContext) -> Router {
             get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }),
         )
         .merge(assets::router())
+        .merge(hosted::router())
         .nest("/v1/embed", embed::router(&ctx))
         .nest("/v1/test_helpers", test_clock::router())
+        .nest(
+            "/v1/billing_portal",
+            configurations::router().merge(portal_sessions::billing_portal_router()),
+        )
+        .nest("/v1/customers", portal_sessions::customers_router())
         .layer(TraceLayer::new_for_http())
         .with_state(ctx)
 }

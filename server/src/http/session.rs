@@ -1,6 +1,7 @@
 //! The `PortalSession` extractor: a handler that takes one is only reached with a
 //! live session token, from an allowed origin.
 
+use super::AppResult;
 use super::{ApiContext, AppError};
 use crate::auth::token_digest;
 use crate::catalog::Service;
@@ -9,6 +10,7 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::header::ORIGIN;
 use axum::http::request::Parts;
+use portico_wire::billing_portal::{Configuration, Features};
 use portico_wire::embed::SESSION_HEADER;
 use portico_wire::{CustomerRef, ErrorCode, ServiceName};
 
@@ -17,6 +19,9 @@ pub struct PortalSession {
     pub row: SessionRow,
     pub customer: CustomerRef,
     pub service: Service,
+    /// What the portal may do: the session's configuration, the service's, or the
+    /// mode's default.
+    pub configuration: Configuration,
 }
 
 impl FromRequestParts<ApiContext> for PortalSession {
@@ -53,16 +58,74 @@ impl FromRequestParts<ApiContext> for PortalSession {
                     format!("The service `{}` no longer exists.", row.service),
                 )
             })?;
-        check_origin(&parts.headers, &service)?;
+        // Sessions the admin API opened (hosted page, Flexprice token) are not tied to
+        // a host page: the token is the whole credential.
+        if row.billing_portal_session.is_none() && !row.read_only {
+            check_origin(&parts.headers, &service)?;
+        }
+        let configuration = configuration_of(ctx, &row, &service).await?;
         Ok(Self {
             row,
             customer,
             service,
+            configuration,
         })
     }
 }
 
+async fn configuration_of(
+    ctx: &ApiContext,
+    row: &SessionRow,
+    service: &Service,
+) -> Result<Configuration, AppError> {
+    if let Some(id) = row
+        .configuration
+        .as_ref()
+        .or(service.configuration.as_ref())
+        && let Some(found) = ctx.store.configuration(id).await?
+        && found.livemode == row.livemode
+    {
+        return Ok(found);
+    }
+    Ok(ctx.store.default_configuration(row.livemode).await?)
+}
+
 impl PortalSession {
+    pub fn features(&self) -> &Features {
+        &self.configuration.features
+    }
+
+    /// Refuses any change in a read-only session.
+    pub fn require_writable(&self) -> Result<(), AppError> {
+        if self.row.read_only {
+            return Err(AppError::forbidden(
+                ErrorCode::SessionReadOnly,
+                "This portal session is read-only: it can show billing details but not change them.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuses what the configuration turns off (and any change when read-only).
+    pub fn require(&self, enabled: bool, feature: &str) -> Result<(), AppError> {
+        self.require_writable()?;
+        self.feature(enabled, feature)
+    }
+
+    /// Refuses what the configuration turns off, even just to look at it.
+    pub fn feature(&self, enabled: bool, feature: &str) -> Result<(), AppError> {
+        if !enabled {
+            return Err(AppError::forbidden(
+                ErrorCode::FeatureDisabled,
+                format!(
+                    "The portal configuration `{}` turns `features[{feature}]` off.",
+                    self.configuration.id
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Whose `Idempotency-Key`s a request of this session uses: the customer's in
     /// this service and mode, so a retry after a new session still replays.
     pub fn idempotency_scope(&self) -> String {
@@ -90,5 +153,26 @@ pub fn check_origin(headers: &HeaderMap, service: &Service) -> Result<(), AppErr
             ),
         )),
         _ => Ok(()),
+    }
+}
+
+/// The portal configuration decides how changes are billed and cancels happen: a
+/// request may restate its choice, not override it (a customer must not pick
+/// `proration_behavior=none` to upgrade for free).
+pub fn configured<T: PartialEq + serde::Serialize>(
+    requested: Option<T>,
+    configured: T,
+    param: &str,
+) -> AppResult<T> {
+    match requested {
+        Some(requested) if requested != configured => Err(AppError::bad_request(
+            ErrorCode::FeatureDisabled,
+            format!(
+                "`{param}` is set by the portal configuration to {}.",
+                serde_json::to_string(&configured).unwrap_or_default()
+            ),
+        )
+        .param(param)),
+        _ => Ok(configured),
     }
 }

@@ -17,6 +17,7 @@ use portico_wire::actions::{
     ActionResponse, CancelRequest, CancellationFeedback, ChangePreview, ChangeRequest,
     ProrationBehavior, ResubscribeRequest,
 };
+use portico_wire::billing_portal::configuration::CancelMode;
 use portico_wire::embed::SignupRequest;
 use portico_wire::{ErrorCode, QuantityOption};
 
@@ -37,6 +38,7 @@ async fn sign_up(
     key: IdempotencyKey,
     JsonBody(request): JsonBody<SignupRequest>,
 ) -> AppResult<Response> {
+    session.require_writable()?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("signup", &request), || {
         subscribe(&ctx, &session, &request.plan, request.quantity.as_ref())
@@ -135,18 +137,44 @@ async fn apply_change(
     request: &ChangeRequest,
     commit: bool,
 ) -> AppResult<Applied> {
+    let update = &session.features().subscription_update;
+    session.require(update.enabled, "subscription_update")?;
+    let proration = super::session::configured(
+        request.proration_behavior,
+        update.proration_behavior,
+        "proration_behavior",
+    )?;
+    if request.quantity.is_some() && !update.allows_quantity() {
+        return Err(AppError::forbidden(
+            ErrorCode::FeatureDisabled,
+            "The portal configuration does not let the customer change quantities.",
+        )
+        .param("quantity"));
+    }
     let customer = session_customer(ctx, session, id).await?;
     let service = &session.service;
     let plan_id = request.plan.clone();
     mutate(ctx, session, &customer, id, commit, |sub, account, now| {
         let plan = find_plan(session, plan_id.as_deref().unwrap_or(&sub.terms.plan))?;
+        if plan.id != sub.terms.plan
+            && !update.allows_plan(&plan.id, plan.items.iter().map(|i| i.product.id.as_str()))
+        {
+            return Err(AppError::forbidden(
+                ErrorCode::FeatureDisabled,
+                format!(
+                    "The portal configuration does not offer a switch to `{}`.",
+                    plan.id
+                ),
+            )
+            .param("plan"));
+        }
         let target =
             billing::plan_terms(service, plan, request.quantity.as_ref(), &sub.terms.items)
                 .map_err(terms_error)?;
         let command = ChangeCommand {
             target,
             currency: plan.currency.clone(),
-            proration: match request.proration_behavior.unwrap_or_default() {
+            proration: match proration {
                 ProrationBehavior::CreateProrations => Proration::CreateProrations,
                 ProrationBehavior::None => Proration::None,
                 ProrationBehavior::AlwaysInvoice => Proration::AlwaysInvoice,
@@ -165,6 +193,34 @@ async fn cancel(
     key: IdempotencyKey,
     JsonBody(request): JsonBody<CancelRequest>,
 ) -> AppResult<Response> {
+    let allowed = &session.features().subscription_cancel;
+    session.require(allowed.enabled, "subscription_cancel")?;
+    let configured_at_period_end = allowed.mode == CancelMode::AtPeriodEnd;
+    let at_period_end = super::session::configured(
+        request.at_period_end,
+        configured_at_period_end,
+        "at_period_end",
+    )?;
+    let proration = if at_period_end {
+        ProrationBehavior::None
+    } else {
+        super::session::configured(
+            request.proration_behavior,
+            allowed.proration_behavior,
+            "proration_behavior",
+        )?
+    };
+    if let Some(feedback) = &request.feedback
+        && !(allowed.cancellation_reason.enabled
+            && allowed.cancellation_reason.options.contains(feedback))
+        && !matches!(feedback, CancellationFeedback::Unknown(_))
+    {
+        return Err(AppError::bad_request(
+            ErrorCode::InvalidRequest,
+            "The portal configuration does not offer this cancellation reason.",
+        )
+        .param("feedback"));
+    }
     let feedback = match &request.feedback {
         Some(CancellationFeedback::Unknown(value)) => {
             return Err(AppError::bad_request(
@@ -194,11 +250,8 @@ async fn cancel(
         .param("comment"));
     }
     let command = CancelCommand {
-        at_period_end: request.at_period_end,
-        prorate: request
-            .proration_behavior
-            .unwrap_or(ProrationBehavior::None)
-            != ProrationBehavior::None,
+        at_period_end,
+        prorate: proration != ProrationBehavior::None,
         feedback: feedback.and_then(|v| v.as_str().map(str::to_owned)),
         comment: comment.map(str::to_owned),
     };
@@ -220,6 +273,7 @@ async fn resume(
     Path(id): Path<String>,
     key: IdempotencyKey,
 ) -> AppResult<Response> {
+    session.require_writable()?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("resume", &id), || async {
         let customer = session_customer(&ctx, &session, &id).await?;
@@ -245,6 +299,7 @@ async fn resubscribe(
     key: IdempotencyKey,
     JsonBody(request): JsonBody<ResubscribeRequest>,
 ) -> AppResult<Response> {
+    session.require_writable()?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("resubscribe", &id, &request), || async {
         let customer = session_customer(&ctx, &session, &id).await?;

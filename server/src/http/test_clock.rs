@@ -2,63 +2,31 @@
 //! key, moves time forward for one customer or for everyone, then runs what fell
 //! due (renewals, trial ends, period-end cancellations, payment retries).
 
+use super::api_key::SecretKeyAuth;
 use super::{ApiContext, AppError, AppResult, JsonBody, convert};
 use crate::store::CustomerRow;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::AUTHORIZATION;
-use axum::http::request::Parts;
 use axum::routing::post;
 use axum::{Json, Router};
 use portico_wire::test_clock::{AdvanceRequest, TestClock};
 use portico_wire::{CustomerRef, ErrorCode};
-use sha2::{Digest, Sha256};
 
 pub fn router() -> Router<ApiContext> {
     Router::new().route("/test_clocks/advance", post(advance))
 }
 
-/// A request that carries the test-mode secret key.
-struct TestSecretKey;
-
-impl FromRequestParts<ApiContext> for TestSecretKey {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, AppError> {
-        let given = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| {
-                AppError::unauthenticated(
-                    ErrorCode::InvalidRequest,
-                    "No API key provided: send `Authorization: Bearer sk_test_…`.",
-                )
-            })?;
-        // Comparing digests keeps the comparison's timing unrelated to the key.
-        let digest = |key: &str| Sha256::digest(key.as_bytes());
-        if digest(given) == digest(ctx.keys.test.expose()) {
-            return Ok(Self);
-        }
-        if digest(given) == digest(ctx.keys.live.expose()) {
-            return Err(AppError::bad_request(
-                ErrorCode::TestModeOnly,
-                "Test clocks exist only in test mode; use the test secret key.",
-            ));
-        }
-        Err(AppError::unauthenticated(
-            ErrorCode::InvalidRequest,
-            "Invalid API key provided.",
-        ))
-    }
-}
-
 async fn advance(
     State(ctx): State<ApiContext>,
-    _: TestSecretKey,
+    auth: SecretKeyAuth,
     JsonBody(request): JsonBody<AdvanceRequest>,
 ) -> AppResult<(StatusCode, Json<TestClock>)> {
+    if auth.livemode() {
+        return Err(AppError::bad_request(
+            ErrorCode::TestModeOnly,
+            "Test clocks exist only in test mode; use the test secret key.",
+        ));
+    }
     let customer = match request.customer.as_deref() {
         Some(reference) => Some(find_customer(&ctx, reference).await?),
         None => None,

@@ -236,6 +236,28 @@ impl Store {
         accounts::default_card(&mut conn, customer_id).await
     }
 
+    /// The customer with this `cus_…` id, in whichever mode it lives.
+    pub async fn customer(&self, id: &str) -> StoreResult<Option<CustomerRow>> {
+        let mut conn = self.pool.acquire().await?;
+        customers::find_by_id(&mut conn, id).await
+    }
+
+    pub async fn subscription(&self, id: &str) -> StoreResult<Option<SubscriptionRow>> {
+        let mut conn = self.pool.acquire().await?;
+        subscriptions::load(&mut conn, id).await
+    }
+
+    /// The service of the customer's newest subscription, if any.
+    pub async fn latest_service_of(&self, customer_id: &str) -> StoreResult<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT service FROM subscriptions WHERE customer_id = ? ORDER BY created DESC, rowid DESC LIMIT 1",
+        )
+        .bind(customer_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(service,)| service))
+    }
+
     pub async fn customer_by_id(&self, id: &str) -> StoreResult<CustomerRow> {
         let mut conn = self.pool.acquire().await?;
         customers::by_id(&mut conn, id).await

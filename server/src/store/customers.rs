@@ -102,6 +102,17 @@ pub(super) async fn find(
     record.map(to_row).transpose()
 }
 
+pub(super) async fn find_by_id(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> StoreResult<Option<CustomerRow>> {
+    let record: Option<Record> = sqlx::query_as(&format!("{COLUMNS} WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    record.map(to_row).transpose()
+}
+
 pub(super) async fn by_id(conn: &mut SqliteConnection, id: &str) -> StoreResult<CustomerRow> {
     let record: Record = sqlx::query_as(&format!("{COLUMNS} WHERE id = ?"))
         .bind(id)

@@ -8,6 +8,7 @@ mod customers;
 mod idempotency;
 mod invoices;
 mod keys;
+mod portal;
 mod sessions;
 mod subscriptions;
 
@@ -16,6 +17,7 @@ pub use billing::{Applied, SignupContext, SignupOutcome};
 pub use customers::{CustomerDetails, CustomerRow};
 pub use idempotency::Claim;
 pub use invoices::InvoiceRow;
+pub use portal::{LinkRefused, ListQuery, PortalSessionRow};
 pub use sessions::SessionRow;
 pub use subscriptions::SubscriptionRow;
 

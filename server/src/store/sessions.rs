@@ -11,6 +11,12 @@ pub struct SessionRow {
     pub livemode: bool,
     pub created: i64,
     pub expires_at: i64,
+    /// The portal configuration (`bpc_…`); `None`: the service's, or the mode's default.
+    pub configuration: Option<String>,
+    /// Flexprice portal tokens: the session shows, and changes nothing.
+    pub read_only: bool,
+    /// The hosted portal session (`bps_…`) this was opened from.
+    pub billing_portal_session: Option<String>,
 }
 
 impl Store {
@@ -20,8 +26,9 @@ impl Store {
         session: &SessionRow,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO portal_sessions (token_digest, service, email, external_id, subscription_id, livemode, created, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO portal_sessions (token_digest, service, email, external_id, subscription_id, livemode, created, expires_at,
+                configuration, read_only, billing_portal_session)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(token_digest)
         .bind(&session.service)
@@ -31,6 +38,9 @@ impl Store {
         .bind(session.livemode)
         .bind(session.created)
         .bind(session.expires_at)
+        .bind(&session.configuration)
+        .bind(session.read_only)
+        .bind(&session.billing_portal_session)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -43,7 +53,8 @@ impl Store {
         now: i64,
     ) -> StoreResult<Option<SessionRow>> {
         let row = sqlx::query_as(
-            "SELECT service, email, external_id, subscription_id, livemode, created, expires_at
+            "SELECT service, email, external_id, subscription_id, livemode, created, expires_at,
+                configuration, read_only, billing_portal_session
              FROM portal_sessions WHERE token_digest = ? AND expires_at > ?",
         )
         .bind(token_digest)

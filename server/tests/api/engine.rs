@@ -42,6 +42,10 @@ async fn query_i64(app: &TestApp, sql: &str) -> Vec<i64> {
 #[tokio::test]
 async fn a_hundred_identical_submits_with_one_key_act_once() {
     let app = spawn_app().await;
+    app.configure_default(
+        json!({"features": {"subscription_update": {"proration_behavior": "always_invoice"}}}),
+    )
+    .await;
     let (token, id) = subscribed(&app, "basic", json!(1)).await;
     let path = app.url(&format!("/v1/embed/subscriptions/{id}/change"));
     let tasks: Vec<_> = (0..100)
@@ -125,6 +129,10 @@ async fn fifty_concurrent_changes_serialize_without_losing_one() {
 #[tokio::test]
 async fn a_restart_loses_nothing_acknowledged() {
     let app = spawn_app().await;
+    app.configure_default(
+        json!({"features": {"subscription_update": {"proration_behavior": "always_invoice"}}}),
+    )
+    .await;
     let (token, id) = subscribed(&app, "seats", json!({"user": 3})).await;
     app.advance_to("2026-12-02T10:00:00Z").await;
     let change = json!({"quantity": {"user": 5}, "proration_behavior": "always_invoice"});
@@ -260,7 +268,7 @@ async fn a_session_acts_only_on_its_own_service() {
         .session(json!({"service": "acme", "email": "ada@example.com"}))
         .await;
     for (action, body) in [
-        ("cancel", json!({"at_period_end": false})),
+        ("cancel", json!({})),
         ("change", json!({"plan": "starter"})),
         ("preview", json!({"plan": "starter"})),
         ("resume", json!({})),

@@ -126,6 +126,14 @@ impl Runner {
             }
             "signup" => self.post("/v1/embed/subscriptions", change).await,
             "change" => {
+                // The portal configuration decides how changes are billed.
+                let proration = step
+                    .proration_behavior
+                    .as_deref()
+                    .unwrap_or("create_prorations");
+                self.app
+                    .configure_default(json!({"features": {"subscription_update": {"proration_behavior": proration}}}))
+                    .await;
                 let (preview_status, preview) = self
                     .post(&self.subscription_path("preview"), change.clone())
                     .await;
@@ -147,6 +155,16 @@ impl Runner {
                 (status, body)
             }
             "cancel" => {
+                let at_period_end = step.at_period_end.unwrap_or(false);
+                let mode = if at_period_end {
+                    "at_period_end"
+                } else {
+                    "immediately"
+                };
+                let proration = step.proration_behavior.as_deref().unwrap_or("none");
+                self.app
+                    .configure_default(json!({"features": {"subscription_cancel": {"mode": mode, "proration_behavior": proration}}}))
+                    .await;
                 let mut body = json!({"at_period_end": step.at_period_end.unwrap_or(false)});
                 if let Some(behavior) = &step.proration_behavior {
                     body["proration_behavior"] = Value::from(behavior.as_str());

@@ -152,6 +152,7 @@ pub async fn spawn_app() -> TestApp {
         test_secret_key: Some(TEST_KEY.into()),
         live_secret_key: Some(LIVE_KEY.into()),
         session_ttl: SignedDuration::from_hours(1),
+        public_url: None,
     };
     let clock = Arc::new(ManualClock::new(
         "2026-11-22T10:00:00Z".parse::<Timestamp>().unwrap(),
@@ -229,6 +230,50 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// A call to the admin API with `key`: a JSON body for POST, none for GET.
+    pub async fn admin(
+        &self,
+        key: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path)).bearer_auth(key);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// The id of the mode's default portal configuration.
+    pub async fn default_configuration(&self, key: &str) -> String {
+        let response = self
+            .admin(
+                key,
+                reqwest::Method::GET,
+                "/v1/billing_portal/configurations?is_default=true",
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let list: serde_json::Value = response.json().await.unwrap();
+        list["data"][0]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Updates the test mode's default portal configuration, which embedded
+    /// sessions use, and returns it.
+    pub async fn configure_default(&self, params: serde_json::Value) -> serde_json::Value {
+        let id = self.default_configuration(TEST_KEY).await;
+        let path = format!("/v1/billing_portal/configurations/{id}");
+        let response = self
+            .admin(TEST_KEY, reqwest::Method::POST, &path, Some(params))
+            .await;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
     /// Moves every test-mode clock to `to` and returns the test clock answer.
     pub async fn advance_to(&self, to: &str) -> serde_json::Value {
         let to: Timestamp = to.parse().unwrap();

@@ -4,9 +4,11 @@ mod helpers;
 
 mod account;
 mod assets;
+mod billing_portal;
 mod embed_portal;
 mod embed_sessions;
 mod engine;
 mod golden;
 mod idempotency;
 mod migrations;
+mod portal_sessions;

@@ -6,6 +6,18 @@ fn parse(json: &str) -> Result<EmbedConfig, ConfigError> {
     EmbedConfig::from_value(value)
 }
 
+fn claim(config: &EmbedConfig) -> (&CustomerRef, &ServiceName, Option<&str>) {
+    match &config.identity {
+        Identity::Claim {
+            customer,
+            service,
+            subscription_id,
+            ..
+        } => (customer, service, subscription_id.as_deref()),
+        Identity::Session(_) => panic!("expected a claim"),
+    }
+}
+
 fn field_of(json: &str) -> String {
     parse(json).expect_err("config should be rejected").field
 }
@@ -13,10 +25,11 @@ fn field_of(json: &str) -> String {
 #[test]
 fn minimal_email_config() {
     let config = parse(r#"{"email":"Ada@Example.com ","service":"Acme"}"#).unwrap();
-    let email = config.customer.email().unwrap();
+    let (customer, service, _) = claim(&config);
+    let email = customer.email().unwrap();
     assert_eq!(email.as_passed(), "Ada@Example.com ");
     assert_eq!(email.normalized(), "ada@example.com");
-    assert_eq!(config.service.as_str(), "Acme");
+    assert_eq!(service.as_str(), "Acme");
     assert_eq!(config.quantity, None);
 }
 
@@ -29,11 +42,9 @@ fn full_billflow_config() {
             "options":{"quantity":{"super_user":3,"user":5}}}"##,
     )
     .unwrap();
-    assert_eq!(config.customer.customer_id(), Some("cus_FtWXI6U0YxebLd"));
-    assert_eq!(
-        config.subscription_id.as_deref(),
-        Some("sub_I9cJJypSQHOfzl")
-    );
+    let (customer, _, subscription_id) = claim(&config);
+    assert_eq!(customer.customer_id(), Some("cus_FtWXI6U0YxebLd"));
+    assert_eq!(subscription_id, Some("sub_I9cJJypSQHOfzl"));
     assert_eq!(config.locale.as_deref(), Some("de"));
     let theme = config.theme.unwrap();
     assert_eq!(theme.properties["--portico-accent"], "#f00");
@@ -178,4 +189,15 @@ fn signable_forms_include_the_normalized_email() {
 fn error_display_names_the_key() {
     let err = parse(r#"{"email":"a@b.co"}"#).unwrap_err();
     assert!(err.to_string().starts_with("`service` "), "{err}");
+}
+
+#[test]
+fn hosted_session_config() {
+    let config = parse(r#"{"session":"pst_abc","locale":"fr"}"#).unwrap();
+    assert_eq!(config.identity, Identity::Session("pst_abc".into()));
+    assert_eq!(config.locale.as_deref(), Some("fr"));
+    assert_eq!(
+        field_of(r#"{"session":"pst_abc","email":"a@b.co","service":"x"}"#),
+        "email"
+    );
 }

@@ -1,0 +1,278 @@
+//! The hosted portal: the page a portal session's URL opens, the widget full-page.
+//!
+//! `/p/session/{login}` logs in once (within five minutes) and redirects to
+//! `/p/portal`, so the token leaves the address bar and the history at once; the
+//! session then rides in an HttpOnly cookie for at most an hour. `/p/portal?token=`
+//! does the same for Flexprice tokens. Every page is sent with a strict CSP.
+
+use super::portal_sessions::{MAX_SESSION, widget_session};
+use super::{ApiContext, AppError};
+use crate::auth::{new_session_token, random_alphanumeric, token_digest};
+use crate::store::{LinkRefused, SessionRow};
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use portico_wire::ServiceName;
+use serde::Deserialize;
+
+const COOKIE: &str = "portico_portal";
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/p/session/{login}", get(open_link))
+        .route("/p/portal", get(portal_page))
+}
+
+async fn open_link(
+    State(ctx): State<ApiContext>,
+    Path(login): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match open(&ctx, &login, &headers).await {
+        Ok(response) => response,
+        Err(error) => failure(error),
+    }
+}
+
+async fn open(ctx: &ApiContext, login: &str, headers: &HeaderMap) -> Result<Response, AppError> {
+    let now = ctx.now();
+    let session = match ctx
+        .store
+        .open_portal_link(&token_digest(login), now)
+        .await?
+    {
+        Ok(session) => session,
+        Err(LinkRefused::Used) => {
+            return Ok(notice(
+                StatusCode::GONE,
+                "This link was already used",
+                "For your security, a billing portal link opens only once. Go back to the site and open billing again.",
+            ));
+        }
+        Err(LinkRefused::Expired) => {
+            return Ok(notice(
+                StatusCode::GONE,
+                "This link has expired",
+                "Billing portal links work for five minutes. Go back to the site and open billing again.",
+            ));
+        }
+        Err(LinkRefused::Unknown) => {
+            return Ok(notice(
+                StatusCode::NOT_FOUND,
+                "This link is not valid",
+                "Check that the whole link was copied, or go back to the site and open billing again.",
+            ));
+        }
+    };
+    let customer = ctx.store.customer_by_id(&session.customer).await?;
+    let service = ServiceName::parse(&session.service)
+        .ok()
+        .and_then(|name| ctx.catalog.service(&name).cloned())
+        .ok_or_else(|| AppError::Internal(format!("service `{}` vanished", session.service)))?;
+    let expires_at = now + MAX_SESSION.min(ctx.session_ttl.as_secs());
+    let token = new_session_token();
+    let row = widget_session(
+        &customer,
+        &service,
+        now,
+        expires_at,
+        false,
+        Some(session.configuration),
+        Some(session.id),
+    );
+    ctx.store
+        .insert_session(&token_digest(&token), &row)
+        .await?;
+    Ok(to_portal(
+        &token,
+        expires_at - now,
+        ctx.base_url(headers).starts_with("https:"),
+    ))
+}
+
+/// 303 to the clean portal URL, the session in a cookie only this server reads.
+fn to_portal(token: &str, max_age: i64, secure: bool) -> Response {
+    let cookie = format!(
+        "{COOKIE}={token}; Path=/p/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    );
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/p/portal")]).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    secure_headers(response, "'none'", None)
+}
+
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    token: Option<String>,
+}
+
+async fn portal_page(
+    State(ctx): State<ApiContext>,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
+    match page(&ctx, query, &headers).await {
+        Ok(response) => response,
+        Err(error) => failure(error),
+    }
+}
+
+async fn page(
+    ctx: &ApiContext,
+    query: PageQuery,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    let now = ctx.now();
+    if let Some(token) = query.token {
+        // A Flexprice URL: keep the token in the cookie, drop it from the address.
+        return Ok(
+            match ctx.store.live_session(&token_digest(&token), now).await? {
+                Some(row) => to_portal(
+                    &token,
+                    row.expires_at - now,
+                    ctx.base_url(headers).starts_with("https:"),
+                ),
+                None => ended(),
+            },
+        );
+    }
+    let Some(token) = cookie(headers) else {
+        return Ok(ended());
+    };
+    let Some(row) = ctx.store.live_session(&token_digest(&token), now).await? else {
+        return Ok(ended());
+    };
+    render(ctx, &row, &token).await
+}
+
+async fn render(ctx: &ApiContext, row: &SessionRow, token: &str) -> Result<Response, AppError> {
+    let hosted = match &row.billing_portal_session {
+        Some(id) => ctx.store.portal_session(id).await?,
+        None => None,
+    };
+    let service = ServiceName::parse(&row.service)
+        .ok()
+        .and_then(|name| ctx.catalog.service(&name).cloned())
+        .ok_or_else(|| AppError::Internal(format!("service `{}` vanished", row.service)))?;
+    let configuration = match row
+        .configuration
+        .as_ref()
+        .or(service.configuration.as_ref())
+    {
+        Some(id) => ctx.store.configuration(id).await?,
+        None => None,
+    };
+    let configuration = match configuration {
+        Some(found) => found,
+        None => ctx.store.default_configuration(row.livemode).await?,
+    };
+    let return_url = hosted
+        .as_ref()
+        .and_then(|h| h.return_url.clone())
+        .or(configuration.default_return_url.clone());
+    let locale = hosted
+        .as_ref()
+        .and_then(|h| h.locale.clone())
+        .filter(|l| l != "auto");
+    let nonce = random_alphanumeric(22);
+    let profile = &configuration.business_profile;
+    let mut embed = serde_json::json!({ "session": token });
+    if let Some(locale) = &locale {
+        embed["locale"] = locale.clone().into();
+    }
+    let html = super::hosted_page::page(&super::hosted_page::Page {
+        nonce: &nonce,
+        lang: locale.as_deref().unwrap_or("en"),
+        headline: profile.headline.as_deref(),
+        return_url: return_url.as_deref(),
+        privacy_policy_url: profile.privacy_policy_url.as_deref(),
+        terms_of_service_url: profile.terms_of_service_url.as_deref(),
+        embed: &embed,
+    });
+    let ancestors = if service.allowed_origins.is_empty() {
+        "'none'".to_owned()
+    } else {
+        service
+            .allowed_origins
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let response = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response();
+    Ok(secure_headers(response, &ancestors, Some(&nonce)))
+}
+
+fn cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+fn ended() -> Response {
+    notice(
+        StatusCode::UNAUTHORIZED,
+        "Your billing session has ended",
+        "Billing portal sessions last an hour. Go back to the site and open billing again.",
+    )
+}
+
+fn failure(error: AppError) -> Response {
+    if let AppError::Internal(detail) = &error {
+        tracing::error!(%detail, "hosted portal");
+    }
+    notice(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "The billing portal could not be opened",
+        "Something went wrong on our side; it has been logged. Please try again in a moment.",
+    )
+}
+
+fn notice(status: StatusCode, title: &str, body: &str) -> Response {
+    let nonce = random_alphanumeric(22);
+    let html = super::hosted_page::notice(&nonce, title, body);
+    let response = (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response();
+    secure_headers(response, "'none'", Some(&nonce))
+}
+
+/// No framing but by the service's own origins, no scripts but ours, no referrer
+/// (the URL may carry a token), nothing cached.
+fn secure_headers(mut response: Response, frame_ancestors: &str, nonce: Option<&str>) -> Response {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let csp = format!(
+        "default-src 'none'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'{nonce}; \
+         connect-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'none'; \
+         frame-ancestors {frame_ancestors}"
+    );
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, csp.as_str()),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::CACHE_CONTROL, "no-store"),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}

@@ -1,0 +1,275 @@
+//! Portal configurations and hosted portal sessions.
+
+use super::{Store, StoreError, StoreResult};
+use portico_wire::billing_portal::{Configuration, Flow};
+
+/// Which slice of a list: Stripe's cursor parameters and filters.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub livemode: bool,
+    pub active: Option<bool>,
+    pub is_default: Option<bool>,
+    pub limit: u32,
+    pub starting_after: Option<String>,
+    pub ending_before: Option<String>,
+}
+
+/// A hosted portal session as stored; its login token only as a digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalSessionRow {
+    pub id: String,
+    pub livemode: bool,
+    pub configuration: String,
+    pub customer: String,
+    pub service: String,
+    pub flow: Option<Flow>,
+    pub locale: Option<String>,
+    pub on_behalf_of: Option<String>,
+    pub return_url: Option<String>,
+    pub created: i64,
+}
+
+/// Why a hosted portal link does not open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRefused {
+    Unknown,
+    Used,
+    Expired,
+}
+
+fn decode(body: &str) -> StoreResult<Configuration> {
+    serde_json::from_str(body).map_err(|e| StoreError::Corrupt(format!("configuration: {e}")))
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+impl Store {
+    /// Creates `fresh` as the mode's default unless the mode has one already.
+    pub async fn ensure_default_configuration(&self, fresh: &Configuration) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO portal_configurations (id, livemode, active, is_default, body)
+             SELECT ?, ?, 1, 1, ? WHERE NOT EXISTS
+               (SELECT 1 FROM portal_configurations WHERE livemode = ? AND is_default = 1)",
+        )
+        .bind(&fresh.id)
+        .bind(fresh.livemode)
+        .bind(encode(fresh)?)
+        .bind(fresh.livemode)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn insert_configuration(&self, configuration: &Configuration) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO portal_configurations (id, livemode, active, is_default, body) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&configuration.id)
+        .bind(configuration.livemode)
+        .bind(configuration.active)
+        .bind(configuration.is_default)
+        .bind(encode(configuration)?)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn save_configuration(&self, configuration: &Configuration) -> StoreResult<()> {
+        sqlx::query("UPDATE portal_configurations SET active = ?, body = ? WHERE id = ?")
+            .bind(configuration.active)
+            .bind(encode(configuration)?)
+            .bind(&configuration.id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The configuration with this id, in whichever mode it lives.
+    pub async fn configuration(&self, id: &str) -> StoreResult<Option<Configuration>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT body FROM portal_configurations WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(body,)| decode(&body)).transpose()
+    }
+
+    pub async fn default_configuration(&self, livemode: bool) -> StoreResult<Configuration> {
+        let (body,): (String,) = sqlx::query_as(
+            "SELECT body FROM portal_configurations WHERE livemode = ? AND is_default = 1",
+        )
+        .bind(livemode)
+        .fetch_one(&self.pool)
+        .await?;
+        decode(&body)
+    }
+
+    /// One page, newest first, and whether more follow in the paging direction.
+    pub async fn list_configurations(
+        &self,
+        query: &ListQuery,
+    ) -> StoreResult<(Vec<Configuration>, bool)> {
+        let cursor_seq = |id: Option<&String>| {
+            let pool = self.pool.clone();
+            let id = id.cloned();
+            async move {
+                match id {
+                    None => Ok::<_, StoreError>(None),
+                    Some(id) => Ok(sqlx::query_as::<_, (i64,)>(
+                        "SELECT seq FROM portal_configurations WHERE id = ?",
+                    )
+                    .bind(id)
+                    .fetch_optional(&pool)
+                    .await?
+                    .map(|(seq,)| seq)),
+                }
+            }
+        };
+        let after = cursor_seq(query.starting_after.as_ref()).await?;
+        let before = cursor_seq(query.ending_before.as_ref()).await?;
+        // `ending_before` pages backwards: the nearest newer objects, then reversed.
+        let backwards = before.is_some();
+        let sql = format!(
+            "SELECT body FROM portal_configurations
+             WHERE livemode = ?
+               AND (? IS NULL OR active = ?)
+               AND (? IS NULL OR is_default = ?)
+               AND (? IS NULL OR seq < ?)
+               AND (? IS NULL OR seq > ?)
+             ORDER BY seq {} LIMIT ?",
+            if backwards { "ASC" } else { "DESC" }
+        );
+        let rows: Vec<(String,)> = sqlx::query_as(&sql)
+            .bind(query.livemode)
+            .bind(query.active)
+            .bind(query.active)
+            .bind(query.is_default)
+            .bind(query.is_default)
+            .bind(after)
+            .bind(after)
+            .bind(before)
+            .bind(before)
+            .bind(i64::from(query.limit) + 1)
+            .fetch_all(&self.pool)
+            .await?;
+        let has_more = rows.len() > query.limit as usize;
+        let mut page = rows
+            .into_iter()
+            .take(query.limit as usize)
+            .map(|(body,)| decode(&body))
+            .collect::<StoreResult<Vec<_>>>()?;
+        if backwards {
+            page.reverse();
+        }
+        Ok((page, has_more))
+    }
+
+    pub async fn insert_portal_session(
+        &self,
+        session: &PortalSessionRow,
+        login_digest: &str,
+        login_expires_at: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO billing_portal_sessions (id, livemode, configuration, customer, service, flow,
+                locale, on_behalf_of, return_url, created, login_digest, login_expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&session.id)
+        .bind(session.livemode)
+        .bind(&session.configuration)
+        .bind(&session.customer)
+        .bind(&session.service)
+        .bind(session.flow.as_ref().map(encode).transpose()?)
+        .bind(&session.locale)
+        .bind(&session.on_behalf_of)
+        .bind(&session.return_url)
+        .bind(session.created)
+        .bind(login_digest)
+        .bind(login_expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Marks the login link used and returns its session, if it is unused and
+    /// unexpired at `now`; otherwise says why not.
+    pub async fn open_portal_link(
+        &self,
+        login_digest: &str,
+        now: i64,
+    ) -> StoreResult<Result<PortalSessionRow, LinkRefused>> {
+        let opened: Option<SessionRecord> = sqlx::query_as(
+            "UPDATE billing_portal_sessions SET opened_at = ?
+             WHERE login_digest = ? AND opened_at IS NULL AND login_expires_at > ?
+             RETURNING id, livemode, configuration, customer, service, flow, locale, on_behalf_of, return_url, created",
+        )
+        .bind(now)
+        .bind(login_digest)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(record) = opened {
+            return record.into_row().map(Ok);
+        }
+        let state: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT opened_at FROM billing_portal_sessions WHERE login_digest = ?")
+                .bind(login_digest)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(Err(match state {
+            None => LinkRefused::Unknown,
+            Some((Some(_),)) => LinkRefused::Used,
+            Some((None,)) => LinkRefused::Expired,
+        }))
+    }
+
+    pub async fn portal_session(&self, id: &str) -> StoreResult<Option<PortalSessionRow>> {
+        let record: Option<SessionRecord> = sqlx::query_as(
+            "SELECT id, livemode, configuration, customer, service, flow, locale, on_behalf_of, return_url, created
+             FROM billing_portal_sessions WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        record.map(SessionRecord::into_row).transpose()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRecord {
+    id: String,
+    livemode: bool,
+    configuration: String,
+    customer: String,
+    service: String,
+    flow: Option<String>,
+    locale: Option<String>,
+    on_behalf_of: Option<String>,
+    return_url: Option<String>,
+    created: i64,
+}
+
+impl SessionRecord {
+    fn into_row(self) -> StoreResult<PortalSessionRow> {
+        let flow = self
+            .flow
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("portal session flow: {e}")))?;
+        Ok(PortalSessionRow {
+            id: self.id,
+            livemode: self.livemode,
+            configuration: self.configuration,
+            customer: self.customer,
+            service: self.service,
+            flow,
+            locale: self.locale,
+            on_behalf_of: self.on_behalf_of,
+            return_url: self.return_url,
+            created: self.created,
+        })
+    }
+}
