@@ -70,6 +70,7 @@ pub async fn spawn_stack(options: StackOptions) -> Stack {
         test_secret_key: Some(TEST_KEY.into()),
         live_secret_key: Some(LIVE_KEY.into()),
         session_ttl: options.session_ttl.unwrap_or(SignedDuration::from_hours(1)),
+        public_url: None,
     };
     let ctx = portico_server::context(&config, Arc::new(SystemClock))
         .await
@@ -113,6 +114,42 @@ async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> std
 }
 
 impl Stack {
+    /// Calls the backend's admin API with the test key and returns the JSON answer,
+    /// asserting success.
+    pub async fn admin(&self, path: &str, body: Option<serde_json::Value>) -> serde_json::Value {
+        let client = reqwest::Client::new();
+        let url = format!("{}{path}", self.backend);
+        let request = match body {
+            Some(body) => client.post(url).json(&body),
+            None => client.get(url),
+        };
+        let response = request
+            .bearer_auth(TEST_KEY)
+            .send()
+            .await
+            .expect("admin API");
+        let status = response.status();
+        let json: serde_json::Value = response.json().await.expect("admin API JSON");
+        assert!(status.is_success(), "{path}: {status} {json}");
+        json
+    }
+
+    /// Updates the test mode's default portal configuration, which the demo's
+    /// embedded portal uses.
+    pub async fn configure_default(&self, params: serde_json::Value) -> serde_json::Value {
+        let list = self
+            .admin("/v1/billing_portal/configurations?is_default=true", None)
+            .await;
+        let id = list["data"][0]["id"]
+            .as_str()
+            .expect("a default configuration");
+        self.admin(
+            &format!("/v1/billing_portal/configurations/{id}"),
+            Some(params),
+        )
+        .await
+    }
+
     pub fn host_url(&self, query: &str) -> String {
         format!("{}/?{query}", self.host)
     }

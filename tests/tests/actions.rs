@@ -13,6 +13,10 @@ async fn card(page: &Page) {
 #[tokio::test(flavor = "multi_thread")]
 async fn seats_billing_details_and_resubscribe() {
     run("more_actions", StackOptions::default(), |page, stack| async move {
+        // This portal cancels at once (the default configuration waits for the period end).
+        stack
+            .configure_default(serde_json::json!({"features": {"subscription_cancel": {"mode": "immediately"}}}))
+            .await;
         page.goto(&stack.host_url("email=mira@example.com&service=acme&quantity=2"))
             .await;
         // Plans sold monthly and yearly: a switch between the two.
@@ -65,7 +69,6 @@ async fn seats_billing_details_and_resubscribe() {
 
         // Cancel now, then resubscribe: a new subscription.
         page.click("cancel").await;
-        page.click("cancel-now").await;
         page.click("confirm-cancel").await;
         let cancel = page.event("cancel").await;
         assert_eq!(cancel["response"]["status"], "canceled");
@@ -86,6 +89,15 @@ async fn seats_billing_details_and_resubscribe() {
 /// Drives a new customer's portal up to the action whose `pre_*` event the page
 /// vetoes, and checks the portal says nothing was changed.
 async fn vetoed(page: &Page, stack: &Stack, hook: &str, email: &str) {
+    // Resubscribing needs a subscription canceled at once.
+    let mode = if hook == "pre_resubscribe" {
+        "immediately"
+    } else {
+        "at_period_end"
+    };
+    stack
+        .configure_default(serde_json::json!({"features": {"subscription_cancel": {"mode": mode}}}))
+        .await;
     page.goto(&stack.host_url(&format!("email={email}&service=acme&veto={hook}")))
         .await;
     match hook {
@@ -115,7 +127,6 @@ async fn vetoed(page: &Page, stack: &Stack, hook: &str, email: &str) {
                 }
                 "pre_resubscribe" => {
                     page.click("cancel").await;
-                    page.click("cancel-now").await;
                     page.click("confirm-cancel").await;
                     page.event("cancel").await;
                     page.click("resubscribe").await;

@@ -157,10 +157,7 @@ async fn signup_and_cancel_by_keyboard_alone() {
             page.tab_to("cancel").await;
             page.press(Key::Enter).await;
             page.widget("cancel-panel").await;
-            assert_eq!(
-                page.focused().await.as_deref(),
-                Some("cancel-at-period-end")
-            );
+            assert_eq!(page.focused().await.as_deref(), Some("cancel-reason"));
             page.tab_to("confirm-cancel").await;
             page.press(Key::Enter).await;
             let cancel = page.event("cancel").await;

@@ -12,7 +12,7 @@ use portico_wire::embed::{
 use portico_wire::event::ErrorResponse;
 use portico_wire::invoice::Invoice;
 use portico_wire::payment::{CardAttached, CardRequest};
-use portico_wire::{EmbedConfig, ErrorBody, ErrorCode};
+use portico_wire::{EmbedConfig, ErrorBody, ErrorCode, Identity};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
@@ -34,13 +34,29 @@ impl Client {
         format!("{}/v1/embed{path}", self.base)
     }
 
+    /// Exchanges the page's claim for a session. A session the hosted page passed in
+    /// cannot be renewed: once it expires, the customer asks the site for a new link.
     pub async fn exchange(&self, config: &EmbedConfig) -> Result<SessionResponse, ErrorResponse> {
+        let Identity::Claim {
+            customer,
+            hash,
+            service,
+            subscription_id,
+        } = &config.identity
+        else {
+            return Err(ErrorResponse {
+                code: ErrorCode::SessionExpired,
+                message:
+                    "This portal link has expired; open the billing portal again from the site."
+                        .into(),
+            });
+        };
         let body = SessionRequest {
-            service: config.service.to_string(),
-            email: config.customer.email().map(|e| e.as_passed().to_owned()),
-            customer_id: config.customer.customer_id().map(str::to_owned),
-            hash: config.hash.clone(),
-            subscription_id: config.subscription_id.clone(),
+            service: service.to_string(),
+            email: customer.email().map(|e| e.as_passed().to_owned()),
+            customer_id: customer.customer_id().map(str::to_owned),
+            hash: hash.clone(),
+            subscription_id: subscription_id.clone(),
         };
         send(Request::post(&self.url("/sessions")), Some(&body)).await
     }

@@ -63,11 +63,11 @@ pub fn page(page: &Page<'_>) -> String {
 {back}
 <main>
 {headline}
-<div id="portico-hosted" data-testid="hosted-portal"></div>
+<div id="portico-embed" data-testid="hosted-portal"></div>
 </main>
 <footer>{links}</footer>
 <script src="/portico.js" nonce="{nonce}"></script>
-<script nonce="{nonce}">Portico.customerPortal("#portico-hosted", {embed});</script>
+<script nonce="{nonce}">Portico.customerPortal("#portico-embed", {embed});</script>
 </body>
 </html>
 "##,

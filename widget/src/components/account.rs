@@ -6,6 +6,7 @@ use crate::billing_view::{card_label, invoice_row};
 use leptos::ev::SubmitEvent;
 use leptos::html::Div;
 use leptos::prelude::*;
+use portico_wire::billing_portal::configuration::{CustomerField, CustomerUpdateFeature};
 use portico_wire::customer::{Address, CustomerUpdate, TaxId};
 use portico_wire::embed::Portal as PortalState;
 use portico_wire::payment::CardRequest;
@@ -18,32 +19,45 @@ pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
         .as_ref()
         .map(|m| card_label(m, portal.locale));
     let customer = state.customer.clone();
+    // The configuration decides which sections exist; read-only shows, never edits.
+    let features = &state.features;
+    let writable = !state.read_only;
+    let card_section = features.payment_method_update.enabled;
+    let customer = customer.filter(|_| features.customer_update.enabled);
+    let allowed = StoredValue::new(features.customer_update.clone());
+    let invoices = features.invoice_history.enabled;
     view! {
         <div class="portico-account">
+            {card_section.then(|| view! {
             <section class="portico-section" data-testid="payment-method" aria-labelledby="portico-card-title">
                 <h3 id="portico-card-title">{t.payment_method}</h3>
                 <p data-testid="card-label">{card.unwrap_or_else(|| t.no_card.to_owned())}</p>
-                <button type="button" class="portico-button" data-testid="update-card"
-                    on:click=move |ev| portal.open_panel(Panel::Card, &ev)>{t.update_card}</button>
+                {writable.then(|| view! {
+                    <button type="button" class="portico-button" data-testid="update-card"
+                        on:click=move |ev| portal.open_panel(Panel::Card, &ev)>{t.update_card}</button>
+                })}
                 <Show when=move || portal.panel.get() == Panel::Card>
                     <CardForm portal=portal />
                 </Show>
             </section>
+            })}
             {customer.map(|customer| view! {
                 <section class="portico-section" data-testid="billing-details" aria-labelledby="portico-details-title">
                     <h3 id="portico-details-title">{t.billing_details}</h3>
                     <p data-testid="details-summary">
                         {customer.name.clone().unwrap_or_default()} " " {customer.email.clone().unwrap_or_default()}
                     </p>
-                    <button type="button" class="portico-button" data-testid="edit-details"
-                        on:click=move |ev| portal.open_panel(Panel::Details, &ev)>{t.edit_details}</button>
+                    {writable.then(|| view! {
+                        <button type="button" class="portico-button" data-testid="edit-details"
+                            on:click=move |ev| portal.open_panel(Panel::Details, &ev)>{t.edit_details}</button>
+                    })}
                     <Show when=move || portal.panel.get() == Panel::Details>
                         <DetailsForm portal=portal name=customer.name.clone() email=customer.email.clone()
-                            address=customer.address.clone() tax_id=customer.tax_id.clone() />
+                            address=customer.address.clone() tax_id=customer.tax_id.clone() allowed=allowed />
                     </Show>
                 </section>
             })}
-            <Invoices portal=portal />
+            {invoices.then(|| view! { <Invoices portal=portal /> })}
         </div>
     }
 }
@@ -114,8 +128,10 @@ fn DetailsForm(
     email: Option<String>,
     address: Option<Address>,
     tax_id: Option<TaxId>,
+    allowed: StoredValue<CustomerUpdateFeature>,
 ) -> impl IntoView {
     let t = portal.t();
+    let may = move |field: CustomerField| allowed.with_value(|a| a.allows(field));
     let address = address.unwrap_or_default();
     let name = RwSignal::new(name.unwrap_or_default());
     let email = RwSignal::new(email.unwrap_or_default());
@@ -135,9 +151,9 @@ fn DetailsForm(
             Some(signal.get_untracked().trim().to_owned()).filter(|v| !v.is_empty())
         };
         portal.update_customer(CustomerUpdate {
-            name: Some(name.get_untracked()),
-            email: Some(email.get_untracked()),
-            address: Some(Address {
+            name: Some(name.get_untracked()).filter(|_| may(CustomerField::Name)),
+            email: Some(email.get_untracked()).filter(|_| may(CustomerField::Email)),
+            address: may(CustomerField::Address).then(|| Address {
                 line1: text(line1),
                 line2: None,
                 city: text(city),
@@ -146,7 +162,7 @@ fn DetailsForm(
                 country: text(country).map(|c| c.to_ascii_uppercase()),
             }),
             // An emptied value removes the tax id.
-            tax_id: Some(TaxId {
+            tax_id: may(CustomerField::TaxId).then(|| TaxId {
                 kind: tax_kind.get_untracked(),
                 value: tax_value.get_untracked().trim().to_owned(),
             }),
@@ -168,12 +184,15 @@ fn DetailsForm(
     view! {
         <div node_ref=node on:keydown=portal.escape_closes()>
         <form class="portico-panel" data-testid="details-form" on:submit=submit>
-            {field(t.name, "details-name", name, "name")}
-            {field(t.billing_email, "details-email", email, "email")}
-            {field(t.address, "details-line1", line1, "address-line1")}
-            {field(t.city, "details-city", city, "address-level2")}
-            {field(t.postal_code, "details-postal-code", postal_code, "postal-code")}
-            {field(t.country, "details-country", country, "country")}
+            {may(CustomerField::Name).then(|| field(t.name, "details-name", name, "name"))}
+            {may(CustomerField::Email).then(|| field(t.billing_email, "details-email", email, "email"))}
+            {may(CustomerField::Address).then(|| view! {
+                {field(t.address, "details-line1", line1, "address-line1")}
+                {field(t.city, "details-city", city, "address-level2")}
+                {field(t.postal_code, "details-postal-code", postal_code, "postal-code")}
+                {field(t.country, "details-country", country, "country")}
+            })}
+            {may(CustomerField::TaxId).then(|| view! {
             <div class="portico-row">
                 <label class="portico-field">{t.tax_id_type}
                     <select data-testid="details-tax-type" on:change=move |ev| tax_kind.set(event_target_value(&ev))>
@@ -185,6 +204,7 @@ fn DetailsForm(
                 </label>
                 {field(t.tax_id, "details-tax-id", tax_value, "off")}
             </div>
+            })}
             <button type="submit" class="portico-button portico-button-primary" data-testid="save-details"
                 disabled=move || portal.busy.get().is_some()>{t.save}</button>
         </form>

@@ -9,6 +9,7 @@ use portico_wire::QuantityOption;
 use portico_wire::actions::{
     ActionResponse, CancelRequest, ChangePreview, ChangeRequest, ResubscribeRequest,
 };
+use portico_wire::billing_portal::session::FlowType;
 use portico_wire::customer::CustomerUpdate;
 use portico_wire::embed::{SignupRequest, Subscription};
 use portico_wire::event::{EventName, EventResponse, Intent};
@@ -218,6 +219,13 @@ impl Portal {
         // The invoice list reloads when next shown.
         self.invoices.set(None);
         self.emit(event, EventResponse::Subscription(Box::new(subscription)));
+        match event {
+            EventName::Cancel => self.complete_flow(FlowType::SubscriptionCancel),
+            EventName::PlanChange | EventName::QuantityChange => {
+                self.complete_flow(FlowType::SubscriptionUpdate);
+            }
+            _ => {}
+        }
         if created {
             // A first signup created the customer: show their billing details too.
             self.refresh();
@@ -251,6 +259,7 @@ impl Portal {
                     EventName::CardUpdate,
                     EventResponse::PaymentMethod(Box::new(method)),
                 );
+                self.complete_flow(FlowType::PaymentMethodUpdate);
                 match self.signup_after_card.get_untracked() {
                     Some((plan, quantity)) => {
                         self.signup_after_card.set(None);

@@ -11,16 +11,20 @@ use crate::view_model::subscription_card;
 use leptos::html::Div;
 use leptos::prelude::*;
 use portico_wire::Quantity;
-use portico_wire::actions::{CancelRequest, ProrationBehavior};
+use portico_wire::actions::CancelRequest;
+use portico_wire::billing_portal::Features;
+use portico_wire::billing_portal::configuration::CancelMode;
 use portico_wire::embed::{Plan, Portal as PortalState, Subscription};
 
 #[component]
 pub fn SubscriptionList(portal: Portal, state: PortalState) -> impl IntoView {
     let plans = StoredValue::new(state.plans.clone());
+    let features = StoredValue::new(state.features.clone());
+    let read_only = state.read_only;
     let cards = state
         .subscriptions
         .into_iter()
-        .map(|subscription| view! { <SubscriptionCard portal=portal subscription=subscription plans=plans /> })
+        .map(|subscription| view! { <SubscriptionCard portal=portal subscription=subscription plans=plans features=features read_only=read_only /> })
         .collect_view();
     view! { <div class="portico-subscriptions" data-testid="subscriptions">{cards}</div> }
 }
@@ -30,11 +34,20 @@ fn SubscriptionCard(
     portal: Portal,
     subscription: Subscription,
     plans: StoredValue<Vec<Plan>>,
+    features: StoredValue<Features>,
+    read_only: bool,
 ) -> impl IntoView {
     let t = portal.t();
     let locale = portal.locale;
     let card = plans.with_value(|plans| subscription_card(&subscription, plans, locale));
-    let allowed = actions(&subscription);
+    // What the subscription allows, narrowed by the portal configuration.
+    let mut allowed = actions(&subscription);
+    features.with_value(|f| {
+        allowed.change &= f.subscription_update.enabled && !read_only;
+        allowed.cancel &= f.subscription_cancel.enabled && !read_only;
+    });
+    allowed.resume &= !read_only;
+    allowed.resubscribe &= !read_only;
     let id = subscription.id.to_string();
     let sub = StoredValue::new(subscription.clone());
     let busy = move |action: &str| {
@@ -101,9 +114,9 @@ fn SubscriptionCard(
                 })}
             </div>
             {move || panel_open().map(|change| if change {
-                view! { <ChangePanel portal=portal sub=sub plans=plans /> }.into_any()
+                view! { <ChangePanel portal=portal sub=sub plans=plans features=features /> }.into_any()
             } else {
-                view! { <CancelPanel portal=portal sub=sub /> }.into_any()
+                view! { <CancelPanel portal=portal sub=sub features=features /> }.into_any()
             })}
         </article>
     }
@@ -114,42 +127,55 @@ fn ChangePanel(
     portal: Portal,
     sub: StoredValue<Subscription>,
     plans: StoredValue<Vec<Plan>>,
+    features: StoredValue<Features>,
 ) -> impl IntoView {
     let t = portal.t();
     let current = sub.get_value();
+    let update = features.with_value(|f| f.subscription_update.clone());
+    // The current plan, and the plans the configuration lets the customer switch to.
     let same_currency: Vec<Plan> = plans.with_value(|plans| {
         plans
             .iter()
             .filter(|p| p.currency == current.currency)
+            .filter(|p| {
+                p.id == current.plan
+                    || update.allows_plan(&p.id, p.items.iter().map(|i| i.product.as_str()))
+            })
             .cloned()
             .collect()
     });
-    let plan = RwSignal::new(current.plan.clone());
+    let (proposed_plan, proposed_seats) = portal.flow_proposal(current.id.as_str());
+    let plan = RwSignal::new(proposed_plan.unwrap_or_else(|| current.plan.clone()));
     let seat_label = seats(&current);
-    let quantity = RwSignal::new(seat_label.as_ref().map_or(1, |(_, q)| q.get()));
+    let quantity = RwSignal::new(
+        proposed_seats.unwrap_or_else(|| seat_label.as_ref().map_or(1, |(_, q)| q.get())),
+    );
+    let seats_allowed = update.allows_quantity();
+    let proration = update.proration_behavior;
     let at_period_end = RwSignal::new(false);
     let options = StoredValue::new(same_currency);
     let request = move || {
         let chosen =
             options.with_value(|plans| plans.iter().find(|p| p.id == plan.get()).cloned())?;
         let label = chosen.items.iter().find_map(|i| i.unit_label.clone());
-        let seats = label.and_then(|l| {
+        let seats = label.filter(|_| seats_allowed).and_then(|l| {
             Quantity::new(u64::from(quantity.get()))
                 .ok()
                 .map(|q| (l, q))
         });
         let mut request = change_request(&chosen, seats);
         request.at_period_end = at_period_end.get();
-        request.proration_behavior = Some(ProrationBehavior::CreateProrations);
+        request.proration_behavior = Some(proration);
         Some(request)
     };
     let has_seats = move || {
-        options.with_value(|plans| {
-            plans
-                .iter()
-                .find(|p| p.id == plan.get())
-                .is_some_and(|p| p.items.iter().any(|i| i.unit_label.is_some()))
-        })
+        seats_allowed
+            && options.with_value(|plans| {
+                plans
+                    .iter()
+                    .find(|p| p.id == plan.get())
+                    .is_some_and(|p| p.items.iter().any(|i| i.unit_label.is_some()))
+            })
     };
     let preview = move |_| {
         if let Some(request) = request() {
@@ -229,8 +255,14 @@ fn ChangePanel(
 }
 
 #[component]
-fn CancelPanel(portal: Portal, sub: StoredValue<Subscription>) -> impl IntoView {
-    let at_period_end = RwSignal::new(true);
+fn CancelPanel(
+    portal: Portal,
+    sub: StoredValue<Subscription>,
+    features: StoredValue<Features>,
+) -> impl IntoView {
+    // The configuration says when a cancel takes effect and which reasons to offer.
+    let allowed = features.with_value(|f| f.subscription_cancel.clone());
+    let at_period_end = RwSignal::new(allowed.mode == CancelMode::AtPeriodEnd);
     let feedback = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
     let t = portal.t();
@@ -241,7 +273,7 @@ fn CancelPanel(portal: Portal, sub: StoredValue<Subscription>) -> impl IntoView 
             value => serde_wasm_bindgen::from_value(value.into()).ok(),
         };
         let request = CancelRequest {
-            at_period_end: at_period_end.get_untracked(),
+            at_period_end: Some(at_period_end.get_untracked()),
             proration_behavior: None,
             feedback,
             comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
@@ -259,25 +291,38 @@ fn CancelPanel(portal: Portal, sub: StoredValue<Subscription>) -> impl IntoView 
         ("low_quality", t.reason_low_quality),
         ("other", t.reason_other),
     ];
+    let offered: Vec<(&str, &str)> = reasons
+        .into_iter()
+        .filter(|(value, _)| {
+            allowed.cancellation_reason.enabled
+                && allowed.cancellation_reason.options.iter().any(|o| {
+                    serde_wasm_bindgen::to_value(o)
+                        .ok()
+                        .and_then(|v| v.as_string())
+                        .as_deref()
+                        == Some(*value)
+                })
+        })
+        .collect();
+    let when = if at_period_end.get_untracked() {
+        fill(t.at_end_of_period, &[("date", &end)])
+    } else {
+        t.now.to_owned()
+    };
     let node = NodeRef::<Div>::new();
     focus_first(node);
     view! {
         <div class="portico-panel" data-testid="cancel-panel" role="group" aria-label=t.cancel_subscription
             node_ref=node on:keydown=portal.escape_closes()>
-            <fieldset class="portico-fieldset"><legend>{t.when}</legend>
-                <label class="portico-choice"><input type="radio" name="portico-when" data-testid="cancel-at-period-end"
-                    prop:checked=move || at_period_end.get() on:change=move |_| at_period_end.set(true) />
-                    {fill(t.at_end_of_period, &[("date", &end)])}</label>
-                <label class="portico-choice"><input type="radio" name="portico-when" data-testid="cancel-now"
-                    prop:checked=move || !at_period_end.get() on:change=move |_| at_period_end.set(false) />
-                    {t.now}</label>
-            </fieldset>
-            <label class="portico-field">{t.why_cancel}
-                <select data-testid="cancel-reason" on:change=move |ev| feedback.set(event_target_value(&ev))>
-                    <option value="">{t.choose_reason}</option>
-                    {reasons.iter().map(|(value, label)| view! { <option value=*value>{*label}</option> }).collect_view()}
-                </select>
-            </label>
+            <p class="portico-field" data-testid="cancel-when"><strong>{t.when}</strong>" "{when}</p>
+            {(!offered.is_empty()).then(|| view! {
+                <label class="portico-field">{t.why_cancel}
+                    <select data-testid="cancel-reason" on:change=move |ev| feedback.set(event_target_value(&ev))>
+                        <option value="">{t.choose_reason}</option>
+                        {offered.iter().map(|(value, label)| view! { <option value=*value>{*label}</option> }).collect_view()}
+                    </select>
+                </label>
+            })}
             <label class="portico-field">{t.anything_else}
                 <textarea maxlength="500" data-testid="cancel-comment" on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
             </label>

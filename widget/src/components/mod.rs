@@ -5,6 +5,7 @@
 
 mod account;
 mod actions;
+mod flow;
 mod focus;
 mod manage;
 mod notice;
@@ -22,10 +23,11 @@ use manage::SubscriptionList;
 use notice::ErrorNotice;
 use plans::PlanList;
 use portico_wire::actions::ChangePreview;
+use portico_wire::billing_portal::Flow;
 use portico_wire::embed::Portal as PortalState;
 use portico_wire::event::{ErrorResponse, EventName, EventResponse};
 use portico_wire::invoice::Invoice;
-use portico_wire::{EmbedConfig, ErrorCode, QuantityOption};
+use portico_wire::{EmbedConfig, ErrorCode, Identity, QuantityOption};
 use std::rc::Rc;
 
 /// Which panel is open, if any: one at a time.
@@ -63,6 +65,8 @@ struct Portal {
     retry: StoredValue<Option<Rc<dyn Fn()>>, LocalStorage>,
     locale: Locale,
     config: StoredValue<Option<EmbedConfig>>,
+    /// The deep link the hosted portal opened in, until its action completes.
+    flow: StoredValue<Option<Flow>>,
     client: StoredValue<Client>,
     emitter: StoredValue<Emitter, LocalStorage>,
 }
@@ -109,20 +113,27 @@ impl Portal {
         self.phase.set(Phase::Loading);
         let client = self.client.get_value();
         spawn_local(async move {
-            let session = match client.exchange(&config).await {
-                Ok(session) => session,
-                Err(error) => return self.fail(error),
+            let token = match &config.identity {
+                Identity::Session(token) => token.clone(),
+                Identity::Claim { .. } => match client.exchange(&config).await {
+                    Ok(session) => {
+                        self.livemode.try_set(Some(session.livemode));
+                        session.token
+                    }
+                    Err(error) => return self.fail(error),
+                },
             };
-            self.livemode.try_set(Some(session.livemode));
-            self.token.try_set(Some(session.token.clone()));
-            let portal = match client.portal(&session.token).await {
+            self.token.try_set(Some(token.clone()));
+            let portal = match client.portal(&token).await {
                 Ok(portal) => portal,
                 Err(error) => return self.fail(error),
             };
+            self.livemode.try_set(Some(portal.service.livemode));
             if let Err(error) = check_unit_labels(config.quantity.as_ref(), &portal.plans) {
                 return self.fail(error);
             }
             let response = EventResponse::Portal(Box::new(portal.clone()));
+            self.start_flow(&portal);
             self.phase.try_set(Phase::Ready(Box::new(portal)));
             self.emit(EventName::Load, response);
         });
@@ -170,6 +181,7 @@ pub fn App(
         retry: StoredValue::new_local(None),
         opener: StoredValue::new_local(None),
         config: StoredValue::new(config),
+        flow: StoredValue::new(None),
         client: StoredValue::new(client),
         emitter: StoredValue::new_local(emitter),
     };
@@ -201,6 +213,7 @@ pub fn App(
                     view! {
                         <PlanList
                             plans=state.plans.clone()
+                            read_only=state.read_only
                             quantity=quantity
                             locale=locale
                             busy=portal.busy.into()

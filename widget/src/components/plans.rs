@@ -11,6 +11,8 @@ pub fn PlanList(
     quantity: Option<QuantityOption>,
     locale: Locale,
     busy: Signal<Option<String>>,
+    /// A read-only session shows the plans without signup buttons.
+    read_only: bool,
     on_subscribe: Callback<(String, Option<QuantityOption>)>,
 ) -> impl IntoView {
     let t = locale.text();
@@ -68,16 +70,18 @@ pub fn PlanList(
                     <ul class="portico-features">
                         {card.features.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
                     </ul>
-                    <button
-                        type="button"
-                        class="portico-button portico-button-primary"
-                        data-testid=format!("subscribe-{}", card.id)
-                        disabled=move || busy.get().is_some()
-                        aria-busy=move || this_busy().to_string()
-                        on:click=move |_| on_subscribe.run((id.clone(), chosen.clone()))
-                    >
-                        {label}
-                    </button>
+                    {(!read_only).then(|| view! {
+                        <button
+                            type="button"
+                            class="portico-button portico-button-primary"
+                            data-testid=format!("subscribe-{}", card.id)
+                            disabled=move || busy.get().is_some()
+                            aria-busy=move || this_busy().to_string()
+                            on:click=move |_| on_subscribe.run((id.clone(), chosen.clone()))
+                        >
+                            {label}
+                        </button>
+                    })}
                 </article>
             }
         })

@@ -7,6 +7,7 @@ pub static TEXT: Text = Text {
     try_again: "أعد المحاولة",
     vetoed: "لم يتغير شيء: أوقفت الصفحة هذا الإجراء.",
     card_saved: "تم حفظ بطاقتك.",
+    flow_done: "تم: حُفظت تغييراتك.",
     details_saved: "تم حفظ بيانات الفوترة.",
     title_config: "إعدادات بوابة الفوترة غير صحيحة",
     title_identity: "تعذّر علينا التحقق من هويتك",

@@ -7,6 +7,7 @@ pub static TEXT: Text = Text {
     try_again: "Erneut versuchen",
     vetoed: "Nichts wurde geändert: Die Seite hat diese Aktion gestoppt.",
     card_saved: "Ihre Karte wurde gespeichert.",
+    flow_done: "Fertig: Ihre Änderungen sind gespeichert.",
     details_saved: "Ihre Rechnungsdaten wurden gespeichert.",
     title_config: "Das Abrechnungsportal ist falsch konfiguriert",
     title_identity: "Wir konnten Ihre Identität nicht bestätigen",

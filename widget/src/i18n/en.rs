@@ -7,6 +7,7 @@ pub static TEXT: Text = Text {
     try_again: "Try again",
     vetoed: "Nothing was changed: the page stopped this action.",
     card_saved: "Your card was saved.",
+    flow_done: "All done: your changes are saved.",
     details_saved: "Your billing details were saved.",
     title_config: "The billing portal is misconfigured",
     title_identity: "We could not confirm who you are",

@@ -7,6 +7,7 @@ pub static TEXT: Text = Text {
     try_again: "Reintentar",
     vetoed: "No se cambió nada: la página detuvo esta acción.",
     card_saved: "Se guardó tu tarjeta.",
+    flow_done: "Listo: tus cambios se guardaron.",
     details_saved: "Se guardaron tus datos de facturación.",
     title_config: "El portal de facturación está mal configurado",
     title_identity: "No pudimos confirmar tu identidad",

@@ -7,6 +7,7 @@ pub static TEXT: Text = Text {
     try_again: "Réessayer",
     vetoed: "Rien n'a été modifié : la page a interrompu cette action.",
     card_saved: "Votre carte a été enregistrée.",
+    flow_done: "C’est fait : vos modifications sont enregistrées.",
     details_saved: "Vos informations de facturation ont été enregistrées.",
     title_config: "Le portail de facturation est mal configuré",
     title_identity: "Nous n'avons pas pu confirmer votre identité",

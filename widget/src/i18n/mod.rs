@@ -85,6 +85,8 @@ pub struct Text {
     pub try_again: &'static str,
     pub vetoed: &'static str,
     pub card_saved: &'static str,
+    /// After a deep-linked flow, when the session asked for a confirmation.
+    pub flow_done: &'static str,
     pub details_saved: &'static str,
     pub title_config: &'static str,
     pub title_identity: &'static str,
