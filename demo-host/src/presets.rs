@@ -142,12 +142,15 @@ impl Seeder {
                     .as_str()
                     .unwrap_or_default()
                     .to_owned();
+                // The portal cancels at the period end; a month on this customer's
+                // clock ends the subscription.
                 self.post(
                     &token,
                     &format!("/subscriptions/{id}/cancel"),
                     json!({ "feedback": "missing_features" }),
                 )
                 .await?;
+                self.advance(email, 32 * 86_400).await?;
                 self.post(
                     &token,
                     &format!("/subscriptions/{id}/resubscribe"),
@@ -161,20 +164,7 @@ impl Seeder {
                     .await?;
                 self.card(&token, CARD_DECLINES_CHARGES).await?;
                 // A month on this customer's test clock: the renewal is tried and fails.
-                let advance = self
-                    .http
-                    .post(format!(
-                        "{}/v1/test_helpers/test_clocks/advance",
-                        self.backend
-                    ))
-                    .bearer_auth(&self.secret_key)
-                    .json(&json!({ "customer": email, "advance_by": 32 * 86_400 }))
-                    .send()
-                    .await
-                    .map_err(|e| format!("test clock: {e}"))?;
-                if !advance.status().is_success() {
-                    return Err(format!("test clock: {}", advance.status()));
-                }
+                self.advance(email, 32 * 86_400).await?;
             }
             "declined" => {
                 self.card(&token, CARD_DECLINES_CHARGES).await?;
@@ -182,6 +172,28 @@ impl Seeder {
             _ => {}
         }
         Ok(())
+    }
+}
+
+impl Seeder {
+    /// Moves this customer's test clock forward; what falls due runs.
+    async fn advance(&self, email: &str, seconds: i64) -> Result<(), String> {
+        let advance = self
+            .http
+            .post(format!(
+                "{}/v1/test_helpers/test_clocks/advance",
+                self.backend
+            ))
+            .bearer_auth(&self.secret_key)
+            .json(&json!({ "customer": email, "advance_by": seconds }))
+            .send()
+            .await
+            .map_err(|e| format!("test clock: {e}"))?;
+        if advance.status().is_success() {
+            Ok(())
+        } else {
+            Err(format!("test clock: {}", advance.status()))
+        }
     }
 }
 
