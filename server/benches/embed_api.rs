@@ -28,8 +28,8 @@ async fn main() {
     std::fs::write(&catalog, include_str!("../../demo-host/catalog.toml")).expect("catalog");
     let config = portico_server::Config {
         database: dir.path().join("bench.db").display().to_string(),
-        catalog,
-        assets_dir: assets,
+        catalog: Some(catalog),
+        assets_dir: Some(assets),
         test_secret_key: Some(KEY.into()),
         live_secret_key: None,
         session_ttl: SignedDuration::from_hours(1),

@@ -34,7 +34,8 @@ pub struct Asset {
     pub brotli: Vec<u8>,
 }
 
-#[derive(Debug)]
+/// `Default` is no widget at all: for CLI commands that serve nothing.
+#[derive(Debug, Default)]
 pub struct Assets {
     /// Content hash of the glue, wasm and CSS together: changes with every build.
     pub version: String,

@@ -28,9 +28,12 @@ use store::Store;
 pub struct Config {
     /// `sqlite://path.db` or a file path.
     pub database: String,
-    pub catalog: PathBuf,
-    /// The trunk build directory with `portico.js`, the glue, the wasm and the CSS.
-    pub assets_dir: PathBuf,
+    /// The TOML catalog file; `None`: the catalog last imported into the database
+    /// (`portico catalog import`).
+    pub catalog: Option<PathBuf>,
+    /// The trunk build directory with `portico.js`, the glue, the wasm and the CSS;
+    /// `None` serves no widget (CLI commands).
+    pub assets_dir: Option<PathBuf>,
     /// Secret keys; when absent, the stored ones are used, or new ones generated.
     pub test_secret_key: Option<String>,
     pub live_secret_key: Option<String>,
@@ -59,12 +62,25 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
             "the session lifetime must be positive".into(),
         ));
     }
-    let catalog = Catalog::load(&config.catalog)?;
-    let assets = Assets::load(&config.assets_dir)?;
+    let assets = match &config.assets_dir {
+        Some(dir) => Assets::load(dir)?,
+        None => Assets::default(),
+    };
     let store = Store::open(&config.database).await?;
+    let catalog = match &config.catalog {
+        Some(path) => Catalog::load(path)?,
+        None => match store.latest_catalog().await? {
+            Some(text) => Catalog::from_toml(&text)?,
+            None => {
+                return Err(StartError::Config(
+                    "no catalog: pass --catalog FILE, or run `portico catalog import FILE` first"
+                        .into(),
+                ));
+            }
+        },
+    };
     let now = clock.now().as_second();
-    let test = secret_key(&store, Mode::Test, config.test_secret_key.as_deref(), now).await?;
-    let live = secret_key(&store, Mode::Live, config.live_secret_key.as_deref(), now).await?;
+    let keys = keys(&store, config, now).await?;
     for mode in [Mode::Test, Mode::Live] {
         let fresh = portal::configuration::default_for(mode, portal::new_id("bpc_"), now);
         store.ensure_default_configuration(&fresh).await?;
@@ -93,10 +109,18 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
         store,
         catalog: Arc::new(catalog),
         clock,
-        keys: Arc::new(Keys { test, live }),
+        keys: Arc::new(keys),
         assets: Arc::new(assets),
         session_ttl: config.session_ttl,
         public_url,
+    })
+}
+
+/// Both modes' secret keys, as `secret_key` settles them.
+pub async fn keys(store: &Store, config: &Config, now: i64) -> Result<Keys, StartError> {
+    Ok(Keys {
+        test: secret_key(store, Mode::Test, config.test_secret_key.as_deref(), now).await?,
+        live: secret_key(store, Mode::Live, config.live_secret_key.as_deref(), now).await?,
     })
 }
 

@@ -65,8 +65,8 @@ pub async fn spawn_stack(options: StackOptions) -> Stack {
     let database = dir.path().join("portico.db").display().to_string();
     let config = portico_server::Config {
         database: database.clone(),
-        catalog,
-        assets_dir: dist_dir(),
+        catalog: Some(catalog),
+        assets_dir: Some(dist_dir()),
         test_secret_key: Some(TEST_KEY.into()),
         live_secret_key: Some(LIVE_KEY.into()),
         session_ttl: options.session_ttl.unwrap_or(SignedDuration::from_hours(1)),

@@ -37,6 +37,7 @@ pub fn run() -> Result {
     let bin = root().join("target/debug");
     let backend = command(&bin.join("portico").display().to_string())
         .args([
+            "serve",
             "--listen",
             BACKEND,
             "--catalog",

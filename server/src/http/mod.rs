@@ -16,8 +16,10 @@ mod session;
 mod subscriptions;
 mod test_clock;
 
+pub use api_key::SecretKeyAuth;
 pub use error::{AppError, AppResult, JsonBody};
 pub use idempotency::IdempotencyKey;
+pub use portal_sessions::open_session as open_portal_session;
 pub use session::PortalSession;
 
 use crate::assets::Assets;

@@ -41,6 +41,19 @@ async fn create_session(
     headers: HeaderMap,
     Params(params): Params<SessionParams>,
 ) -> AppResult<Json<Session>> {
+    let base_url = ctx.base_url(&headers);
+    open_session(&ctx, auth, params, &base_url).await.map(Json)
+}
+
+/// Creates a hosted portal session whose URL starts with `base_url`: what
+/// `POST /v1/billing_portal/sessions` and `portico sessions create` do.
+pub async fn open_session(
+    ctx: &ApiContext,
+    auth: SecretKeyAuth,
+    params: SessionParams,
+    base_url: &str,
+) -> AppResult<Session> {
+    let ctx = ctx.clone();
     let customer_id = params
         .customer
         .as_deref()
@@ -141,7 +154,7 @@ async fn create_session(
         .insert_portal_session(&row, &token_digest(&login), now + LINK_LIFETIME)
         .await?;
     tracing::info!(session = %row.id, customer = %row.customer, "hosted portal session created");
-    Ok(Json(Session {
+    Ok(Session {
         id: row.id,
         object: SESSION_OBJECT.to_owned(),
         configuration: row.configuration,
@@ -153,8 +166,8 @@ async fn create_session(
         locale: row.locale,
         on_behalf_of: None,
         return_url: row.return_url,
-        url: format!("{}/p/session/{login}", ctx.base_url(&headers)),
-    }))
+        url: format!("{base_url}/p/session/{login}"),
+    })
 }
 
 #[derive(Debug, Deserialize)]

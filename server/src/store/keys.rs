@@ -32,4 +32,37 @@ impl Store {
             .await?
             .ok_or_else(|| super::StoreError::Corrupt("secret key vanished after insert".into()))
     }
+
+    /// Replaces the mode's stored key with `secret`.
+    pub async fn rotate_secret_key(&self, mode: Mode, secret: &str, now: i64) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO secret_keys (mode, secret, created) VALUES (?, ?, ?)
+             ON CONFLICT (mode) DO UPDATE SET secret = excluded.secret, created = excluded.created",
+        )
+        .bind(mode_name(mode))
+        .bind(secret)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Keeps a validated catalog as the one `serve` uses without `--catalog`.
+    pub async fn import_catalog(&self, toml: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("INSERT INTO catalog_imports (source, imported) VALUES (?, ?)")
+            .bind(toml)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The catalog imported last, as its TOML text.
+    pub async fn latest_catalog(&self) -> StoreResult<Option<String>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT source FROM catalog_imports ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(source,)| source))
+    }
 }

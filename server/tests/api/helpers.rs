@@ -147,8 +147,8 @@ pub async fn spawn_app() -> TestApp {
     let database = dir.path().join("portico.db").display().to_string();
     let config = Config {
         database: database.clone(),
-        catalog,
-        assets_dir: assets,
+        catalog: Some(catalog),
+        assets_dir: Some(assets),
         test_secret_key: Some(TEST_KEY.into()),
         live_secret_key: Some(LIVE_KEY.into()),
         session_ttl: SignedDuration::from_hours(1),
