@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 use tokio::process::{Child, Command};
 
-const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
 /// Headless Chromium behind its own ChromeDriver, with a fresh profile.
 #[derive(Debug)]
@@ -115,36 +115,12 @@ where
 /// The demo host's page, seen as a person and the host page's script see it.
 #[derive(Debug, Clone)]
 pub struct Page {
-    client: Client,
+    pub(crate) client: Client,
 }
 
 impl Page {
     pub async fn goto(&self, url: &str) {
         self.client.goto(url).await.expect("navigate");
-    }
-
-    /// The address bar, now.
-    pub async fn url(&self) -> String {
-        self.client
-            .current_url()
-            .await
-            .expect("current URL")
-            .to_string()
-    }
-
-    /// Waits until the address bar satisfies `done`, and returns it.
-    pub async fn wait_url(&self, done: impl Fn(&str) -> bool) -> String {
-        let started = Instant::now();
-        loop {
-            let url = self.url().await;
-            if done(&url) {
-                return url;
-            }
-            if started.elapsed() > WAIT {
-                panic!("the page never reached the expected URL; it is at {url}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
     }
 
     /// The widget's shadow root, once the widget has attached it.

@@ -2,6 +2,7 @@
 //! host on loopback ports, a fresh database, and headless Chromium driven through
 //! ChromeDriver. Failed tests leave a screenshot in `target/e2e-artifacts/`.
 
+mod address;
 mod browser;
 mod stack;
 

@@ -3,6 +3,7 @@
 mod account;
 mod api_key;
 mod assets;
+mod cancellation;
 mod configurations;
 mod convert;
 mod embed;

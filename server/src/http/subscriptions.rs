@@ -1,11 +1,9 @@
-//! The portal's subscription actions: signup, change (and its preview), cancel,
-//! resume, resubscribe. Each answers with the subscription as it now is and the
-//! invoice the action created, if any.
+//! The portal's subscription actions: signup, change (and its preview),
+//! resubscribe; cancel and resume are in `cancellation.rs`. Each answers with the
+//! subscription as it now is and the invoice the action created, if any.
 
 use super::{ApiContext, AppError, AppResult, IdempotencyKey, JsonBody, PortalSession, convert};
-use crate::billing::{
-    self, CancelCommand, CancelError, ChangeCommand, ChangeError, Proration, TermsError,
-};
+use crate::billing::{self, ChangeCommand, ChangeError, Proration, TermsError};
 use crate::catalog::Plan;
 use crate::store::{Applied, CustomerRow, SignupOutcome};
 use axum::extract::{Path, State};
@@ -14,10 +12,8 @@ use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
 use portico_wire::actions::{
-    ActionResponse, CancelRequest, CancellationFeedback, ChangePreview, ChangeRequest,
-    ProrationBehavior, ResubscribeRequest,
+    ActionResponse, ChangePreview, ChangeRequest, ProrationBehavior, ResubscribeRequest,
 };
-use portico_wire::billing_portal::configuration::CancelMode;
 use portico_wire::embed::SignupRequest;
 use portico_wire::{ErrorCode, QuantityOption};
 
@@ -26,8 +22,8 @@ pub fn router() -> Router<ApiContext> {
         .route("/", post(sign_up))
         .route("/{id}/preview", post(preview))
         .route("/{id}/change", post(change))
-        .route("/{id}/cancel", post(cancel))
-        .route("/{id}/resume", post(resume))
+        .route("/{id}/cancel", post(super::cancellation::cancel))
+        .route("/{id}/resume", post(super::cancellation::resume))
         .route("/{id}/resubscribe", post(resubscribe))
 }
 
@@ -186,111 +182,6 @@ async fn apply_change(
     .await
 }
 
-async fn cancel(
-    State(ctx): State<ApiContext>,
-    session: PortalSession,
-    Path(id): Path<String>,
-    key: IdempotencyKey,
-    JsonBody(request): JsonBody<CancelRequest>,
-) -> AppResult<Response> {
-    let allowed = &session.features().subscription_cancel;
-    session.require(allowed.enabled, "subscription_cancel")?;
-    let configured_at_period_end = allowed.mode == CancelMode::AtPeriodEnd;
-    let at_period_end = super::session::configured(
-        request.at_period_end,
-        configured_at_period_end,
-        "at_period_end",
-    )?;
-    let proration = if at_period_end {
-        ProrationBehavior::None
-    } else {
-        super::session::configured(
-            request.proration_behavior,
-            allowed.proration_behavior,
-            "proration_behavior",
-        )?
-    };
-    if let Some(feedback) = &request.feedback
-        && !(allowed.cancellation_reason.enabled
-            && allowed.cancellation_reason.options.contains(feedback))
-        && !matches!(feedback, CancellationFeedback::Unknown(_))
-    {
-        return Err(AppError::bad_request(
-            ErrorCode::InvalidRequest,
-            "The portal configuration does not offer this cancellation reason.",
-        )
-        .param("feedback"));
-    }
-    let feedback = match &request.feedback {
-        Some(CancellationFeedback::Unknown(value)) => {
-            return Err(AppError::bad_request(
-                ErrorCode::InvalidRequest,
-                format!(
-                    "`feedback` `{value}` is not one of customer_service, low_quality, missing_features, other, \
-                     switched_service, too_complex, too_expensive, unused."
-                ),
-            )
-            .param("feedback"));
-        }
-        Some(known) => {
-            Some(serde_json::to_value(known).map_err(|e| AppError::Internal(e.to_string()))?)
-        }
-        None => None,
-    };
-    let comment = request
-        .comment
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
-    if comment.is_some_and(|c| c.chars().count() > 500) {
-        return Err(AppError::bad_request(
-            ErrorCode::InvalidRequest,
-            "`comment` is limited to 500 characters.",
-        )
-        .param("comment"));
-    }
-    let command = CancelCommand {
-        at_period_end,
-        prorate: proration != ProrationBehavior::None,
-        feedback: feedback.and_then(|v| v.as_str().map(str::to_owned)),
-        comment: comment.map(str::to_owned),
-    };
-    let scope = session.idempotency_scope();
-    key.run(&ctx, &scope, &("cancel", &id, &request), || async {
-        let customer = session_customer(&ctx, &session, &id).await?;
-        let applied = mutate(&ctx, &session, &customer, &id, true, |sub, account, now| {
-            billing::cancel(sub, account, &command, now).map_err(cancel_error)
-        })
-        .await?;
-        Ok((StatusCode::OK, respond(&applied)))
-    })
-    .await
-}
-
-async fn resume(
-    State(ctx): State<ApiContext>,
-    session: PortalSession,
-    Path(id): Path<String>,
-    key: IdempotencyKey,
-) -> AppResult<Response> {
-    session.require_writable()?;
-    let scope = session.idempotency_scope();
-    key.run(&ctx, &scope, &("resume", &id), || async {
-        let customer = session_customer(&ctx, &session, &id).await?;
-        let applied = mutate(&ctx, &session, &customer, &id, true, |sub, account, _| {
-            let subscription = billing::resume(sub).map_err(cancel_error)?;
-            Ok(billing::state::Decision {
-                subscription,
-                account: account.clone(),
-                invoices: Vec::new(),
-            })
-        })
-        .await?;
-        Ok((StatusCode::OK, respond(&applied)))
-    })
-    .await
-}
-
 /// A new subscription after a full cancel, by default to the same plan and quantities.
 async fn resubscribe(
     State(ctx): State<ApiContext>,
@@ -334,7 +225,7 @@ async fn resubscribe(
     .await
 }
 
-async fn mutate(
+pub(super) async fn mutate(
     ctx: &ApiContext,
     session: &PortalSession,
     customer: &CustomerRow,
@@ -365,7 +256,7 @@ async fn mutate(
 }
 
 /// The session's customer, if the session may act on subscription `id`.
-async fn session_customer(
+pub(super) async fn session_customer(
     ctx: &ApiContext,
     session: &PortalSession,
     id: &str,
@@ -404,7 +295,7 @@ fn find_plan<'a>(session: &'a PortalSession, id: &str) -> AppResult<&'a Plan> {
     })
 }
 
-fn respond(applied: &Applied) -> ActionResponse {
+pub(super) fn respond(applied: &Applied) -> ActionResponse {
     ActionResponse {
         subscription: convert::subscription(&applied.subscription, &applied.customer),
         invoice: applied
@@ -431,15 +322,5 @@ fn change_error(error: ChangeError) -> AppError {
         ChangeError::Currency(_) => {
             AppError::bad_request(ErrorCode::InvalidRequest, message).param("plan")
         }
-    }
-}
-
-fn cancel_error(error: CancelError) -> AppError {
-    let message = error.to_string();
-    match error {
-        CancelError::AlreadyCanceled => {
-            AppError::conflict(ErrorCode::SubscriptionCanceled, message)
-        }
-        CancelError::NotPending => AppError::conflict(ErrorCode::NotPendingCancellation, message),
     }
 }
