@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a mid-period change is billed, as Stripe names it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProrationBehavior {
     /// Credit unused time and charge the new price for the rest of the period on the
@@ -22,6 +23,7 @@ pub enum ProrationBehavior {
 
 /// `POST /v1/embed/subscriptions/{id}/preview` and `…/change`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeRequest {
     /// A plan of the same service; left out, the plan stays.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,6 +40,7 @@ pub struct ChangeRequest {
 
 /// What the customer says when cancelling, with Stripe's feedback values.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CancellationFeedback {
@@ -55,6 +58,7 @@ pub enum CancellationFeedback {
 
 /// `POST /v1/embed/subscriptions/{id}/cancel`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CancelRequest {
     /// `true`: keep the subscription until the period ends (can be resumed until
     /// then). Left out: as the portal configuration's `subscription_cancel[mode]` says.
@@ -72,6 +76,7 @@ pub struct CancelRequest {
 /// `POST /v1/embed/subscriptions/{id}/resubscribe`: a new subscription after a
 /// full cancel, by default to the same plan and quantities.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResubscribeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
@@ -82,6 +87,7 @@ pub struct ResubscribeRequest {
 /// Every action answers with the subscription as it now is and the invoice the
 /// action created, if any.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionResponse {
     pub subscription: Subscription,
     pub invoice: Option<Invoice>,
@@ -89,6 +95,7 @@ pub struct ActionResponse {
 
 /// What a change would do, computed by the code that applies it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePreview {
     /// The subscription as the change would leave it.
     pub subscription: Subscription,

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Address {
     pub line1: Option<String>,
     pub line2: Option<String>,
@@ -14,6 +15,7 @@ pub struct Address {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaxId {
     /// Stripe's tax id types, e.g. `eu_vat`, `gb_vat`, `us_ein`.
     #[serde(rename = "type")]
@@ -24,6 +26,7 @@ pub struct TaxId {
 /// `POST /v1/embed/customer`: fields left out stay as they are; an empty string
 /// clears `name`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -15,6 +15,7 @@ pub const SESSION_HEADER: &str = "x-session-token";
 
 /// `POST /v1/embed/sessions`: the page's identity claim, exchanged for a session.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionRequest {
     pub service: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,6 +29,7 @@ pub struct SessionRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionResponse {
     /// Opaque; send it in the `x-session-token` header, never in a URL.
     pub token: String,
@@ -38,6 +40,7 @@ pub struct SessionResponse {
 
 /// `GET /v1/embed/portal`: everything the portal shows on load.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Portal {
     pub service: Service,
     pub plans: Vec<Plan>,
@@ -58,12 +61,14 @@ pub struct Portal {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Service {
     pub name: String,
     pub livemode: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Interval {
     Day,
@@ -73,6 +78,7 @@ pub enum Interval {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     pub id: String,
     pub name: String,
@@ -87,6 +93,7 @@ pub struct Plan {
 
 /// One product of a plan, priced per unit. Items without a `unit_label` are flat.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanItem {
     pub product: String,
     pub product_name: String,
@@ -111,6 +118,7 @@ impl Plan {
 
 /// `POST /v1/embed/subscriptions`: sign the session's customer up to a plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignupRequest {
     pub plan: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,6 +126,7 @@ pub struct SignupRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Customer {
     pub id: CustomerId,
     pub object: String,
@@ -133,6 +142,7 @@ pub struct Customer {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SubscriptionStatus {
@@ -149,6 +159,7 @@ pub enum SubscriptionStatus {
 
 /// A subscription as the widget and the host page's `handleResponse` see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Subscription {
     pub id: SubscriptionId,
     /// Always `"subscription"`.
@@ -181,6 +192,7 @@ pub struct Subscription {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CancellationReason {
@@ -191,6 +203,7 @@ pub enum CancellationReason {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CancellationDetails {
     pub reason: CancellationReason,
     pub feedback: Option<CancellationFeedback>,
@@ -199,6 +212,7 @@ pub struct CancellationDetails {
 
 /// A plan or quantity change that applies when the current period ends.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingUpdate {
     pub plan: String,
     pub interval: Interval,
@@ -208,6 +222,7 @@ pub struct PendingUpdate {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingItem {
     pub product: String,
     pub product_name: String,
@@ -217,6 +232,7 @@ pub struct PendingItem {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubscriptionItem {
     pub id: SubscriptionItemId,
     pub product: String,

@@ -6,6 +6,7 @@ use crate::money::Currency;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum InvoiceStatus {
@@ -20,6 +21,7 @@ pub enum InvoiceStatus {
 
 /// Why an invoice was created, with Stripe's values.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum BillingReason {
@@ -35,12 +37,14 @@ pub enum BillingReason {
 
 /// `[start, end)` in Unix seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinePeriod {
     pub start: i64,
     pub end: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvoiceLine {
     /// Human-readable, as Stripe words it: "Unused time on 3 × Team after 22 Nov 2026".
     pub description: String,
@@ -55,6 +59,7 @@ pub struct InvoiceLine {
 
 /// Why the last payment attempt failed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentError {
     pub code: String,
     pub decline_code: Option<String>,
@@ -62,6 +67,7 @@ pub struct PaymentError {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Invoice {
     /// `None` for a preview, which is never stored.
     pub id: Option<InvoiceId>,

@@ -16,6 +16,8 @@ pub mod event;
 pub mod ids;
 pub mod invoice;
 pub mod money;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod payment;
 pub mod price;
 pub mod quantity;

@@ -60,6 +60,7 @@ impl fmt::Display for Currency {
 
 /// An amount in the currency's minor unit (cents for `usd`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
     pub amount: i64,
     pub currency: Currency,

@@ -8,6 +8,7 @@ use std::fmt;
 /// `POST /v1/embed/payment_methods` with the built-in engine's card form. Only
 /// Stripe's test cards are accepted; the number and CVC are never stored or logged.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CardRequest {
     pub number: String,
     pub exp_month: u32,
@@ -35,6 +36,7 @@ impl fmt::Debug for CardRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentMethod {
     pub id: PaymentMethodId,
     /// Always `"payment_method"`.
@@ -50,12 +52,14 @@ pub struct PaymentMethod {
 /// What `POST /v1/embed/payment_methods` answers: the new default card and the
 /// open invoices it was tried on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CardAttached {
     pub payment_method: PaymentMethod,
     pub invoices: Vec<Invoice>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Card {
     /// Stripe's brand names: `visa`, `mastercard`, `amex`, …
     pub brand: String,

@@ -76,6 +76,7 @@ impl From<Price> for PriceRepr {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TiersMode {
     /// Each unit is priced by the tier it falls in (5 at the first tier's price,
@@ -86,6 +87,7 @@ pub enum TiersMode {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tier {
     /// The last quantity of this tier; `None` for the last, unbounded tier.
     pub up_to: Option<u32>,

@@ -42,6 +42,7 @@ impl From<Quantity> for u32 {
 
 /// What the host page asked for in `options.quantity`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum QuantityOption {
     /// Applies to every product of the plan that is sold per unit (has a `unit_label`).

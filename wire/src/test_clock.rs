@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// `POST /v1/test_helpers/test_clocks/advance`. Exactly one of `frozen_time` and
 /// `advance_by` is given.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdvanceRequest {
     /// A `cus_…` id or the integrator's `customer_id`; left out, time moves for all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21,6 +22,7 @@ pub struct AdvanceRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TestClock {
     /// Always `"test_helpers.test_clock"`.
     pub object: String,

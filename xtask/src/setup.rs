@@ -10,6 +10,8 @@ const TRUNK_VERSION: &str = "0.21.14";
 const WASM_OPT_VERSION: &str = "version 132";
 /// Must match `tools/package.json`.
 const AXE_CORE_VERSION: &str = "4.14.1";
+/// PyPI's OpenAPI validator, in the project's own virtualenv `tools/venv`.
+const OPENAPI_VALIDATOR_VERSION: &str = "0.9.0";
 
 pub fn all() -> Result {
     let started = Instant::now();
@@ -18,6 +20,7 @@ pub fn all() -> Result {
     trunk()?;
     wasm_bindgen()?;
     npm_tools()?;
+    python_tools()?;
     chromium()?;
     println!("==> set-up: ok ({:.1?})", started.elapsed());
     Ok(())
@@ -105,6 +108,34 @@ fn npm_tools() -> Result {
     }
     println!("    installing binaryen's wasm-opt and axe-core from npm (tools/package-lock.json)");
     run(command("npm").args(["ci", "--prefix", "tools", "--no-audit", "--no-fund"]))
+}
+
+/// `openapi-spec-validator` (PyPI) in `tools/venv`, for the test that validates
+/// `/openapi.json`. Checked by its installed metadata, so a pass takes no Python.
+fn python_tools() -> Result {
+    let venv = root().join("tools/venv");
+    let marker = format!("openapi_spec_validator-{OPENAPI_VALIDATOR_VERSION}.dist-info");
+    let installed = std::fs::read_dir(venv.join("lib"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|python| python.path().join("site-packages").join(&marker).is_dir());
+    if installed && venv.join("bin/openapi-spec-validator").is_file() {
+        have(&format!(
+            "openapi-spec-validator {OPENAPI_VALIDATOR_VERSION} (tools/venv)"
+        ));
+        return Ok(());
+    }
+    println!(
+        "    installing openapi-spec-validator {OPENAPI_VALIDATOR_VERSION} into tools/venv (PyPI)"
+    );
+    run(command("python3").arg("-m").arg("venv").arg(&venv))?;
+    run(command(&venv.join("bin/pip").display().to_string()).args([
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        &format!("openapi-spec-validator=={OPENAPI_VALIDATOR_VERSION}"),
+    ]))
 }
 
 fn chromium() -> Result {

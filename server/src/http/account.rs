@@ -26,6 +26,14 @@ pub fn router() -> Router<ApiContext> {
 
 /// Validates a test card, keeps brand, last4 and expiry as the default card, and
 /// tries it on the customer's open invoices.
+#[utoipa::path(post, path = "/v1/embed/payment_methods", tag = "widget", security(("session_token" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first result for 24 hours instead of acting twice")),
+    request_body = portico_wire::payment::CardRequest,
+    responses((status = 201, description = "The new default card and the open invoices it paid", body = portico_wire::payment::CardAttached),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 402, description = "The card was declined", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody)))]
 async fn attach_card(
     State(ctx): State<ApiContext>,
     session: PortalSession,
@@ -79,6 +87,10 @@ async fn attach_card(
     .await
 }
 
+#[utoipa::path(get, path = "/v1/embed/invoices", tag = "widget", security(("session_token" = [])),
+    responses((status = 200, description = "The customer's invoices in this service, newest first", body = Vec<portico_wire::invoice::Invoice>),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody)))]
 async fn invoices(
     State(ctx): State<ApiContext>,
     session: PortalSession,
@@ -108,6 +120,12 @@ async fn invoices(
     ))
 }
 
+#[utoipa::path(get, path = "/v1/embed/invoices/{id}", tag = "widget", security(("session_token" = [])),
+    params(("id" = String, Path, description = "The invoice (`in_…`)")),
+    responses((status = 200, description = "One invoice with its lines", body = portico_wire::invoice::Invoice),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody)))]
 async fn invoice(
     State(ctx): State<ApiContext>,
     session: PortalSession,
@@ -168,6 +186,14 @@ async fn visible_subscriptions(
         .collect())
 }
 
+#[utoipa::path(post, path = "/v1/embed/customer", tag = "widget", security(("session_token" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first result for 24 hours instead of acting twice")),
+    request_body = portico_wire::customer::CustomerUpdate,
+    responses((status = 200, description = "The customer's billing details", body = portico_wire::embed::Customer),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody)))]
 async fn update_customer(
     State(ctx): State<ApiContext>,
     session: PortalSession,

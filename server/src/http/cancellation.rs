@@ -12,6 +12,15 @@ use portico_wire::ErrorCode;
 use portico_wire::actions::{CancelRequest, CancellationFeedback, ProrationBehavior};
 use portico_wire::billing_portal::configuration::CancelMode;
 
+#[utoipa::path(post, path = "/v1/embed/subscriptions/{id}/cancel", tag = "widget", security(("session_token" = [])),
+    params(("id" = String, Path, description = "The subscription (`sub_…`)"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first result for 24 hours instead of acting twice")),
+    request_body = portico_wire::actions::CancelRequest,
+    responses((status = 200, description = "The canceled (or cancelling) subscription", body = portico_wire::actions::ActionResponse),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody),
+        (status = 409, description = "Conflicting state or an idempotency key in use", body = portico_wire::ErrorBody)))]
 pub(super) async fn cancel(
     State(ctx): State<ApiContext>,
     session: PortalSession,
@@ -93,6 +102,13 @@ pub(super) async fn cancel(
     .await
 }
 
+#[utoipa::path(post, path = "/v1/embed/subscriptions/{id}/resume", tag = "widget", security(("session_token" = [])),
+    params(("id" = String, Path, description = "The subscription (`sub_…`)"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first result for 24 hours instead of acting twice")),
+    responses((status = 200, description = "The subscription, no longer cancelling", body = portico_wire::actions::ActionResponse),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody),
+        (status = 409, description = "Conflicting state or an idempotency key in use", body = portico_wire::ErrorBody)))]
 pub(super) async fn resume(
     State(ctx): State<ApiContext>,
     session: PortalSession,

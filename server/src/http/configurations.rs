@@ -22,6 +22,15 @@ pub fn router() -> Router<ApiContext> {
         .route("/configurations/{id}", get(retrieve).post(update))
 }
 
+#[utoipa::path(post, path = "/v1/billing_portal/configurations", operation_id = "create_billing_portal_configuration", tag = "billing_portal", security(("secret_key" = [])),
+    request_body(content(
+        (portico_wire::billing_portal::params::ConfigurationParams = "application/x-www-form-urlencoded"),
+        (portico_wire::billing_portal::params::ConfigurationParams = "application/json"))),
+    responses((status = 200, description = "The new configuration", body = portico_wire::billing_portal::Configuration),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody),
+        (status = 415, description = "Unsupported content type", body = portico_wire::ErrorBody)))]
 async fn create(
     State(ctx): State<ApiContext>,
     auth: SecretKeyAuth,
@@ -34,6 +43,16 @@ async fn create(
     Ok(Json(created))
 }
 
+#[utoipa::path(post, path = "/v1/billing_portal/configurations/{id}", operation_id = "update_billing_portal_configuration", tag = "billing_portal", security(("secret_key" = [])),
+    params(("id" = String, Path, description = "The configuration (`bpc_…`)")),
+    request_body(content(
+        (portico_wire::billing_portal::params::ConfigurationParams = "application/x-www-form-urlencoded"),
+        (portico_wire::billing_portal::params::ConfigurationParams = "application/json"))),
+    responses((status = 200, description = "The updated configuration", body = portico_wire::billing_portal::Configuration),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody),
+        (status = 415, description = "Unsupported content type", body = portico_wire::ErrorBody)))]
 async fn update(
     State(ctx): State<ApiContext>,
     auth: SecretKeyAuth,
@@ -46,6 +65,11 @@ async fn update(
     Ok(Json(updated))
 }
 
+#[utoipa::path(get, path = "/v1/billing_portal/configurations/{id}", operation_id = "retrieve_billing_portal_configuration", tag = "billing_portal", security(("secret_key" = [])),
+    params(("id" = String, Path, description = "The configuration (`bpc_…`)")),
+    responses((status = 200, description = "The configuration", body = portico_wire::billing_portal::Configuration),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody)))]
 async fn retrieve(
     State(ctx): State<ApiContext>,
     auth: SecretKeyAuth,
@@ -54,6 +78,17 @@ async fn retrieve(
     find(&ctx, auth, &id, "id").await.map(Json)
 }
 
+#[utoipa::path(get, path = "/v1/billing_portal/configurations", operation_id = "list_billing_portal_configurations", tag = "billing_portal", security(("secret_key" = [])),
+    params(
+        ("active" = Option<bool>, Query, description = "Only active (or inactive) configurations"),
+        ("is_default" = Option<bool>, Query, description = "Only the default (or the others)"),
+        ("limit" = Option<u32>, Query, description = "1 to 100; default 10"),
+        ("starting_after" = Option<String>, Query, description = "A cursor: the page after this id"),
+        ("ending_before" = Option<String>, Query, description = "A cursor: the page before this id")),
+    responses((status = 200, description = "A page, newest first", body = portico_wire::billing_portal::List<portico_wire::billing_portal::Configuration>),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody)))]
 async fn list(
     State(ctx): State<ApiContext>,
     auth: SecretKeyAuth,

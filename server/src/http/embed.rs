@@ -39,6 +39,13 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
 }
 
 /// Exchanges the page's identity claim (`email` | `customer_id`, `hash`) for a session.
+#[utoipa::path(post, path = "/v1/embed/sessions", operation_id = "create_embed_session", tag = "widget",
+    request_body = portico_wire::embed::SessionRequest,
+    responses((status = 201, description = "A session for the customer", body = portico_wire::embed::SessionResponse),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody)))]
 async fn create_session(
     State(ctx): State<ApiContext>,
     headers: HeaderMap,
@@ -105,6 +112,11 @@ async fn create_session(
 }
 
 /// Everything the portal shows: the service's plans, the customer, their subscriptions.
+#[utoipa::path(get, path = "/v1/embed/portal", tag = "widget", security(("session_token" = [])),
+    responses((status = 200, description = "Everything the portal shows", body = portico_wire::embed::Portal),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody)))]
 async fn portal(State(ctx): State<ApiContext>, session: PortalSession) -> AppResult<Json<Portal>> {
     let customer = ctx
         .store

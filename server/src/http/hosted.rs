@@ -25,6 +25,11 @@ pub fn router() -> Router<ApiContext> {
         .route("/p/portal", get(portal_page))
 }
 
+#[utoipa::path(get, path = "/p/session/{login}", tag = "hosted portal",
+    params(("login" = String, Path, description = "The login token of a session URL")),
+    responses((status = 303, description = "Logged in: on to `/p/portal`, the session in an HttpOnly cookie"),
+        (status = 404, description = "An unknown link (an HTML page)", content_type = "text/html"),
+        (status = 410, description = "An expired or already used link (an HTML page)", content_type = "text/html")))]
 async fn open_link(
     State(ctx): State<ApiContext>,
     Path(login): Path<String>,
@@ -110,6 +115,11 @@ struct PageQuery {
     token: Option<String>,
 }
 
+#[utoipa::path(get, path = "/p/portal", tag = "hosted portal",
+    params(("token" = Option<String>, Query, description = "A Flexprice portal token; moved into the cookie at once")),
+    responses((status = 200, description = "The hosted portal (an HTML page)", content_type = "text/html"),
+        (status = 303, description = "The token moved into the cookie: on to `/p/portal`"),
+        (status = 401, description = "No live session: a page that says so", content_type = "text/html")))]
 async fn portal_page(
     State(ctx): State<ApiContext>,
     Query(query): Query<PageQuery>,

@@ -11,6 +11,7 @@ mod error;
 mod hosted;
 mod hosted_page;
 mod idempotency;
+mod openapi;
 mod params;
 mod portal_sessions;
 mod session;
@@ -20,6 +21,7 @@ mod test_clock;
 pub use api_key::SecretKeyAuth;
 pub use error::{AppError, AppResult, JsonBody};
 pub use idempotency::IdempotencyKey;
+pub use openapi::ApiDoc;
 pub use portal_sessions::open_session as open_portal_session;
 pub use session::PortalSession;
 
@@ -29,7 +31,6 @@ use crate::catalog::{Catalog, Mode};
 use crate::clock::Clock;
 use crate::store::Store;
 use axum::Router;
-use axum::routing::get;
 use jiff::SignedDuration;
 use std::sync::Arc;
 use tower_http::trace::TraceLayer;
@@ -86,10 +87,7 @@ impl ApiContext {
 
 pub fn app(ctx: ApiContext) -> Router {
     Router::new()
-        .route(
-            "/health",
-            get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }),
-        )
+        .merge(openapi::router())
         .merge(assets::router())
         .merge(hosted::router())
         .nest("/v1/embed", embed::router(&ctx))

@@ -35,6 +35,15 @@ pub fn customers_router() -> Router<ApiContext> {
     Router::new().route("/portal/{external_id}", get(portal_token))
 }
 
+#[utoipa::path(post, path = "/v1/billing_portal/sessions", operation_id = "create_billing_portal_session", tag = "billing_portal", security(("secret_key" = [])),
+    request_body(content(
+        (portico_wire::billing_portal::session::SessionParams = "application/x-www-form-urlencoded"),
+        (portico_wire::billing_portal::session::SessionParams = "application/json"))),
+    responses((status = 200, description = "The session; its `url` opens once, within five minutes", body = portico_wire::billing_portal::Session),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody),
+        (status = 415, description = "Unsupported content type", body = portico_wire::ErrorBody)))]
 async fn create_session(
     State(ctx): State<ApiContext>,
     auth: SecretKeyAuth,
@@ -178,6 +187,13 @@ struct TokenQuery {
 }
 
 /// Flexprice's portal token: read-only, for an hour, usable as `x-session-token`.
+#[utoipa::path(get, path = "/v1/customers/portal/{external_id}", operation_id = "create_customer_portal_token", tag = "customers", security(("secret_key" = []), ("api_key" = [])),
+    params(("external_id" = String, Path, description = "Your id for the customer (or its `cus_…`)"),
+        ("service" = Option<String>, Query, description = "Which service's portal, when the customer could be in several")),
+    responses((status = 200, description = "A read-only portal token for an hour", body = portico_wire::billing_portal::PortalToken),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody)))]
 async fn portal_token(
     State(ctx): State<ApiContext>,
     auth: SecretKeyAuth,

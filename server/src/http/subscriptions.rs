@@ -28,6 +28,16 @@ pub fn router() -> Router<ApiContext> {
 }
 
 /// Signs the session's customer up to a plan of the session's service.
+#[utoipa::path(post, path = "/v1/embed/subscriptions", tag = "widget", security(("session_token" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first result for 24 hours instead of acting twice")),
+    request_body = portico_wire::embed::SignupRequest,
+    responses((status = 201, description = "The new subscription and its first invoice", body = portico_wire::actions::ActionResponse),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 402, description = "The card was declined", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody),
+        (status = 409, description = "Conflicting state or an idempotency key in use", body = portico_wire::ErrorBody)))]
 async fn sign_up(
     State(ctx): State<ApiContext>,
     session: PortalSession,
@@ -83,6 +93,15 @@ async fn subscribe(
     }
 }
 
+#[utoipa::path(post, path = "/v1/embed/subscriptions/{id}/preview", tag = "widget", security(("session_token" = [])),
+    params(("id" = String, Path, description = "The subscription (`sub_…`)")),
+    request_body = portico_wire::actions::ChangeRequest,
+    responses((status = 200, description = "What the change would do, computed by the code that applies it", body = portico_wire::actions::ChangePreview),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody),
+        (status = 409, description = "Conflicting state or an idempotency key in use", body = portico_wire::ErrorBody)))]
 async fn preview(
     State(ctx): State<ApiContext>,
     session: PortalSession,
@@ -109,6 +128,16 @@ async fn preview(
     }))
 }
 
+#[utoipa::path(post, path = "/v1/embed/subscriptions/{id}/change", tag = "widget", security(("session_token" = [])),
+    params(("id" = String, Path, description = "The subscription (`sub_…`)"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first result for 24 hours instead of acting twice")),
+    request_body = portico_wire::actions::ChangeRequest,
+    responses((status = 200, description = "The changed subscription and the invoice the change created", body = portico_wire::actions::ActionResponse),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 402, description = "The card was declined", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody),
+        (status = 409, description = "Conflicting state or an idempotency key in use", body = portico_wire::ErrorBody)))]
 async fn change(
     State(ctx): State<ApiContext>,
     session: PortalSession,
@@ -183,6 +212,16 @@ async fn apply_change(
 }
 
 /// A new subscription after a full cancel, by default to the same plan and quantities.
+#[utoipa::path(post, path = "/v1/embed/subscriptions/{id}/resubscribe", tag = "widget", security(("session_token" = [])),
+    params(("id" = String, Path, description = "The subscription (`sub_…`)"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first result for 24 hours instead of acting twice")),
+    request_body = portico_wire::actions::ResubscribeRequest,
+    responses((status = 201, description = "The new subscription", body = portico_wire::actions::ActionResponse),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 402, description = "The card was declined", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody),
+        (status = 409, description = "Conflicting state or an idempotency key in use", body = portico_wire::ErrorBody)))]
 async fn resubscribe(
     State(ctx): State<ApiContext>,
     session: PortalSession,

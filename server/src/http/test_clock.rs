@@ -16,6 +16,12 @@ pub fn router() -> Router<ApiContext> {
     Router::new().route("/test_clocks/advance", post(advance))
 }
 
+#[utoipa::path(post, path = "/v1/test_helpers/test_clocks/advance", tag = "test helpers", security(("secret_key" = [])),
+    request_body = portico_wire::test_clock::AdvanceRequest,
+    responses((status = 200, description = "The clock's time and the invoices that fell due", body = portico_wire::test_clock::TestClock),
+        (status = 400, description = "Invalid parameters; `param` names the one at fault", body = portico_wire::ErrorBody),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody)))]
 async fn advance(
     State(ctx): State<ApiContext>,
     auth: SecretKeyAuth,

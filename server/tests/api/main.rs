@@ -12,5 +12,6 @@ mod engine;
 mod golden;
 mod idempotency;
 mod migrations;
+mod openapi;
 mod portal_features;
 mod portal_sessions;

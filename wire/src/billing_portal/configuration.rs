@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 pub const CONFIGURATION_OBJECT: &str = "billing_portal.configuration";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Configuration {
     /// `bpc_…`
     pub id: String,
@@ -33,6 +34,7 @@ pub struct Configuration {
 
 /// What the portal shows of the business.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BusinessProfile {
     pub headline: Option<String>,
     pub privacy_policy_url: Option<String>,
@@ -40,12 +42,14 @@ pub struct BusinessProfile {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginPage {
     pub enabled: bool,
     pub url: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Features {
     pub customer_update: CustomerUpdateFeature,
     pub invoice_history: Toggle,
@@ -55,11 +59,13 @@ pub struct Features {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Toggle {
     pub enabled: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerUpdateFeature {
     pub allowed_updates: Vec<CustomerField>,
     pub enabled: bool,
@@ -73,6 +79,7 @@ impl CustomerUpdateFeature {
 
 /// The customer details a portal may let the customer edit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CustomerField {
     Address,
@@ -84,6 +91,7 @@ pub enum CustomerField {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubscriptionCancelFeature {
     pub cancellation_reason: CancellationReason,
     pub enabled: bool,
@@ -93,6 +101,7 @@ pub struct SubscriptionCancelFeature {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CancellationReason {
     pub enabled: bool,
     /// The reasons offered, in this order.
@@ -100,6 +109,7 @@ pub struct CancellationReason {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CancelMode {
     #[default]
@@ -108,6 +118,7 @@ pub enum CancelMode {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubscriptionUpdateFeature {
     pub default_allowed_updates: Vec<AllowedUpdate>,
     pub enabled: bool,
@@ -139,6 +150,7 @@ impl SubscriptionUpdateFeature {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AllowedUpdate {
     Price,
@@ -147,6 +159,7 @@ pub enum AllowedUpdate {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductPrices {
     pub product: String,
     /// Portico's plan ids that carry this product.

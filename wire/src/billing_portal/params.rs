@@ -89,34 +89,42 @@ fn plain(value: &serde_json::Value) -> String {
 
 /// Create (`features` required, `active` not accepted) and update share this shape.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConfigurationParams {
     #[serde(default, deserialize_with = "lenient_bool")]
     pub active: Option<bool>,
     pub business_profile: Option<BusinessProfileParams>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub default_return_url: Field<String>,
     pub features: Option<FeaturesParams>,
     pub login_page: Option<LoginPageParams>,
     /// `""` unsets every key; a key set to `""` (or `null`) is unset.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub metadata: Field<BTreeMap<String, Option<String>>>,
     /// Accepted for client-library compatibility; nothing here is expandable.
     pub expand: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BusinessProfileParams {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub headline: Field<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub privacy_policy_url: Field<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub terms_of_service_url: Field<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginPageParams {
     #[serde(default, deserialize_with = "lenient_bool")]
@@ -124,6 +132,7 @@ pub struct LoginPageParams {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FeaturesParams {
     pub customer_update: Option<CustomerUpdateParams>,
@@ -134,6 +143,7 @@ pub struct FeaturesParams {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ToggleParams {
     #[serde(default, deserialize_with = "lenient_bool")]
@@ -141,15 +151,18 @@ pub struct ToggleParams {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustomerUpdateParams {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<CustomerField>>))]
     pub allowed_updates: Field<Vec<CustomerField>>,
     #[serde(default, deserialize_with = "lenient_bool")]
     pub enabled: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SubscriptionCancelParams {
     pub cancellation_reason: Option<CancellationReasonParams>,
@@ -160,27 +173,33 @@ pub struct SubscriptionCancelParams {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CancellationReasonParams {
     #[serde(default, deserialize_with = "lenient_bool")]
     pub enabled: Option<bool>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<CancellationFeedback>>))]
     pub options: Field<Vec<CancellationFeedback>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SubscriptionUpdateParams {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<AllowedUpdate>>))]
     pub default_allowed_updates: Field<Vec<AllowedUpdate>>,
     #[serde(default, deserialize_with = "lenient_bool")]
     pub enabled: Option<bool>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<ProductPricesParams>>))]
     pub products: Field<Vec<ProductPricesParams>>,
     pub proration_behavior: Option<ProrationBehavior>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProductPricesParams {
     pub product: String,
@@ -189,6 +208,7 @@ pub struct ProductPricesParams {
 
 /// `GET /v1/billing_portal/configurations`: Stripe's list parameters and filters.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     #[serde(default, deserialize_with = "lenient_bool")]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 pub const SESSION_OBJECT: &str = "billing_portal.session";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     /// `bps_…`
     pub id: String,
@@ -30,6 +31,7 @@ pub struct Session {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FlowType {
     PaymentMethodUpdate,
@@ -39,6 +41,7 @@ pub enum FlowType {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AfterCompletionType {
     HostedConfirmation,
@@ -48,6 +51,7 @@ pub enum AfterCompletionType {
 
 /// A deep link: the flow the portal opens in, and where it goes when done.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Flow {
     pub after_completion: AfterCompletion,
     pub subscription_cancel: Option<FlowSubscription>,
@@ -72,6 +76,7 @@ impl Flow {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AfterCompletion {
     pub hosted_confirmation: Option<HostedConfirmation>,
     pub redirect: Option<Redirect>,
@@ -80,21 +85,25 @@ pub struct AfterCompletion {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HostedConfirmation {
     pub custom_message: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Redirect {
     pub return_url: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlowSubscription {
     pub subscription: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateConfirm {
     pub discounts: Vec<String>,
     pub items: Vec<UpdateConfirmItem>,
@@ -104,6 +113,7 @@ pub struct UpdateConfirm {
 /// One item of the subscription after the update: Portico changes the whole plan,
 /// so `price` names a plan and `quantity` the item's new quantity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateConfirmItem {
     pub id: String,
     pub price: Option<String>,
@@ -112,6 +122,7 @@ pub struct UpdateConfirmItem {
 
 /// `POST /v1/billing_portal/sessions`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SessionParams {
     /// Required: `cus_…`.
@@ -119,6 +130,7 @@ pub struct SessionParams {
     pub configuration: Option<String>,
     pub flow_data: Option<FlowDataParams>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub locale: Field<String>,
     pub on_behalf_of: Option<String>,
     pub return_url: Option<String>,
@@ -129,6 +141,7 @@ pub struct SessionParams {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FlowDataParams {
     #[serde(rename = "type")]
@@ -140,6 +153,7 @@ pub struct FlowDataParams {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AfterCompletionParams {
     #[serde(rename = "type")]
@@ -149,6 +163,7 @@ pub struct AfterCompletionParams {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateConfirmParams {
     pub subscription: String,
@@ -157,6 +172,7 @@ pub struct UpdateConfirmParams {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateConfirmItemParams {
     pub id: String,
@@ -167,6 +183,7 @@ pub struct UpdateConfirmItemParams {
 
 /// Flexprice's `GET /v1/customers/portal/{external_id}`: a read-only portal token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PortalToken {
     /// Works in the `x-session-token` header of the widget API, read-only.
     pub token: String,
@@ -178,6 +195,7 @@ pub struct PortalToken {
 
 /// A page of a list endpoint, as Stripe shapes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct List<T> {
     /// Always `list`.
     pub object: String,

@@ -1,0 +1,88 @@
+//! `GET /openapi.json`: the OpenAPI 3.1 document of every route, generated from the
+//! handlers' `#[utoipa::path]` annotations and the wire types' schemas. A route
+//! added to `app()` is listed in `ApiDoc` too (a test compares the two).
+
+use super::ApiContext;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "Portico API",
+        description = "The widget API (`/v1/embed`, authenticated by a session token), the admin API \
+            (Stripe-compatible `/v1/billing_portal` and Flexprice-compatible `/v1/customers/portal`, \
+            authenticated by a secret key) and the hosted portal pages. Errors are Stripe's \
+            `{\"error\": {\"type\", \"code\", \"message\", \"param\"}}`.",
+        license(name = "Apache-2.0")
+    ),
+    paths(
+        health,
+        super::embed::create_session,
+        super::embed::portal,
+        super::subscriptions::sign_up,
+        super::subscriptions::preview,
+        super::subscriptions::change,
+        super::subscriptions::resubscribe,
+        super::cancellation::cancel,
+        super::cancellation::resume,
+        super::account::attach_card,
+        super::account::invoices,
+        super::account::invoice,
+        super::account::update_customer,
+        super::test_clock::advance,
+        super::configurations::list,
+        super::configurations::create,
+        super::configurations::retrieve,
+        super::configurations::update,
+        super::portal_sessions::create_session,
+        super::portal_sessions::portal_token,
+        super::hosted::open_link,
+        super::hosted::portal_page,
+    ),
+    modifiers(&Credentials),
+    tags(
+        (name = "widget", description = "What the embedded widget calls, with `x-session-token`"),
+        (name = "billing_portal", description = "Stripe's customer portal API"),
+        (name = "customers", description = "Flexprice's portal token"),
+        (name = "hosted portal", description = "The full-page portal a session URL opens"),
+        (name = "test helpers", description = "Test mode only"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The three ways to authenticate: a widget session, and a secret key as a bearer
+/// token (Stripe) or an `x-api-key` header (Flexprice).
+struct Credentials;
+
+impl Modify for Credentials {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session_token",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-session-token"))),
+        );
+        components.add_security_scheme(
+            "secret_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-api-key"))),
+        );
+    }
+}
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route("/health", get(health))
+}
+
+#[utoipa::path(get, path = "/health", tag = "hosted portal",
+    responses((status = 200, description = "The server is up", body = Object, example = json!({"status": "ok"}))))]
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
