@@ -40,7 +40,6 @@ pub struct ChangeRequest {
 
 /// What the customer says when cancelling, with Stripe's feedback values.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CancellationFeedback {

@@ -26,7 +26,6 @@ pub struct ApiError {
 
 /// Stripe's error types.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorType {
@@ -43,7 +42,6 @@ pub enum ErrorType {
 /// Machine-readable error codes. Older widgets keep working when a newer server
 /// adds codes: an unknown one arrives as [`ErrorCode::Unknown`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorCode {

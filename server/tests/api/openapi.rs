@@ -76,6 +76,23 @@ async fn the_document_is_valid_and_lists_every_route() {
     ] {
         assert!(schemas[schema].is_object(), "no schema {schema}");
     }
+    // Open enums are strings: their `Unknown` fallback is no object on the wire.
+    for open in [
+        "ErrorCode",
+        "ErrorType",
+        "SubscriptionStatus",
+        "InvoiceStatus",
+        "CancellationFeedback",
+    ] {
+        assert_eq!(schemas[open]["type"], "string", "{open}: {}", schemas[open]);
+    }
+    let codes = schemas["ErrorCode"]["enum"].as_array().unwrap();
+    assert!(codes.contains(&serde_json::json!("feature_disabled")));
+    assert!(
+        !serde_json::to_string(schemas)
+            .unwrap()
+            .contains(r#""unknown""#)
+    );
     let configurations = &document["paths"]["/v1/billing_portal/configurations"]["post"];
     assert_eq!(
         configurations["security"][0]["secret_key"],
