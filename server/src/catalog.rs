@@ -74,6 +74,8 @@ pub struct Service {
     pub plans: Vec<Plan>,
     /// The portal configuration (`bpc_…`) its sessions use; `None`: the mode's default.
     pub configuration: Option<String>,
+    /// The meters its portal's usage views show, in catalog order.
+    pub meters: Vec<Meter>,
 }
 
 impl Service {
@@ -94,6 +96,7 @@ impl Service {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     services: BTreeMap<ServiceName, Service>,
+    meters: BTreeMap<String, Meter>,
 }
 
 impl Catalog {
@@ -120,6 +123,7 @@ impl Catalog {
     }
 
     pub fn from_file(file: CatalogFile) -> Result<Self, CatalogError> {
+        let meters = meter::parse(file.meters)?;
         let mut products = BTreeMap::new();
         for (i, entry) in file.products.into_iter().enumerate() {
             let key = format!("products[{i}]");
@@ -237,12 +241,23 @@ impl Catalog {
                 })?;
                 service_plans.push(plan);
             }
+            let mut service_meters = Vec::with_capacity(entry.meters.len());
+            for (j, key) in entry.meters.iter().enumerate() {
+                let meter = meters.get(key).cloned().ok_or_else(|| {
+                    invalid(
+                        format!("{key_path}.meters[{j}]", key_path = key_path(i)),
+                        format!("`{key}` is not a meter of the catalog"),
+                    )
+                })?;
+                service_meters.push(meter);
+            }
             let service = Service {
                 name: name.clone(),
                 mode,
                 allowed_origins,
                 plans: service_plans,
                 configuration: entry.configuration,
+                meters: service_meters,
             };
             if services.insert(name.clone(), service).is_some() {
                 return Err(invalid(
@@ -254,7 +269,12 @@ impl Catalog {
         if services.is_empty() {
             return Err(invalid("services", "must define at least one service"));
         }
-        Ok(Self { services })
+        Ok(Self { services, meters })
+    }
+
+    /// The meter usage events name as `meter`.
+    pub fn meter(&self, key: &str) -> Option<&Meter> {
+        self.meters.get(key)
     }
 
     pub fn service(&self, name: &ServiceName) -> Option<&Service> {
@@ -270,6 +290,10 @@ impl Catalog {
     pub fn any_service_allows(&self, origin: &str) -> bool {
         self.services().any(|s| s.allowed_origins.contains(origin))
     }
+}
+
+fn key_path(service: usize) -> String {
+    format!("services[{service}]")
 }
 
 fn require_id(value: &str, key: &str) -> Result<(), CatalogError> {
@@ -307,6 +331,8 @@ fn parse_origin(value: &str) -> Result<String, String> {
     Ok(format!("{scheme}://{}", rest.to_ascii_lowercase()))
 }
 
+mod meter;
 mod price;
+pub use meter::Meter;
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,7 @@ pub mod billing;
 pub mod catalog;
 pub mod clock;
 pub mod http;
+pub mod metering;
 pub mod portal;
 pub mod store;
 

@@ -14,6 +14,26 @@ pub struct CatalogFile {
     pub plans: Vec<PlanEntry>,
     #[serde(default)]
     pub services: Vec<ServiceEntry>,
+    /// What usage events are counted against.
+    #[serde(default)]
+    pub meters: Vec<MeterEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeterEntry {
+    /// What events name in `meter`.
+    pub key: String,
+    pub name: String,
+    /// Shown with quantities: `calls`, `GB`.
+    pub unit: String,
+    /// `sum` (default), `count`, `max` or `unique_count`.
+    #[serde(default)]
+    pub aggregation: Option<String>,
+    /// For `unique_count`: the event property whose distinct values are counted.
+    pub unique_property: Option<String>,
+    /// Groups meters in the usage breakdown ("GPU usage").
+    pub group: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -88,4 +108,7 @@ pub struct ServiceEntry {
     pub plans: Vec<String>,
     /// The portal configuration (`bpc_…`) its portals use; default: the mode's default.
     pub configuration: Option<String>,
+    /// The meters its portal's usage views show.
+    #[serde(default)]
+    pub meters: Vec<String>,
 }

@@ -22,6 +22,7 @@ pub mod payment;
 pub mod price;
 pub mod quantity;
 pub mod test_clock;
+pub mod usage;
 
 pub use config::{ConfigError, CustomerRef, Email, EmbedConfig, Identity, ServiceName};
 pub use error::{ApiError, ErrorBody, ErrorCode, ErrorType};

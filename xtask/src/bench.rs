@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: the shipped widget's sizes, then the widget API benchmark
-//! (`server/benches/embed_api.rs`). Figures are reported, never asserted.
+//! (`server/benches/embed_api.rs`) and the usage benchmark (`server/benches/usage.rs`:
+//! 10 million events). Figures are reported, never asserted.
 
 use crate::util::{self, Result};
 
@@ -15,6 +16,16 @@ pub fn run() -> Result {
             "portico-server",
             "--bench",
             "embed_api",
+        ])
+    })?;
+    util::step("usage benchmark (10 million events)", || {
+        util::cargo(&[
+            "bench",
+            "--locked",
+            "--package",
+            "portico-server",
+            "--bench",
+            "usage",
         ])
     })
 }

@@ -35,6 +35,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .route("/portal", get(portal))
         .nest("/subscriptions", super::subscriptions::router())
         .merge(super::account::router())
+        .merge(super::usage::router())
         .layer(cors)
 }
 

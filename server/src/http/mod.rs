@@ -8,6 +8,7 @@ mod configurations;
 mod convert;
 mod embed;
 mod error;
+mod events;
 mod hosted;
 mod hosted_page;
 mod idempotency;
@@ -17,6 +18,7 @@ mod portal_sessions;
 mod session;
 mod subscriptions;
 mod test_clock;
+mod usage;
 
 pub use api_key::SecretKeyAuth;
 pub use error::{AppError, AppResult, JsonBody};
@@ -97,6 +99,7 @@ pub fn app(ctx: ApiContext) -> Router {
             configurations::router().merge(portal_sessions::billing_portal_router()),
         )
         .nest("/v1/customers", portal_sessions::customers_router())
+        .nest("/v1", events::router())
         .layer(TraceLayer::new_for_http())
         .with_state(ctx)
 }

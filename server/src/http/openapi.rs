@@ -33,6 +33,8 @@ use utoipa::{Modify, OpenApi};
         super::account::invoice,
         super::account::update_customer,
         super::test_clock::advance,
+        super::events::ingest,
+        super::usage::usage,
         super::configurations::list,
         super::configurations::create,
         super::configurations::retrieve,
@@ -48,6 +50,7 @@ use utoipa::{Modify, OpenApi};
         (name = "billing_portal", description = "Stripe's customer portal API"),
         (name = "customers", description = "Flexprice's portal token"),
         (name = "hosted portal", description = "The full-page portal a session URL opens"),
+        (name = "usage", description = "Usage metering, with a secret key"),
         (name = "test helpers", description = "Test mode only"),
     )
 )]

@@ -11,6 +11,7 @@ mod keys;
 mod portal;
 mod sessions;
 mod subscriptions;
+mod usage;
 
 pub use accounts::CardRow;
 pub use billing::{Applied, SignupContext, SignupOutcome};
@@ -20,6 +21,7 @@ pub use invoices::InvoiceRow;
 pub use portal::{LinkRefused, ListQuery, PortalSessionRow};
 pub use sessions::SessionRow;
 pub use subscriptions::SubscriptionRow;
+pub use usage::{EventRow, HourRow};
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};

@@ -107,6 +107,27 @@ name = "golden"
 mode = "test"
 allowed_origins = ["https://app.example.com"]
 plans = ["basic", "pro", "seats", "seats-yearly", "trial", "graduated", "volume", "weekly", "euro"]
+meters = ["api_calls", "peak_gpus", "active_users"]
+
+[[meters]]
+key = "api_calls"
+name = "API calls"
+unit = "calls"
+group = "API"
+
+[[meters]]
+key = "peak_gpus"
+name = "Peak GPUs"
+unit = "GPUs"
+aggregation = "max"
+group = "GPU usage"
+
+[[meters]]
+key = "active_users"
+name = "Active users"
+unit = "users"
+aggregation = "unique_count"
+unique_property = "user_id"
 
 [[services]]
 name = "acme-live"

@@ -15,3 +15,4 @@ mod migrations;
 mod openapi;
 mod portal_features;
 mod portal_sessions;
+mod usage;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// Every route the server answers, as `METHOD path`.
-const ROUTES: [&str; 22] = [
+const ROUTES: [&str; 24] = [
     "get /health",
     "post /v1/embed/sessions",
     "get /v1/embed/portal",
@@ -21,6 +21,8 @@ const ROUTES: [&str; 22] = [
     "get /v1/embed/invoices/{id}",
     "post /v1/embed/customer",
     "post /v1/test_helpers/test_clocks/advance",
+    "post /v1/events",
+    "get /v1/embed/usage",
     "get /v1/billing_portal/configurations",
     "post /v1/billing_portal/configurations",
     "get /v1/billing_portal/configurations/{id}",
