@@ -10,6 +10,7 @@
 
 mod page;
 pub mod presets;
+pub mod usage;
 
 use axum::Router;
 use axum::extract::{Query, State};

@@ -197,6 +197,27 @@ impl Seeder {
     }
 }
 
+impl Seeder {
+    /// Thirty days of usage for every preset customer with a subscription.
+    async fn usage(&self) -> Result<(), String> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| e.to_string())?
+            .as_secs()
+            .try_into()
+            .map_err(|_| "the clock is past 2262".to_owned())?;
+        for email in [
+            "subscriber@example.com",
+            "history@example.com",
+            "pastdue@example.com",
+        ] {
+            let events = crate::usage::history(email, now);
+            crate::usage::send(&self.http, &self.backend, &self.secret_key, events).await?;
+        }
+        Ok(())
+    }
+}
+
 /// Seeds every preset of `service`, retrying while the backend starts.
 pub async fn seed_all(backend: String, service: String, origin: String, secret_key: String) {
     let seeder = Seeder {
@@ -214,8 +235,11 @@ pub async fn seed_all(backend: String, service: String, origin: String, secret_k
                 break;
             }
         }
+        if failed.is_none() {
+            failed = seeder.usage().await.err();
+        }
         match failed {
-            None => return println!("demo host: scenario presets ready"),
+            None => return println!("demo host: scenario presets ready, with 30 days of usage"),
             Some(error) if attempt == 29 => {
                 return eprintln!("demo host: could not seed the presets: {error}");
             }
