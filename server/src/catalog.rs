@@ -281,6 +281,13 @@ impl Catalog {
         self.services.get(name)
     }
 
+    /// The service a stored name (a session's, a subscription's) refers to.
+    pub fn service_named(&self, name: &str) -> Option<&Service> {
+        ServiceName::parse(name)
+            .ok()
+            .and_then(|name| self.services.get(&name))
+    }
+
     pub fn services(&self) -> impl Iterator<Item = &Service> {
         self.services.values()
     }

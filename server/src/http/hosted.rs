@@ -14,7 +14,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use portico_wire::ServiceName;
 use serde::Deserialize;
 
 const COOKIE: &str = "portico_portal";
@@ -72,9 +71,10 @@ async fn open(ctx: &ApiContext, login: &str, headers: &HeaderMap) -> Result<Resp
         }
     };
     let customer = ctx.store.customer_by_id(&session.customer).await?;
-    let service = ServiceName::parse(&session.service)
-        .ok()
-        .and_then(|name| ctx.catalog.service(&name).cloned())
+    let service = ctx
+        .catalog
+        .service_named(&session.service)
+        .cloned()
         .ok_or_else(|| AppError::Internal(format!("service `{}` vanished", session.service)))?;
     let expires_at = now + MAX_SESSION.min(ctx.session_ttl.as_secs());
     let token = new_session_token();
@@ -164,22 +164,12 @@ async fn render(ctx: &ApiContext, row: &SessionRow, token: &str) -> Result<Respo
         Some(id) => ctx.store.portal_session(id).await?,
         None => None,
     };
-    let service = ServiceName::parse(&row.service)
-        .ok()
-        .and_then(|name| ctx.catalog.service(&name).cloned())
+    let service = ctx
+        .catalog
+        .service_named(&row.service)
+        .cloned()
         .ok_or_else(|| AppError::Internal(format!("service `{}` vanished", row.service)))?;
-    let configuration = match row
-        .configuration
-        .as_ref()
-        .or(service.configuration.as_ref())
-    {
-        Some(id) => ctx.store.configuration(id).await?,
-        None => None,
-    };
-    let configuration = match configuration {
-        Some(found) => found,
-        None => ctx.store.default_configuration(row.livemode).await?,
-    };
+    let configuration = super::session::session_configuration(ctx, row, &service).await?;
     let return_url = hosted
         .as_ref()
         .and_then(|h| h.return_url.clone())

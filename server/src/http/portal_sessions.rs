@@ -6,6 +6,7 @@
 use super::api_key::SecretKeyAuth;
 use super::configurations::{find as find_configuration, mode_name};
 use super::params::{Params, QueryParams};
+use super::session::configuration_for;
 use super::{ApiContext, AppError, AppResult};
 use crate::auth::{new_session_token, random_alphanumeric, token_digest};
 use crate::catalog::Service;
@@ -18,8 +19,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use jiff::Timestamp;
 use portico_wire::billing_portal::session::{SESSION_OBJECT, SessionParams};
-use portico_wire::billing_portal::{Configuration, PortalToken, Session};
-use portico_wire::{CustomerRef, ErrorCode, ServiceName};
+use portico_wire::billing_portal::{PortalToken, Session};
+use portico_wire::{CustomerRef, ErrorCode};
 use serde::Deserialize;
 
 /// A session link must be opened within this many seconds, and only once.
@@ -84,7 +85,11 @@ pub async fn open_session(
 
     // The subscription a flow names decides the service; then the parameter, the
     // customer's latest subscription, or the mode's only service.
-    let flow_subscription = match params.flow_data.as_ref().and_then(named_subscription) {
+    let flow_subscription = match params
+        .flow_data
+        .as_ref()
+        .and_then(|data| data.subscription())
+    {
         Some(id) => ctx
             .store
             .subscription(id)
@@ -102,7 +107,14 @@ pub async fn open_session(
     };
     let configuration = match &params.configuration {
         Some(id) => find_configuration(&ctx, auth, id, "configuration").await?,
-        None => service_configuration(&ctx, &service).await?,
+        None => {
+            configuration_for(
+                &ctx,
+                service.mode.is_live(),
+                service.configuration.as_deref(),
+            )
+            .await?
+        }
     };
     if !configuration.active {
         return Err(AppError::bad_request(
@@ -270,19 +282,6 @@ pub fn widget_session(
     }
 }
 
-fn named_subscription(
-    data: &portico_wire::billing_portal::session::FlowDataParams,
-) -> Option<&str> {
-    data.subscription_cancel
-        .as_ref()
-        .or(data.subscription_update.as_ref())
-        .map(|s| s.subscription.as_str())
-        .or(data
-            .subscription_update_confirm
-            .as_ref()
-            .map(|c| c.subscription.as_str()))
-}
-
 async fn find_customer(ctx: &ApiContext, auth: SecretKeyAuth, id: &str) -> AppResult<CustomerRow> {
     match ctx.store.customer(id).await? {
         Some(found) if found.livemode == auth.livemode() => Ok(found),
@@ -306,9 +305,9 @@ fn service_named(
     name: &str,
     param: &str,
 ) -> AppResult<Service> {
-    ServiceName::parse(name)
-        .ok()
-        .and_then(|name| ctx.catalog.service(&name).cloned())
+    ctx.catalog
+        .service_named(name)
+        .cloned()
         .filter(|service| service.mode == auth.mode)
         .ok_or_else(|| {
             AppError::not_found(
@@ -328,16 +327,4 @@ fn only_service(ctx: &ApiContext, auth: SecretKeyAuth) -> AppResult<Service> {
         (Some(only), None) => Ok(only.clone()),
         _ => Err(ParamError::missing("service").into()),
     }
-}
-
-async fn service_configuration(ctx: &ApiContext, service: &Service) -> AppResult<Configuration> {
-    if let Some(id) = &service.configuration
-        && let Some(found) = ctx.store.configuration(id).await?
-    {
-        return Ok(found);
-    }
-    Ok(ctx
-        .store
-        .default_configuration(service.mode.is_live())
-        .await?)
 }

@@ -12,7 +12,7 @@ use axum::http::header::ORIGIN;
 use axum::http::request::Parts;
 use portico_wire::billing_portal::{Configuration, Features};
 use portico_wire::embed::SESSION_HEADER;
-use portico_wire::{CustomerRef, ErrorCode, ServiceName};
+use portico_wire::{CustomerRef, ErrorCode};
 
 #[derive(Debug, Clone)]
 pub struct PortalSession {
@@ -49,9 +49,10 @@ impl FromRequestParts<ApiContext> for PortalSession {
             .ok_or_else(expired)?;
         let customer = CustomerRef::from_parts(row.email.as_deref(), row.external_id.as_deref())
             .map_err(|e| AppError::Internal(format!("session with unusable identity: {e}")))?;
-        let service = ServiceName::parse(&row.service)
-            .ok()
-            .and_then(|name| ctx.catalog.service(&name).cloned())
+        let service = ctx
+            .catalog
+            .service_named(&row.service)
+            .cloned()
             .ok_or_else(|| {
                 AppError::not_found(
                     ErrorCode::ServiceNotFound,
@@ -63,7 +64,7 @@ impl FromRequestParts<ApiContext> for PortalSession {
         if row.billing_portal_session.is_none() && !row.read_only {
             check_origin(&parts.headers, &service)?;
         }
-        let configuration = configuration_of(ctx, &row, &service).await?;
+        let configuration = session_configuration(ctx, &row, &service).await?;
         Ok(Self {
             row,
             customer,
@@ -73,21 +74,33 @@ impl FromRequestParts<ApiContext> for PortalSession {
     }
 }
 
-async fn configuration_of(
+/// The configuration `preferred` names if it exists in this mode, else the mode's
+/// default: what every portal of the mode uses.
+pub async fn configuration_for(
+    ctx: &ApiContext,
+    livemode: bool,
+    preferred: Option<&str>,
+) -> Result<Configuration, AppError> {
+    if let Some(id) = preferred
+        && let Some(found) = ctx.store.configuration(id).await?
+        && found.livemode == livemode
+    {
+        return Ok(found);
+    }
+    Ok(ctx.store.default_configuration(livemode).await?)
+}
+
+/// A session's configuration: its own, its service's, or the mode's default.
+pub async fn session_configuration(
     ctx: &ApiContext,
     row: &SessionRow,
     service: &Service,
 ) -> Result<Configuration, AppError> {
-    if let Some(id) = row
+    let preferred = row
         .configuration
-        .as_ref()
-        .or(service.configuration.as_ref())
-        && let Some(found) = ctx.store.configuration(id).await?
-        && found.livemode == row.livemode
-    {
-        return Ok(found);
-    }
-    Ok(ctx.store.default_configuration(row.livemode).await?)
+        .as_deref()
+        .or(service.configuration.as_deref());
+    configuration_for(ctx, row.livemode, preferred).await
 }
 
 impl PortalSession {

@@ -81,16 +81,7 @@ pub fn build(
         _ => {}
     }
     let mut confirm = None;
-    if let Some(named) = params
-        .subscription_cancel
-        .as_ref()
-        .or(params.subscription_update.as_ref())
-        .map(|s| s.subscription.as_str())
-        .or(params
-            .subscription_update_confirm
-            .as_ref()
-            .map(|c| c.subscription.as_str()))
-    {
+    if let Some(named) = params.subscription() {
         let param = format!("flow_data[{}][subscription]", flow_key(params.kind));
         let subscription = subscription.filter(|s| s.id == named).ok_or_else(|| {
             ParamError::missing_resource(

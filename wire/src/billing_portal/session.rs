@@ -152,6 +152,20 @@ pub struct FlowDataParams {
     pub subscription_update_confirm: Option<UpdateConfirmParams>,
 }
 
+impl FlowDataParams {
+    /// The subscription the flow names, whichever flow it is.
+    pub fn subscription(&self) -> Option<&str> {
+        self.subscription_cancel
+            .as_ref()
+            .or(self.subscription_update.as_ref())
+            .map(|s| s.subscription.as_str())
+            .or(self
+                .subscription_update_confirm
+                .as_ref()
+                .map(|c| c.subscription.as_str()))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
