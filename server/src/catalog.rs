@@ -64,6 +64,15 @@ pub struct Plan {
     pub trial_days: u32,
     pub features: Vec<String>,
     pub items: Vec<PlanItem>,
+    /// Usage billed at the end of each period, one line per meter.
+    pub metered: Vec<MeteredPrice>,
+}
+
+/// A meter's price in a plan.
+#[derive(Debug, Clone)]
+pub struct MeteredPrice {
+    pub meter: Meter,
+    pub price: Price,
 }
 
 #[derive(Debug, Clone)]
@@ -187,8 +196,36 @@ impl Catalog {
                         format!("`{}` is not a product of the catalog", item.product),
                     )
                 })?;
-                let price = price::parse(&item, &item_key)?;
+                let price = price::parse(
+                    item.unit_amount,
+                    item.tiers.as_ref(),
+                    item.tiers_mode.as_ref(),
+                    &item_key,
+                )?;
                 items.push(PlanItem { product, price });
+            }
+            let mut metered: Vec<MeteredPrice> = Vec::with_capacity(entry.metered.len());
+            for (j, entry) in entry.metered.iter().enumerate() {
+                let metered_key = format!("{key}.metered[{j}]");
+                let meter = meters.get(&entry.meter).cloned().ok_or_else(|| {
+                    invalid(
+                        format!("{metered_key}.meter"),
+                        format!("`{}` is not a meter of the catalog", entry.meter),
+                    )
+                })?;
+                if metered.iter().any(|m| m.meter.key == meter.key) {
+                    return Err(invalid(
+                        format!("{metered_key}.meter"),
+                        format!("`{}` is metered twice in this plan", meter.key),
+                    ));
+                }
+                let price = price::parse(
+                    entry.unit_amount,
+                    entry.tiers.as_ref(),
+                    entry.tiers_mode.as_ref(),
+                    &metered_key,
+                )?;
+                metered.push(MeteredPrice { meter, price });
             }
             let plan = Plan {
                 id: entry.id.clone(),
@@ -200,6 +237,7 @@ impl Catalog {
                 trial_days: entry.trial_days,
                 features: entry.features,
                 items,
+                metered,
             };
             if plans.insert(entry.id.clone(), plan).is_some() {
                 return Err(invalid(

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod clock;
 pub mod http;
 pub mod metering;
+pub mod pdf;
 pub mod portal;
 pub mod store;
 

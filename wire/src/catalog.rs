@@ -61,6 +61,22 @@ pub struct PlanEntry {
     #[serde(default)]
     pub features: Vec<String>,
     pub items: Vec<PlanItemEntry>,
+    /// Meters billed on usage at the end of each period.
+    #[serde(default)]
+    pub metered: Vec<MeteredEntry>,
+}
+
+/// `metered = [{ meter = "api_calls", unit_amount = 2 }]`, or with tiers.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeteredEntry {
+    /// A `[[meters]]` key.
+    pub meter: String,
+    /// Minor units per unit of usage. Either this or `tiers`.
+    pub unit_amount: Option<i64>,
+    /// `graduated` or `volume`, with `tiers`.
+    pub tiers_mode: Option<String>,
+    pub tiers: Option<Vec<TierEntry>>,
 }
 
 fn one() -> u32 {

@@ -89,6 +89,21 @@ pub struct Plan {
     pub trial_days: u32,
     pub features: Vec<String>,
     pub items: Vec<PlanItem>,
+    /// Usage billed at the end of each period.
+    #[serde(default)]
+    pub metered: Vec<MeteredPrice>,
+}
+
+/// A meter's price: its usage over a period, aggregated as the meter says, billed on
+/// the invoice that ends the period, one line per meter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeteredPrice {
+    pub meter: String,
+    pub name: String,
+    pub unit: String,
+    pub aggregation: crate::usage::Aggregation,
+    pub price: Price,
 }
 
 /// One product of a plan, priced per unit. Items without a `unit_label` are flat.
@@ -171,6 +186,9 @@ pub struct Subscription {
     pub interval: Interval,
     pub interval_count: u32,
     pub items: Vec<SubscriptionItem>,
+    /// Usage billed at the end of each period.
+    #[serde(default)]
+    pub metered: Vec<MeteredPrice>,
     /// Unix seconds, like every timestamp on the wire.
     pub current_period_start: i64,
     pub current_period_end: i64,
@@ -216,6 +234,8 @@ pub struct PendingUpdate {
     pub interval: Interval,
     pub interval_count: u32,
     pub items: Vec<PendingItem>,
+    #[serde(default)]
+    pub metered: Vec<MeteredPrice>,
     pub effective_at: i64,
 }
 
@@ -265,6 +285,7 @@ mod tests {
             interval_count: 1,
             trial_days: 0,
             features: vec![],
+            metered: Vec::new(),
             items: vec![
                 PlanItem {
                     product: "base".into(),

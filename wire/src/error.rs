@@ -98,6 +98,8 @@ pub enum ErrorCode {
     ParameterMissing,
     /// The named object (configuration, customer, session) does not exist.
     ResourceMissing,
+    /// The object to create exists already (a customer's wallet in a currency).
+    ResourceAlreadyExists,
     /// The portal configuration turns this feature off.
     FeatureDisabled,
     /// The session was opened read-only (a Flexprice portal token).
@@ -145,6 +147,7 @@ impl ErrorCode {
             Self::ParameterUnknown => "parameter_unknown",
             Self::ParameterMissing => "parameter_missing",
             Self::ResourceMissing => "resource_missing",
+            Self::ResourceAlreadyExists => "resource_already_exists",
             Self::FeatureDisabled => "feature_disabled",
             Self::SessionReadOnly => "session_read_only",
             Self::NetworkError => "network_error",

@@ -68,6 +68,16 @@ prefixed_id!(
     PaymentMethodId,
     "pm_"
 );
+prefixed_id!(
+    /// A prepaid wallet (`wal_…`).
+    WalletId,
+    "wal_"
+);
+prefixed_id!(
+    /// One movement of a wallet's credits (`wtx_…`).
+    WalletTransactionId,
+    "wtx_"
+);
 
 #[cfg(test)]
 mod tests {

@@ -88,7 +88,11 @@ pub struct Invoice {
     pub ending_balance: i64,
     /// `total` less the credit applied; never negative.
     pub amount_due: i64,
+    /// Includes `amount_paid_from_wallet`.
     pub amount_paid: i64,
+    /// What the customer's prepaid credits paid, in minor units.
+    #[serde(default)]
+    pub amount_paid_from_wallet: i64,
     pub amount_remaining: i64,
     pub attempt_count: u32,
     pub next_payment_attempt: Option<i64>,
@@ -98,4 +102,9 @@ pub struct Invoice {
     pub created: i64,
     pub paid_at: Option<i64>,
     pub livemode: bool,
+    /// Where the portal downloads the invoice as a PDF, relative to the server and
+    /// with the session's token: `/v1/embed/invoices/{id}/pdf` (Stripe's
+    /// `invoice_pdf`). `None` for a preview.
+    #[serde(default)]
+    pub invoice_pdf: Option<String>,
 }

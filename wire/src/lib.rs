@@ -23,6 +23,7 @@ pub mod price;
 pub mod quantity;
 pub mod test_clock;
 pub mod usage;
+pub mod wallet;
 
 pub use config::{ConfigError, CustomerRef, Email, EmbedConfig, Identity, ServiceName};
 pub use error::{ApiError, ErrorBody, ErrorCode, ErrorType};

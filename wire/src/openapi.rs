@@ -119,7 +119,7 @@ open_enum_schema!(crate::embed::CancellationReason => CancellationReason: Cancel
 
 open_enum_schema!(crate::error::ErrorType => ErrorType: ApiError, AuthenticationError, CardError, IdempotencyError, InvalidRequestError, RateLimitError);
 
-open_enum_schema!(crate::error::ErrorCode => ErrorCode: InvalidConfig, InvalidRequest, InvalidHash, OriginNotAllowed, ServiceNotFound, PlanNotFound, SubscriptionNotFound, UnknownUnitLabel, SessionExpired, AlreadySubscribed, ResourceNotFound, IdempotencyKeyReused, IdempotencyKeyInUse, SubscriptionCanceled, SubscriptionIncomplete, NotPendingCancellation, NoChange, InvoiceNotFound, CardDeclined, ExpiredCard, IncorrectCvc, IncorrectNumber, InvalidCvc, InvalidExpiryMonth, InvalidExpiryYear, InvalidNumber, ProcessingError, TestModeOnly, InvalidApiKey, LivemodeMismatch, ParameterUnknown, ParameterMissing, ResourceMissing, FeatureDisabled, SessionReadOnly, NetworkError, InternalError);
+open_enum_schema!(crate::error::ErrorCode => ErrorCode: InvalidConfig, InvalidRequest, InvalidHash, OriginNotAllowed, ServiceNotFound, PlanNotFound, SubscriptionNotFound, UnknownUnitLabel, SessionExpired, AlreadySubscribed, ResourceNotFound, IdempotencyKeyReused, IdempotencyKeyInUse, SubscriptionCanceled, SubscriptionIncomplete, NotPendingCancellation, NoChange, InvoiceNotFound, CardDeclined, ExpiredCard, IncorrectCvc, IncorrectNumber, InvalidCvc, InvalidExpiryMonth, InvalidExpiryYear, InvalidNumber, ProcessingError, TestModeOnly, InvalidApiKey, LivemodeMismatch, ParameterUnknown, ParameterMissing, ResourceMissing, ResourceAlreadyExists, FeatureDisabled, SessionReadOnly, NetworkError, InternalError);
 
 open_enum_schema!(crate::invoice::InvoiceStatus => InvoiceStatus: Draft, Open, Paid, Void, Uncollectible);
 

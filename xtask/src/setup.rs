@@ -22,6 +22,7 @@ pub fn all() -> Result {
     npm_tools()?;
     python_tools()?;
     chromium()?;
+    poppler()?;
     println!("==> set-up: ok ({:.1?})", started.elapsed());
     Ok(())
 }
@@ -144,6 +145,25 @@ fn chromium() -> Result {
         return Ok(());
     }
     println!("    installing chromium and chromium-driver from Debian's packages");
+    apt_install(&["chromium", "chromium-driver"])?;
+    util::output(CHROMIUM, &["--version"])
+        .map(|_| ())
+        .ok_or_else(|| "chromium installed but does not run".into())
+}
+
+/// poppler's `pdftotext`, with which the tests read back the invoice PDFs.
+fn poppler() -> Result {
+    // `pdftotext -v` prints its version on stderr: that it runs is the check.
+    if output("pdftotext", &["-v"]).is_some() {
+        have("pdftotext (poppler-utils)");
+        return Ok(());
+    }
+    println!("    installing poppler-utils from Debian's packages");
+    apt_install(&["poppler-utils"])
+}
+
+/// `apt-get update`, then installs `packages` (through sudo unless already root).
+fn apt_install(packages: &[&str]) -> Result {
     let as_root = output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
     let apt = |args: &[&str]| {
         if as_root {
@@ -158,14 +178,7 @@ fn chromium() -> Result {
         }
     };
     apt(&["update"])?;
-    apt(&[
-        "install",
-        "-y",
-        "--no-install-recommends",
-        "chromium",
-        "chromium-driver",
-    ])?;
-    util::output(CHROMIUM, &["--version"])
-        .map(|_| ())
-        .ok_or_else(|| "chromium installed but does not run".into())
+    let mut install = vec!["install", "-y", "--no-install-recommends"];
+    install.extend_from_slice(packages);
+    apt(&install)
 }

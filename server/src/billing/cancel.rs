@@ -62,11 +62,22 @@ pub fn cancel(
     }
     let paid_period =
         matches!(sub.status, Status::Active | Status::PastDue) && !sub.period_unpaid();
-    let mut credit = Vec::new();
+    let mut lines = Vec::new();
     if command.prorate && paid_period {
-        credit = proration_lines(&sub.terms.items, &[], sub.period, now);
+        lines = proration_lines(&sub.terms.items, &[], sub.period, now);
     }
-    let invoices = end(&mut next, &mut account, credit, now);
+    // Usage so far is billed on the final invoice, as at a period's end.
+    if matches!(sub.status, Status::Active | Status::PastDue) {
+        let so_far = Period {
+            start: sub.period.start,
+            end: now,
+        };
+        lines.extend(invoicing::usage_lines(
+            &sub.terms, &sub.usage, so_far, false,
+        ));
+    }
+    next.usage.clear();
+    let invoices = end(&mut next, &mut account, lines, now);
     Ok(Decision {
         subscription: next,
         account,
@@ -91,6 +102,9 @@ pub fn end(
             open.next_payment_attempt = None;
             if never_started {
                 open.status = InvoiceStatus::Void;
+                // What the wallet paid towards a voided invoice is not lost: as
+                // Stripe does with a partial payment, it becomes balance credit.
+                account.balance -= open.amount_paid;
             }
             open
         })

@@ -8,10 +8,14 @@
 
 use super::cards;
 use super::proration::Period;
-use super::state::{Account, BillingReason, Invoice, InvoiceStatus, Item, Line, PaymentFailure};
+use super::state::{
+    Account, BillingReason, Invoice, InvoiceStatus, Item, Line, PaymentFailure, Terms,
+};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use portico_wire::Currency;
+use portico_wire::wallet::Credits;
+use std::collections::BTreeMap;
 
 /// Days between a failed automatic attempt and the next: four attempts in all over
 /// fifteen days, then the invoice is uncollectible and the subscription canceled.
@@ -39,6 +43,8 @@ pub fn draft(
         ending_balance: 0,
         amount_due: 0,
         amount_paid: 0,
+        paid_from_wallet: 0,
+        wallet_credits: Credits::ZERO,
         attempt_count: 0,
         next_payment_attempt: None,
         last_failure: None,
@@ -46,8 +52,8 @@ pub fn draft(
     }
 }
 
-/// Applies the account's credit: the invoice becomes open with what is left to pay,
-/// or paid if nothing is.
+/// Applies the account's credit, then its wallet's: the invoice becomes open with
+/// what is left to pay, or paid if nothing is.
 pub fn finalize(mut invoice: Invoice, account: &mut Account) -> Invoice {
     invoice.starting_balance = account.balance;
     let total = invoice.subtotal;
@@ -61,7 +67,13 @@ pub fn finalize(mut invoice: Invoice, account: &mut Account) -> Invoice {
         invoice.amount_due = total - applied;
     }
     invoice.ending_balance = account.balance;
-    if invoice.amount_due == 0 {
+    if let Some(wallet) = account.wallet.as_mut() {
+        let paid = wallet.pay(invoice.amount_due, invoice.created);
+        invoice.paid_from_wallet = paid.amount;
+        invoice.wallet_credits = paid.credits;
+        invoice.amount_paid = paid.amount;
+    }
+    if invoice.amount_due == invoice.amount_paid {
         invoice.status = InvoiceStatus::Paid;
         invoice.paid_at = Some(invoice.created);
     } else {
@@ -137,6 +149,37 @@ pub fn recurring_line(item: &Item, period: Period) -> Line {
     }
 }
 
+/// One line per metered meter of `terms` for its usage in `period`; none while the
+/// period was a trial.
+pub fn usage_lines(
+    terms: &Terms,
+    usage: &BTreeMap<String, i64>,
+    period: Period,
+    trial: bool,
+) -> Vec<Line> {
+    if trial {
+        return Vec::new();
+    }
+    terms
+        .metered
+        .iter()
+        .map(|metered| {
+            let used = usage.get(&metered.meter).copied().unwrap_or(0).max(0);
+            // Prices take a u32 quantity; usage past 4,294,967,295 units in one period
+            // is billed at that many (a finer unit than that is not expected).
+            let quantity = u32::try_from(used).unwrap_or(u32::MAX);
+            Line {
+                description: format!("{quantity} {} × {}", metered.unit, metered.name),
+                product: metered.meter.clone(),
+                quantity,
+                amount: metered.price.amount(quantity),
+                proration: false,
+                period,
+            }
+        })
+        .collect()
+}
+
 /// A trial's zero line for `item`.
 pub fn trial_line(item: &Item, period: Period) -> Line {
     Line {
@@ -160,6 +203,7 @@ pub fn proration_description(credit: bool, item: &Item, at: Timestamp) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use portico_wire::price::Price;
 
     fn usd() -> Currency {
         Currency::parse("usd").unwrap()
@@ -194,6 +238,7 @@ mod tests {
         let mut account = Account {
             balance: -500,
             card: None,
+            wallet: None,
         };
         let first = finalize(invoice(&[2900, -300]), &mut account);
         assert_eq!((first.subtotal, first.amount_due), (2600, 2100));
@@ -210,6 +255,103 @@ mod tests {
             (0, InvoiceStatus::Paid)
         );
         assert_eq!(account.balance, -200);
+    }
+
+    #[test]
+    fn the_wallet_pays_after_the_balance_and_the_card_the_rest() {
+        use crate::billing::wallet::{Grant, Wallet};
+        let at: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let mut account = Account {
+            balance: -300,
+            card: None,
+            wallet: Some(Wallet {
+                id: "wal_1".into(),
+                conversion_rate: 100,
+                grants: vec![Grant {
+                    id: "wtx_1".into(),
+                    remaining: Credits::from_hundredths(1_000),
+                    priority: 0,
+                    expires_at: None,
+                    created: at,
+                }],
+            }),
+        };
+        // 29.00 less 3.00 of balance: 10.00 from the wallet, 16.00 left for the card.
+        let open = finalize(invoice(&[2900]), &mut account);
+        assert_eq!((open.amount_due, open.amount_paid), (2600, 1000));
+        assert_eq!(
+            (open.paid_from_wallet, open.wallet_credits.hundredths()),
+            (1000, 1000)
+        );
+        assert_eq!(
+            (open.status, open.amount_remaining()),
+            (InvoiceStatus::Open, 1600)
+        );
+        assert_eq!(account.balance, 0);
+        // The next invoice finds the wallet empty.
+        let next = finalize(invoice(&[500]), &mut account);
+        assert_eq!((next.amount_paid, next.paid_from_wallet), (0, 0));
+    }
+
+    #[test]
+    fn usage_lines_price_each_meter_for_the_period_and_none_in_a_trial() {
+        use crate::billing::state::{MeteredItem, Terms};
+        use portico_wire::price::{Tier, Tiers, TiersMode};
+        use portico_wire::usage::Aggregation;
+        let at: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let period = Period {
+            start: at,
+            end: "2026-02-01T00:00:00Z".parse().unwrap(),
+        };
+        let tier = |up_to, unit_amount| Tier {
+            up_to,
+            unit_amount,
+            flat_amount: 0,
+        };
+        let terms = Terms {
+            plan: "usage".into(),
+            interval: portico_wire::embed::Interval::Month,
+            interval_count: 1,
+            items: Vec::new(),
+            metered: vec![
+                MeteredItem {
+                    meter: "api_calls".into(),
+                    name: "API calls".into(),
+                    unit: "calls".into(),
+                    aggregation: Aggregation::Sum,
+                    price: Price::Tiered(
+                        Tiers::new(
+                            TiersMode::Graduated,
+                            vec![tier(Some(1_000), 0), tier(None, 2)],
+                        )
+                        .unwrap(),
+                    ),
+                },
+                MeteredItem {
+                    meter: "peak_gpus".into(),
+                    name: "Peak GPUs".into(),
+                    unit: "GPUs".into(),
+                    aggregation: Aggregation::Max,
+                    price: Price::per_unit(500).unwrap(),
+                },
+            ],
+        };
+        let usage = BTreeMap::from([("api_calls".to_owned(), 2_501)]);
+        let lines = usage_lines(&terms, &usage, period, false);
+        let summary: Vec<(&str, u32, i64)> = lines
+            .iter()
+            .map(|l| (l.description.as_str(), l.quantity, l.amount))
+            .collect();
+        // 1,000 free, then 1,501 at 0.02; no GPU usage is still a line, at zero.
+        assert_eq!(
+            summary,
+            [
+                ("2501 calls × API calls", 2_501, 3_002),
+                ("0 GPUs × Peak GPUs", 0, 0)
+            ]
+        );
+        assert!(lines.iter().all(|l| l.period == period && !l.proration));
+        assert!(usage_lines(&terms, &usage, period, true).is_empty());
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod proration;
 mod renewal;
 mod signup;
 pub mod state;
+pub mod wallet;
 
 pub use cancel::{CancelCommand, CancelError, cancel, resume};
 pub use change::{ChangeCommand, ChangeError, Proration, change};

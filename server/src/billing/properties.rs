@@ -28,6 +28,7 @@ fn terms(plan: &str, flat: i64, seat: i64, seats: u32) -> Terms {
         interval: Interval::Month,
         interval_count: 1,
         items: vec![item("base", flat, 1), item("seats", seat, seats)],
+        metered: Vec::new(),
     }
 }
 
@@ -49,6 +50,7 @@ fn subscription(terms: Terms, start: Timestamp) -> Subscription {
         pending_lines: Vec::new(),
         open_invoices: Vec::new(),
         created: start,
+        usage: Default::default(),
         terms,
     }
 }
@@ -63,6 +65,7 @@ fn account(balance: i64) -> Account {
     Account {
         balance,
         card: Some(accept(&card, (2026, 1)).unwrap()),
+        wallet: None,
     }
 }
 

@@ -75,8 +75,16 @@ pub fn upcoming(sub: &Subscription, account: &Account) -> Option<Invoice> {
 fn period_end(sub: &Subscription, account: &Account, at: Timestamp, collect: bool) -> Decision {
     let mut next = sub.clone();
     let mut account = account.clone();
+    // The ending period's usage, billed by the terms in force during it.
+    let usage = invoicing::usage_lines(
+        &sub.terms,
+        &sub.usage,
+        sub.period,
+        sub.status == Status::Trialing,
+    );
+    next.usage.clear();
     if sub.cancel_at_period_end {
-        let mut invoices = end(&mut next, &mut account, Vec::new(), at);
+        let mut invoices = end(&mut next, &mut account, usage, at);
         if !collect {
             // A preview shows the final invoice as it would be finalized, not charged.
             invoices.retain(|invoice| invoice.id.is_none());
@@ -109,6 +117,7 @@ fn period_end(sub: &Subscription, account: &Account, at: Timestamp, collect: boo
     );
     let period = Period { start: at, end };
     let mut lines = std::mem::take(&mut next.pending_lines);
+    lines.extend(usage);
     lines.extend(
         next.terms
             .items

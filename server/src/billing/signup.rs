@@ -3,7 +3,9 @@
 
 use super::invoicing::{self, trial_line};
 use super::proration::Period;
-use super::state::{Account, BillingReason, Decision, InvoiceStatus, Item, Subscription, Terms};
+use super::state::{
+    Account, BillingReason, Decision, InvoiceStatus, Item, MeteredItem, Subscription, Terms,
+};
 use super::{Status, period_end};
 use crate::catalog::{Plan, Service};
 use jiff::{SignedDuration, Timestamp};
@@ -60,6 +62,17 @@ pub fn plan_terms(
         interval: plan.interval,
         interval_count: plan.interval_count,
         items,
+        metered: plan
+            .metered
+            .iter()
+            .map(|metered| MeteredItem {
+                meter: metered.meter.key.clone(),
+                name: metered.meter.name.clone(),
+                unit: metered.meter.unit.clone(),
+                aggregation: metered.meter.aggregation,
+                price: metered.price.clone(),
+            })
+            .collect(),
     })
 }
 
@@ -124,6 +137,7 @@ pub fn plan_signup(
             Vec::new()
         },
         created: now,
+        usage: std::collections::BTreeMap::new(),
     };
     Ok(Decision {
         subscription,
@@ -181,6 +195,7 @@ mod tests {
         Account {
             balance: 0,
             card: Some(crate::billing::cards::accept(&input, (2026, 1)).unwrap()),
+            wallet: None,
         }
     }
 

@@ -4,10 +4,14 @@
 use super::Status;
 use super::cards::{AcceptedCard, Decline};
 use super::proration::Period;
+use super::wallet::Wallet;
 use jiff::Timestamp;
 use portico_wire::embed::Interval;
 use portico_wire::price::Price;
+use portico_wire::usage::Aggregation;
+use portico_wire::wallet::Credits;
 use portico_wire::{Currency, Quantity};
+use std::collections::BTreeMap;
 
 /// One priced product of a subscription, its price a snapshot taken at signup or
 /// change so catalog edits never reprice it.
@@ -36,6 +40,40 @@ impl Item {
     }
 }
 
+/// A meter billed on usage at the end of each period, its price a snapshot like an
+/// item's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeteredItem {
+    pub meter: String,
+    pub name: String,
+    pub unit: String,
+    pub aggregation: Aggregation,
+    pub price: Price,
+}
+
+impl MeteredItem {
+    /// The wire shape, which is also how a scheduled change stores it.
+    pub fn to_wire(&self) -> portico_wire::embed::MeteredPrice {
+        portico_wire::embed::MeteredPrice {
+            meter: self.meter.clone(),
+            name: self.name.clone(),
+            unit: self.unit.clone(),
+            aggregation: self.aggregation,
+            price: self.price.clone(),
+        }
+    }
+
+    pub fn from_wire(price: portico_wire::embed::MeteredPrice) -> Self {
+        Self {
+            meter: price.meter,
+            name: price.name,
+            unit: price.unit,
+            aggregation: price.aggregation,
+            price: price.price,
+        }
+    }
+}
+
 /// A plan with quantities: what a subscription bills, or will bill after a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Terms {
@@ -43,6 +81,7 @@ pub struct Terms {
     pub interval: Interval,
     pub interval_count: u32,
     pub items: Vec<Item>,
+    pub metered: Vec<MeteredItem>,
 }
 
 impl Terms {
@@ -50,6 +89,7 @@ impl Terms {
         self.plan == other.plan
             && self.interval == other.interval
             && self.interval_count == other.interval_count
+            && self.metered == other.metered
             && self.items.len() == other.items.len()
             && self
                 .items
@@ -125,6 +165,9 @@ pub struct Subscription {
     /// Its open invoices, oldest first, each retried on its own schedule.
     pub open_invoices: Vec<Invoice>,
     pub created: Timestamp,
+    /// Usage of each metered meter in the current period so far, as the store read
+    /// it: billed when the period ends.
+    pub usage: BTreeMap<String, i64>,
 }
 
 impl Subscription {
@@ -166,6 +209,8 @@ pub struct Account {
     /// Stripe's customer balance: negative is credit the next invoices use first.
     pub balance: i64,
     pub card: Option<AcceptedCard>,
+    /// Prepaid credits in this currency: they pay invoices after the balance.
+    pub wallet: Option<Wallet>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,7 +314,11 @@ pub struct Invoice {
     pub starting_balance: i64,
     pub ending_balance: i64,
     pub amount_due: i64,
+    /// Includes what the wallet paid.
     pub amount_paid: i64,
+    /// Minor units paid from the wallet's credits when the invoice was finalized.
+    pub paid_from_wallet: i64,
+    pub wallet_credits: Credits,
     pub attempt_count: u32,
     pub next_payment_attempt: Option<Timestamp>,
     pub last_failure: Option<PaymentFailure>,

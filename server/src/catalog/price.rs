@@ -1,11 +1,17 @@
-//! A plan item's price from the catalog file: `unit_amount`, or `tiers_mode` + `tiers`.
+//! A plan item's or a metered price from the catalog file: `unit_amount`, or
+//! `tiers_mode` + `tiers`.
 
 use super::{CatalogError, invalid};
-use portico_wire::catalog::{PlanItemEntry, UpTo};
+use portico_wire::catalog::{TierEntry, UpTo};
 use portico_wire::price::{Price, Tier, Tiers, TiersMode};
 
-pub(super) fn parse(entry: &PlanItemEntry, key: &str) -> Result<Price, CatalogError> {
-    match (entry.unit_amount, &entry.tiers, &entry.tiers_mode) {
+pub(super) fn parse(
+    unit_amount: Option<i64>,
+    tiers: Option<&Vec<TierEntry>>,
+    tiers_mode: Option<&String>,
+    key: &str,
+) -> Result<Price, CatalogError> {
+    match (unit_amount, tiers, tiers_mode) {
         (Some(unit_amount), None, None) => {
             Price::per_unit(unit_amount).map_err(|m| invalid(format!("{key}.unit_amount"), m))
         }

@@ -118,3 +118,38 @@ fn tiered_prices_load_and_bad_tiers_name_the_key() {
     let negative = GOOD.replace("unit_amount = 500", "unit_amount = -5");
     assert!(error_of(&negative).contains("plans[0].items[1].unit_amount"));
 }
+
+#[test]
+fn metered_prices_name_a_catalog_meter_once_per_plan() {
+    let metered = format!(
+        "{}\n{}",
+        GOOD.replace(
+            "items = [{ product = \"base\", unit_amount = 2000 }, { product = \"seats\", unit_amount = 500 }]",
+            "items = [{ product = \"base\", unit_amount = 2000 }, { product = \"seats\", unit_amount = 500 }]\n\
+             metered = [{ meter = \"api_calls\", tiers_mode = \"graduated\", tiers = [{ up_to = 1000, unit_amount = 0 }, { up_to = \"inf\", unit_amount = 2 }] }]",
+        ),
+        "[[meters]]\nkey = \"api_calls\"\nname = \"API calls\"\nunit = \"calls\"\n"
+    );
+    let catalog = Catalog::from_toml(&metered).unwrap();
+    let plan = catalog
+        .service(&ServiceName::parse("acme").unwrap())
+        .unwrap()
+        .plan("team")
+        .unwrap();
+    assert_eq!(plan.metered.len(), 1);
+    assert_eq!(plan.metered[0].meter.unit, "calls");
+    assert_eq!(plan.metered[0].price.amount(2500), 3000);
+
+    let unknown = metered.replace("meter = \"api_calls\"", "meter = \"gpu\"");
+    assert!(error_of(&unknown).contains("plans[0].metered[0].meter"));
+    let twice = metered.replace(
+        "metered = [{ meter = \"api_calls\",",
+        "metered = [{ meter = \"api_calls\", unit_amount = 1 }, { meter = \"api_calls\",",
+    );
+    assert!(error_of(&twice).contains("plans[0].metered[1].meter"));
+    let unpriced = metered.replace(
+        ", tiers_mode = \"graduated\", tiers = [{ up_to = 1000, unit_amount = 0 }, { up_to = \"inf\", unit_amount = 2 }]",
+        "",
+    );
+    assert!(error_of(&unpriced).contains("needs a price"));
+}

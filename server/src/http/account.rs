@@ -1,9 +1,13 @@
-//! The customer's side of billing in the portal: their card, their invoices, their
-//! billing details.
+//! The customer's side of billing in the portal: their card, their invoices (and
+//! their PDFs), their billing details.
 
-use super::{ApiContext, AppError, AppResult, IdempotencyKey, JsonBody, PortalSession, convert};
+use super::{
+    ApiContext, AppError, AppResult, IdempotencyKey, JsonBody, PortalSession, convert, invoices,
+};
 use crate::billing::cards::{self, CardInput};
 use crate::billing::year_month;
+use crate::pdf::Seller;
+use crate::store::{CustomerRow, InvoiceRow};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -21,6 +25,7 @@ pub fn router() -> Router<ApiContext> {
         .route("/payment_methods", post(attach_card))
         .route("/invoices", get(invoices))
         .route("/invoices/{id}", get(invoice))
+        .route("/invoices/{id}/pdf", get(invoice_pdf))
         .route("/customer", post(update_customer))
 }
 
@@ -131,6 +136,38 @@ async fn invoice(
     session: PortalSession,
     Path(id): Path<String>,
 ) -> AppResult<Json<Invoice>> {
+    let (row, customer) = session_invoice(&ctx, &session, &id).await?;
+    Ok(Json(convert::invoice(&row, &customer)))
+}
+
+#[utoipa::path(get, path = "/v1/embed/invoices/{id}/pdf", tag = "widget", security(("session_token" = [])),
+    params(("id" = String, Path, description = "The invoice (`in_…`)")),
+    responses((status = 200, description = "The invoice as a PDF file, to download", content_type = "application/pdf", body = super::invoices::PdfFile),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such object", body = portico_wire::ErrorBody)))]
+async fn invoice_pdf(
+    State(ctx): State<ApiContext>,
+    session: PortalSession,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (row, customer) = session_invoice(&ctx, &session, &id).await?;
+    let seller = Seller {
+        name: session.service.name.to_string(),
+        headline: session.configuration.business_profile.headline.clone(),
+    };
+    Ok(invoices::pdf_download(seller, &row, &customer))
+}
+
+/// The invoice `id` and its customer, if this session may see it: the
+/// configuration shows invoices, the invoice is the session's customer's, and it
+/// belongs to a subscription the session shows. Anything else is "no such invoice",
+/// so a session learns nothing about invoices that are not its own.
+async fn session_invoice(
+    ctx: &ApiContext,
+    session: &PortalSession,
+    id: &str,
+) -> AppResult<(InvoiceRow, CustomerRow)> {
     session.feature(
         session.features().invoice_history.enabled,
         "invoice_history",
@@ -148,11 +185,11 @@ async fn invoice(
         .ok_or_else(not_found)?;
     let row = ctx
         .store
-        .invoice(&id)
+        .invoice(id)
         .await?
         .filter(|row| row.customer_id == customer.id)
         .ok_or_else(not_found)?;
-    let visible = visible_subscriptions(&ctx, &session, &customer.id).await?;
+    let visible = visible_subscriptions(ctx, session, &customer.id).await?;
     if !row
         .subscription_id
         .as_ref()
@@ -160,7 +197,7 @@ async fn invoice(
     {
         return Err(not_found());
     }
-    Ok(Json(convert::invoice(&row, &customer)))
+    Ok((row, customer))
 }
 
 /// Ids of the subscriptions this session shows: the service's, or just the one the

@@ -3,7 +3,7 @@
 use crate::billing::Status;
 use crate::billing::state::{self, BillingReason, InvoiceStatus, Line, PaymentFailure};
 use crate::catalog::{Plan, Service};
-use crate::store::{CardRow, CustomerRow, InvoiceRow, SubscriptionRow};
+use crate::store::{CardRow, CustomerRow, InvoiceRow, SubscriptionRow, TransactionRow, WalletRow};
 use portico_wire::actions::CancellationFeedback;
 use portico_wire::embed::{
     self as wire, CancellationDetails, CancellationReason, SubscriptionStatus,
@@ -22,6 +22,17 @@ pub fn plan(plan: &Plan) -> wire::Plan {
         interval_count: plan.interval_count,
         trial_days: plan.trial_days,
         features: plan.features.clone(),
+        metered: plan
+            .metered
+            .iter()
+            .map(|metered| wire::MeteredPrice {
+                meter: metered.meter.key.clone(),
+                name: metered.meter.name.clone(),
+                unit: metered.meter.unit.clone(),
+                aggregation: metered.meter.aggregation,
+                price: metered.price.clone(),
+            })
+            .collect(),
         items: plan
             .items
             .iter()
@@ -104,6 +115,12 @@ pub fn subscription(row: &SubscriptionRow, customer: &CustomerRow) -> wire::Subs
                 price: item.price.clone(),
             })
             .collect(),
+        metered: sub
+            .terms
+            .metered
+            .iter()
+            .map(state::MeteredItem::to_wire)
+            .collect(),
         current_period_start: sub.period.start.as_second(),
         current_period_end: sub.period.end.as_second(),
         trial_end: sub.trial_end.map(|t| t.as_second()),
@@ -124,6 +141,11 @@ pub fn subscription(row: &SubscriptionRow, customer: &CustomerRow) -> wire::Subs
             .pending_update
             .as_ref()
             .map(|terms| wire::PendingUpdate {
+                metered: terms
+                    .metered
+                    .iter()
+                    .map(state::MeteredItem::to_wire)
+                    .collect(),
                 plan: terms.plan.clone(),
                 interval: terms.interval,
                 interval_count: terms.interval_count,
@@ -155,6 +177,7 @@ pub fn invoice(row: &InvoiceRow, customer: &CustomerRow) -> invoice::Invoice {
     );
     wire.id = Some(row.id.clone());
     wire.number = Some(row.number.clone());
+    wire.invoice_pdf = Some(format!("/v1/embed/invoices/{}/pdf", row.id));
     wire
 }
 
@@ -192,6 +215,7 @@ pub fn draft_invoice(
         ending_balance: invoice.ending_balance,
         amount_due: invoice.amount_due,
         amount_paid: invoice.amount_paid,
+        amount_paid_from_wallet: invoice.paid_from_wallet,
         amount_remaining: invoice.amount_remaining(),
         attempt_count: invoice.attempt_count,
         next_payment_attempt: invoice.next_payment_attempt.map(|t| t.as_second()),
@@ -201,6 +225,7 @@ pub fn draft_invoice(
         created: invoice.created.as_second(),
         paid_at: invoice.paid_at.map(|t| t.as_second()),
         livemode,
+        invoice_pdf: None,
     }
 }
 
@@ -247,5 +272,51 @@ pub fn payment_method(row: &CardRow) -> PaymentMethod {
         },
         created: row.created,
         livemode: row.livemode,
+    }
+}
+
+pub fn wallet(row: &WalletRow) -> portico_wire::wallet::Wallet {
+    portico_wire::wallet::Wallet {
+        id: row.id.clone(),
+        object: "wallet".to_owned(),
+        customer: portico_wire::ids::CustomerId::parse(&row.customer_id)
+            .unwrap_or_else(|| portico_wire::ids::CustomerId::from_suffix(&row.customer_id)),
+        currency: row.currency.clone(),
+        conversion_rate: row.conversion_rate,
+        balance: row.balance,
+        balance_value: row.balance.value(row.conversion_rate),
+        status: "active".to_owned(),
+        livemode: row.livemode,
+        created: row.created,
+    }
+}
+
+pub fn wallet_transaction(
+    row: &TransactionRow,
+    currency: &portico_wire::Currency,
+) -> portico_wire::wallet::WalletTransaction {
+    use portico_wire::wallet::TransactionType;
+    portico_wire::wallet::WalletTransaction {
+        id: row.id.clone(),
+        object: "wallet_transaction".to_owned(),
+        wallet: row.wallet_id.clone(),
+        kind: if row.credit {
+            TransactionType::Credit
+        } else {
+            TransactionType::Debit
+        },
+        reason: row.reason,
+        credits: row.credits,
+        amount: row.amount,
+        currency: currency.clone(),
+        credits_remaining: row.remaining,
+        priority: row.priority,
+        expires_at: row.expires_at,
+        invoice: row
+            .invoice_id
+            .as_deref()
+            .and_then(portico_wire::ids::InvoiceId::parse),
+        description: row.description.clone(),
+        created: row.created,
     }
 }

@@ -36,6 +36,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .nest("/subscriptions", super::subscriptions::router())
         .merge(super::account::router())
         .merge(super::usage::router())
+        .merge(super::wallets::embed_router())
         .layer(cors)
 }
 

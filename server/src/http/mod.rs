@@ -12,6 +12,7 @@ mod events;
 mod hosted;
 mod hosted_page;
 mod idempotency;
+mod invoices;
 mod openapi;
 mod params;
 mod portal_sessions;
@@ -19,6 +20,7 @@ mod session;
 mod subscriptions;
 mod test_clock;
 mod usage;
+mod wallets;
 
 pub use api_key::SecretKeyAuth;
 pub use error::{AppError, AppResult, JsonBody};
@@ -99,7 +101,8 @@ pub fn app(ctx: ApiContext) -> Router {
             configurations::router().merge(portal_sessions::billing_portal_router()),
         )
         .nest("/v1/customers", portal_sessions::customers_router())
-        .nest("/v1", events::router())
+        .nest("/v1/invoices", invoices::router())
+        .nest("/v1", events::router().merge(wallets::router()))
         .layer(TraceLayer::new_for_http())
         .with_state(ctx)
 }

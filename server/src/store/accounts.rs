@@ -43,6 +43,7 @@ pub(super) async fn load(
     Ok(Account {
         balance: balance.map_or(0, |(b,)| b),
         card: default_card(conn, customer_id).await?.map(|row| row.card),
+        wallet: super::wallets::load(conn, customer_id, currency).await?,
     })
 }
 

@@ -5,12 +5,13 @@
 use super::accounts::{self, CardRow};
 use super::invoices::{self, InvoiceRow};
 use super::subscriptions::{self, SubscriptionRow};
-use super::{CustomerRow, Store, StoreError, StoreResult, clocks, customers, new_suffix};
+use super::{CustomerRow, Store, StoreError, StoreResult, clocks, customers, new_suffix, wallets};
 use crate::billing::cards::AcceptedCard;
 use crate::billing::state::{Account, Decision, Subscription};
 use crate::billing::{Status, pay_now, run_due};
 use jiff::Timestamp;
 use portico_wire::ids::SubscriptionId;
+use portico_wire::wallet::Credits;
 use portico_wire::{Currency, CustomerRef};
 use sqlx::SqliteConnection;
 
@@ -295,6 +296,20 @@ async fn apply(
     let mut created = None;
     for invoice in &decision.invoices {
         let saved = invoices::save(conn, &customer.id, &row.id, row.livemode, invoice).await?;
+        if invoice.id.is_none()
+            && invoice.wallet_credits > Credits::ZERO
+            && let Some(wallet) = &decision.account.wallet
+        {
+            wallets::save_payment(
+                conn,
+                wallet,
+                saved.id.as_str(),
+                invoice.wallet_credits,
+                invoice.paid_from_wallet,
+                invoice.created.as_second(),
+            )
+            .await?;
+        }
         if invoice.id.is_none() && created.is_none() {
             created = Some(saved.clone());
         }

@@ -37,6 +37,8 @@ struct Record {
     ending_balance: i64,
     amount_due: i64,
     amount_paid: i64,
+    paid_from_wallet: i64,
+    wallet_credits: i64,
     attempt_count: i64,
     next_payment_attempt: Option<i64>,
     last_payment_error: Option<String>,
@@ -58,7 +60,7 @@ struct LineRecord {
 const COLUMNS: &str =
     "id, number, customer_id, subscription_id, livemode, currency, status, billing_reason,
     period_start, period_end, subtotal, starting_balance, ending_balance, amount_due, amount_paid,
-    attempt_count, next_payment_attempt, last_payment_error, paid_at, created";
+    paid_from_wallet, wallet_credits, attempt_count, next_payment_attempt, last_payment_error, paid_at, created";
 
 /// The lines of `invoice_id`, or with `None` the subscription's waiting prorations.
 pub(super) async fn load_lines(
@@ -164,7 +166,7 @@ pub(super) async fn save(
     let id = InvoiceId::from_suffix(&new_suffix());
     let number = next_number(conn, livemode, invoice.created).await?;
     sqlx::query(&format!(
-        "INSERT INTO invoices ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO invoices ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     ))
     .bind(id.as_str())
     .bind(&number)
@@ -181,6 +183,8 @@ pub(super) async fn save(
     .bind(invoice.ending_balance)
     .bind(invoice.amount_due)
     .bind(invoice.amount_paid)
+    .bind(invoice.paid_from_wallet)
+    .bind(invoice.wallet_credits.hundredths())
     .bind(i64::from(invoice.attempt_count))
     .bind(next_attempt)
     .bind(failure)
@@ -315,6 +319,8 @@ async fn assemble(conn: &mut SqliteConnection, r: Record) -> StoreResult<Invoice
         ending_balance: r.ending_balance,
         amount_due: r.amount_due,
         amount_paid: r.amount_paid,
+        paid_from_wallet: r.paid_from_wallet,
+        wallet_credits: portico_wire::wallet::Credits::from_hundredths(r.wallet_credits),
         attempt_count: u32::try_from(r.attempt_count).map_err(|_| corrupt("attempt_count"))?,
         next_payment_attempt: r.next_payment_attempt.map(super::ts).transpose()?,
         last_failure: match r.last_payment_error.as_deref() {

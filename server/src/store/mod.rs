@@ -12,6 +12,7 @@ mod portal;
 mod sessions;
 mod subscriptions;
 mod usage;
+mod wallets;
 
 pub use accounts::CardRow;
 pub use billing::{Applied, SignupContext, SignupOutcome};
@@ -22,6 +23,7 @@ pub use portal::{LinkRefused, ListQuery, PortalSessionRow};
 pub use sessions::SessionRow;
 pub use subscriptions::SubscriptionRow;
 pub use usage::{EventRow, HourRow};
+pub use wallets::{CreateWalletError, NewGrant, TransactionRow, WalletRow};
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};

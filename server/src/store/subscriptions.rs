@@ -5,13 +5,15 @@
 use super::invoices::{self, load_lines};
 use super::{StoreError, StoreResult, new_suffix};
 use crate::billing::proration::Period;
-use crate::billing::state::{CancelReason, Cancellation, Item, Subscription, Terms};
+use crate::billing::state::{CancelReason, Cancellation, Item, MeteredItem, Subscription, Terms};
 use crate::billing::{Status, next_due};
 use jiff::Timestamp;
 use portico_wire::Currency;
 use portico_wire::embed::{Interval, PendingItem, PendingUpdate};
 use portico_wire::ids::{InvoiceId, SubscriptionId, SubscriptionItemId};
 use sqlx::SqliteConnection;
+
+mod metered;
 
 /// A stored subscription: whose it is, and its billing state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +124,12 @@ async fn assemble(conn: &mut SqliteConnection, record: Record) -> StoreResult<Su
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
+    let metered = metered::load(conn, &record.id).await?;
+    let period = Period {
+        start: super::ts(record.current_period_start)?,
+        end: super::ts(record.current_period_end)?,
+    };
+    let usage = super::usage::period_usage(conn, &record.customer_id, &metered, period).await?;
     let pending_update = match &record.pending_update {
         Some(json) => Some(terms_from_json(json).map_err(corrupt)?),
         None => None,
@@ -145,14 +153,12 @@ async fn assemble(conn: &mut SqliteConnection, record: Record) -> StoreResult<Su
             interval_count: u32::try_from(record.interval_count)
                 .map_err(|_| corrupt("interval_count".into()))?,
             items,
+            metered,
         },
         status: Status::parse(&record.status)
             .ok_or_else(|| corrupt(format!("status `{}`", record.status)))?,
         currency: Currency::parse(&record.currency).map_err(corrupt)?,
-        period: Period {
-            start: super::ts(record.current_period_start)?,
-            end: super::ts(record.current_period_end)?,
-        },
+        period,
         billing_cycle_anchor: super::ts(record.billing_cycle_anchor)?,
         trial_end: record.trial_end.map(super::ts).transpose()?,
         cancel_at_period_end: record.cancel_at_period_end,
@@ -163,6 +169,7 @@ async fn assemble(conn: &mut SqliteConnection, record: Record) -> StoreResult<Su
         pending_lines,
         open_invoices: open_invoices.into_iter().map(|row| row.invoice).collect(),
         created: super::ts(record.created)?,
+        usage,
     };
     Ok(SubscriptionRow {
         id: SubscriptionId::parse(&record.id).ok_or_else(|| corrupt("id".into()))?,
@@ -258,6 +265,7 @@ pub(super) async fn save(
         .execute(&mut *conn)
         .await?;
     }
+    metered::save(conn, row.id.as_str(), &row.state.terms.metered).await?;
     invoices::replace_pending_lines(conn, row.id.as_str(), &row.state.pending_lines).await
 }
 
@@ -298,6 +306,7 @@ fn terms_to_json(terms: &Terms, effective_at: Timestamp) -> StoreResult<String> 
                 price: item.price.clone(),
             })
             .collect(),
+        metered: terms.metered.iter().map(MeteredItem::to_wire).collect(),
         effective_at: effective_at.as_second(),
     };
     serde_json::to_string(&update).map_err(|e| StoreError::Corrupt(format!("pending update: {e}")))
@@ -321,6 +330,11 @@ fn terms_from_json(json: &str) -> Result<Terms, String> {
                 quantity: item.quantity,
                 price: item.price,
             })
+            .collect(),
+        metered: update
+            .metered
+            .into_iter()
+            .map(MeteredItem::from_wire)
             .collect(),
     })
 }

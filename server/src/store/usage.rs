@@ -1,6 +1,11 @@
 //! Usage events and their hourly rollups.
 
 use super::{Store, StoreResult};
+use crate::billing::proration::Period;
+use crate::billing::state::MeteredItem;
+use portico_wire::usage::Aggregation;
+use sqlx::SqliteConnection;
+use std::collections::BTreeMap;
 
 /// An event ready to store: validated, its customer resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,4 +197,53 @@ impl Store {
         .await?;
         Ok((per_bucket, total))
     }
+}
+
+/// Each metered meter's usage in `period`, aggregated as the meter says. Usage is
+/// read by the hour: a period bills the hours that begin in it, counted from the
+/// hour its start falls in, so consecutive periods bill every hour exactly once.
+pub(super) async fn period_usage(
+    conn: &mut SqliteConnection,
+    customer_id: &str,
+    metered: &[MeteredItem],
+    period: Period,
+) -> StoreResult<BTreeMap<String, i64>> {
+    let hour = |t: jiff::Timestamp| t.as_second() - t.as_second().rem_euclid(3_600);
+    let (from, to) = (hour(period.start), hour(period.end));
+    let mut usage = BTreeMap::new();
+    for item in metered {
+        let (value,): (Option<i64>,) = match item.aggregation {
+            Aggregation::UniqueCount => {
+                sqlx::query_as(
+                    "SELECT COUNT(DISTINCT value) FROM usage_unique
+                     WHERE customer_id = ? AND meter = ? AND hour >= ? AND hour < ?",
+                )
+                .bind(customer_id)
+                .bind(&item.meter)
+                .bind(from)
+                .bind(to)
+                .fetch_one(&mut *conn)
+                .await?
+            }
+            aggregation => {
+                let column = match aggregation {
+                    Aggregation::Count => "SUM(events)",
+                    Aggregation::Max => "MAX(maximum)",
+                    _ => "SUM(total)",
+                };
+                sqlx::query_as(&format!(
+                    "SELECT {column} FROM usage_hourly
+                     WHERE customer_id = ? AND meter = ? AND hour >= ? AND hour < ?"
+                ))
+                .bind(customer_id)
+                .bind(&item.meter)
+                .bind(from)
+                .bind(to)
+                .fetch_one(&mut *conn)
+                .await?
+            }
+        };
+        usage.insert(item.meter.clone(), value.unwrap_or(0));
+    }
+    Ok(usage)
 }

@@ -101,6 +101,25 @@ currency = "eur"
 interval = "month"
 items = [{ product = "app", unit_amount = 1000 }]
 
+[[plans]]
+id = "usage"
+name = "Usage"
+currency = "usd"
+interval = "month"
+items = [{ product = "app", unit_amount = 1000 }]
+metered = [
+  { meter = "api_calls", tiers_mode = "graduated", tiers = [{ up_to = 1000, unit_amount = 0 }, { up_to = "inf", unit_amount = 2 }] },
+  { meter = "peak_gpus", unit_amount = 500 },
+  { meter = "active_users", unit_amount = 300 },
+]
+
+[[services]]
+name = "metered"
+mode = "test"
+allowed_origins = ["https://app.example.com"]
+plans = ["usage"]
+meters = ["api_calls", "peak_gpus", "active_users"]
+
 # The golden scenarios' service (tests/api/golden/).
 [[services]]
 name = "golden"

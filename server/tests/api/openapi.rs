@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// Every route the server answers, as `METHOD path`.
-const ROUTES: [&str; 24] = [
+const ROUTES: &[&str] = &[
     "get /health",
     "post /v1/embed/sessions",
     "get /v1/embed/portal",
@@ -19,10 +19,19 @@ const ROUTES: [&str; 24] = [
     "post /v1/embed/payment_methods",
     "get /v1/embed/invoices",
     "get /v1/embed/invoices/{id}",
+    "get /v1/embed/invoices/{id}/pdf",
+    "get /v1/invoices/{id}",
+    "get /v1/invoices/{id}/pdf",
     "post /v1/embed/customer",
     "post /v1/test_helpers/test_clocks/advance",
     "post /v1/events",
     "get /v1/embed/usage",
+    "get /v1/embed/wallets",
+    "get /v1/wallets",
+    "post /v1/wallets",
+    "get /v1/wallets/{id}",
+    "post /v1/wallets/{id}/credits",
+    "get /v1/wallets/{id}/transactions",
     "get /v1/billing_portal/configurations",
     "post /v1/billing_portal/configurations",
     "get /v1/billing_portal/configurations/{id}",

@@ -26,6 +26,7 @@ fn subscription(status: SubscriptionStatus) -> Subscription {
         currency: usd(),
         interval: Interval::Month,
         interval_count: 1,
+        metered: Vec::new(),
         items: vec![SubscriptionItem {
             id: SubscriptionItemId::from_suffix("i1"),
             product: "seats".into(),
@@ -79,6 +80,7 @@ fn invoice(status: InvoiceStatus, amounts: &[i64]) -> Invoice {
         ending_balance: 0,
         amount_due: total.max(0),
         amount_paid: 0,
+        amount_paid_from_wallet: 0,
         amount_remaining: total.max(0),
         attempt_count: 0,
         next_payment_attempt: None,
@@ -88,6 +90,7 @@ fn invoice(status: InvoiceStatus, amounts: &[i64]) -> Invoice {
         created: NOV_22,
         paid_at: None,
         livemode: false,
+        invoice_pdf: None,
     }
 }
 
@@ -131,6 +134,7 @@ fn previews_say_what_is_charged_now_and_next() {
         interval: Interval::Month,
         interval_count: 1,
         items: vec![],
+        metered: Vec::new(),
         effective_at: NOV_22 + 30 * 86_400,
     });
     let summary = preview_summary(&scheduled, Locale::En);

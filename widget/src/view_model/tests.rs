@@ -15,6 +15,7 @@ fn team_plan() -> Plan {
         interval_count: 1,
         trial_days: 14,
         features: vec!["SSO".into()],
+        metered: Vec::new(),
         items: vec![
             PlanItem {
                 product: "base".into(),
@@ -43,6 +44,7 @@ fn subscription(status: SubscriptionStatus) -> Subscription {
         currency: Currency::parse("usd").unwrap(),
         interval: Interval::Month,
         interval_count: 1,
+        metered: Vec::new(),
         items: vec![SubscriptionItem {
             id: SubscriptionItemId::from_suffix("i1"),
             product: "seats".into(),

@@ -80,6 +80,20 @@ pub fn lenient_u32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<
     })
 }
 
+/// Integers (unix seconds, say) as JSON numbers or as form strings.
+pub fn lenient_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    let value = serde_json::Value::deserialize(deserializer)?;
+    let parsed = match &value {
+        serde_json::Value::Null => return Ok(None),
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.parse().ok(),
+        _ => None,
+    };
+    parsed.map(Some).ok_or_else(|| {
+        serde::de::Error::custom(format!("must be an integer, not `{}`", plain(&value)))
+    })
+}
+
 fn plain(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),

@@ -1,0 +1,151 @@
+//! `/v1/invoices`: an invoice, as JSON or as its PDF, with a secret key of the
+//! invoice's mode. Also the PDF download the widget's `invoice_pdf` link serves.
+
+use super::api_key::SecretKeyAuth;
+use super::configurations::mode_name;
+use super::session::configuration_for;
+use super::{ApiContext, AppError, AppResult, convert};
+use crate::pdf::{self, InvoiceDocument, Seller};
+use crate::store::{CustomerRow, InvoiceRow};
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use portico_wire::ErrorCode;
+use portico_wire::invoice::Invoice;
+
+/// A PDF file: how OpenAPI describes the bytes of a download.
+#[derive(Debug, utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub(super) struct PdfFile(Vec<u8>);
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/{id}", get(retrieve))
+        .route("/{id}/pdf", get(admin_pdf))
+}
+
+#[utoipa::path(get, path = "/v1/invoices/{id}", operation_id = "retrieve_invoice", tag = "invoices", security(("secret_key" = [])),
+    params(("id" = String, Path, description = "The invoice (`in_…`)")),
+    responses((status = 200, description = "The invoice with its lines", body = portico_wire::invoice::Invoice),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such invoice in the key's mode", body = portico_wire::ErrorBody)))]
+async fn retrieve(
+    State(ctx): State<ApiContext>,
+    auth: SecretKeyAuth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Invoice>> {
+    let (row, customer) = find(&ctx, auth, &id).await?;
+    Ok(Json(convert::invoice(&row, &customer)))
+}
+
+#[utoipa::path(get, path = "/v1/invoices/{id}/pdf", operation_id = "download_invoice_pdf", tag = "invoices", security(("secret_key" = [])),
+    params(("id" = String, Path, description = "The invoice (`in_…`)")),
+    responses((status = 200, description = "The invoice as a PDF file", content_type = "application/pdf", body = PdfFile),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such invoice in the key's mode", body = portico_wire::ErrorBody)))]
+async fn admin_pdf(
+    State(ctx): State<ApiContext>,
+    auth: SecretKeyAuth,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (row, customer) = find(&ctx, auth, &id).await?;
+    let seller = invoice_seller(&ctx, &row).await?;
+    Ok(pdf_download(seller, &row, &customer))
+}
+
+/// The invoice `id` of the key's mode and its customer. One of the other mode is
+/// refused the way Stripe refuses it, saying so.
+async fn find(
+    ctx: &ApiContext,
+    auth: SecretKeyAuth,
+    id: &str,
+) -> AppResult<(InvoiceRow, CustomerRow)> {
+    let row = match ctx.store.invoice(id).await? {
+        Some(row) if row.livemode == auth.livemode() => row,
+        Some(row) => {
+            return Err(AppError::not_found(
+                ErrorCode::ResourceMissing,
+                format!(
+                    "No such invoice: '{id}'; a similar object exists in {} mode, but a {} mode key was used to make this request.",
+                    mode_name(row.livemode),
+                    mode_name(auth.livemode())
+                ),
+            )
+            .param("id"));
+        }
+        None => {
+            return Err(AppError::not_found(
+                ErrorCode::ResourceMissing,
+                format!("No such invoice: '{id}'."),
+            )
+            .param("id"));
+        }
+    };
+    let customer = ctx.store.customer(&row.customer_id).await?.ok_or_else(|| {
+        AppError::Internal(format!(
+            "invoice {id} of a missing customer {}",
+            row.customer_id
+        ))
+    })?;
+    Ok((row, customer))
+}
+
+/// Who issued an invoice seen through the admin API: its subscription's service,
+/// with the headline of the portal configuration that service's portals use.
+async fn invoice_seller(ctx: &ApiContext, row: &InvoiceRow) -> AppResult<Seller> {
+    let subscription = match &row.subscription_id {
+        Some(id) => ctx.store.subscription(id.as_str()).await?,
+        None => None,
+    };
+    let service_name = subscription.map(|s| s.service);
+    let service = service_name
+        .as_deref()
+        .and_then(|name| ctx.catalog.service_named(name));
+    let configuration = configuration_for(
+        ctx,
+        row.livemode,
+        service.and_then(|s| s.configuration.as_deref()),
+    )
+    .await?;
+    Ok(Seller {
+        // An invoice outlives its service in the catalog; its name stays on the PDF.
+        name: service_name.unwrap_or_else(|| "Portico".to_owned()),
+        headline: configuration.business_profile.headline,
+    })
+}
+
+/// The invoice's PDF as a download named after its number.
+pub(super) fn pdf_download(seller: Seller, row: &InvoiceRow, customer: &CustomerRow) -> Response {
+    let document = InvoiceDocument {
+        seller,
+        customer: convert::customer(customer),
+        invoice: convert::invoice(row, customer),
+    };
+    // Numbers are `INV-YYYYMM-NNNNN`; anything else is kept out of the header.
+    let filename: String = row
+        .number
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    PdfFile(pdf::invoice_pdf(&document)).download(&format!("{filename}.pdf"))
+}
+
+impl PdfFile {
+    /// Never cached: an invoice holds the customer's details and changes when paid.
+    fn download(self, filename: &str) -> Response {
+        (
+            [
+                (CONTENT_TYPE, "application/pdf".to_owned()),
+                (
+                    CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{filename}\""),
+                ),
+                (CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            self.0,
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,75 @@
+//! A subscription's metered meters, with a snapshot of each price like its items.
+
+use crate::billing::state::MeteredItem;
+use crate::store::{StoreError, StoreResult};
+use portico_wire::usage::Aggregation;
+use sqlx::SqliteConnection;
+
+pub(super) async fn load(
+    conn: &mut SqliteConnection,
+    subscription_id: &str,
+) -> StoreResult<Vec<MeteredItem>> {
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT meter, name, unit, aggregation, price FROM subscription_meters
+         WHERE subscription_id = ? ORDER BY position",
+    )
+    .bind(subscription_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(meter, name, unit, aggregation, price)| {
+            let corrupt = |what: String| {
+                StoreError::Corrupt(format!(
+                    "subscription {subscription_id}, meter {meter}: {what}"
+                ))
+            };
+            Ok(MeteredItem {
+                aggregation: serde_json::from_value(serde_json::Value::from(aggregation.as_str()))
+                    .map_err(|_| corrupt(format!("aggregation `{aggregation}`")))?,
+                price: serde_json::from_str(&price)
+                    .map_err(|e| corrupt(format!("price `{price}`: {e}")))?,
+                meter: meter.clone(),
+                name,
+                unit,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn save(
+    conn: &mut SqliteConnection,
+    subscription_id: &str,
+    metered: &[MeteredItem],
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM subscription_meters WHERE subscription_id = ?")
+        .bind(subscription_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, item) in metered.iter().enumerate() {
+        let price = serde_json::to_string(&item.price)
+            .map_err(|e| StoreError::Corrupt(format!("price of meter {}: {e}", item.meter)))?;
+        sqlx::query(
+            "INSERT INTO subscription_meters (subscription_id, position, meter, name, unit, aggregation, price)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(subscription_id)
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(&item.meter)
+        .bind(&item.name)
+        .bind(&item.unit)
+        .bind(aggregation_str(item.aggregation))
+        .bind(price)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn aggregation_str(aggregation: Aggregation) -> &'static str {
+    match aggregation {
+        Aggregation::Sum => "sum",
+        Aggregation::Count => "count",
+        Aggregation::Max => "max",
+        Aggregation::UniqueCount => "unique_count",
+    }
+}

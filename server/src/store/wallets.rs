@@ -1,0 +1,431 @@
+//! Prepaid wallets and their transactions. A grant is a credit transaction with
+//! credits remaining; the billing core draws grants down (`billing/wallet.rs`) and
+//! this module writes what it drew, and what expired, as debit transactions.
+
+use super::{Store, StoreError, StoreResult, clocks, new_suffix, ts};
+use crate::billing::wallet::{Grant, Wallet};
+use jiff::Timestamp;
+use portico_wire::Currency;
+use portico_wire::ids::{WalletId, WalletTransactionId};
+use portico_wire::wallet::{Credits, TransactionReason};
+use sqlx::SqliteConnection;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalletRow {
+    pub id: WalletId,
+    pub customer_id: String,
+    pub livemode: bool,
+    pub currency: Currency,
+    pub conversion_rate: i64,
+    /// Spendable at the time it was read (by the customer's clock).
+    pub balance: Credits,
+    pub created: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionRow {
+    pub id: WalletTransactionId,
+    pub wallet_id: WalletId,
+    /// `true` for a credit (a grant), `false` for a debit.
+    pub credit: bool,
+    pub reason: TransactionReason,
+    pub credits: Credits,
+    pub amount: i64,
+    pub remaining: Option<Credits>,
+    pub priority: Option<u32>,
+    pub expires_at: Option<i64>,
+    pub invoice_id: Option<String>,
+    pub description: Option<String>,
+    pub created: i64,
+}
+
+/// A grant to add to a wallet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewGrant {
+    pub credits: Credits,
+    pub reason: TransactionReason,
+    pub priority: u32,
+    pub expires_at: Option<i64>,
+    pub description: Option<String>,
+}
+
+/// Why a wallet could not be created.
+#[derive(Debug)]
+pub enum CreateWalletError {
+    Exists(WalletId),
+    Store(StoreError),
+}
+
+impl From<StoreError> for CreateWalletError {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct WalletRecord {
+    id: String,
+    customer_id: String,
+    livemode: bool,
+    currency: String,
+    conversion_rate: i64,
+    created: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct TransactionRecord {
+    id: String,
+    wallet_id: String,
+    kind: String,
+    reason: String,
+    credits: i64,
+    amount: i64,
+    remaining: Option<i64>,
+    priority: Option<i64>,
+    expires_at: Option<i64>,
+    invoice_id: Option<String>,
+    description: Option<String>,
+    created: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct GrantRecord {
+    id: String,
+    remaining: i64,
+    priority: Option<i64>,
+    expires_at: Option<i64>,
+    created: i64,
+}
+
+const WALLET_COLUMNS: &str = "id, customer_id, livemode, currency, conversion_rate, created";
+const TRANSACTION_COLUMNS: &str = "id, wallet_id, kind, reason, credits, amount, remaining, priority, expires_at, invoice_id, description, created";
+
+impl Store {
+    pub async fn create_wallet(
+        &self,
+        customer_id: &str,
+        livemode: bool,
+        currency: &Currency,
+        conversion_rate: i64,
+        now: i64,
+    ) -> Result<WalletRow, CreateWalletError> {
+        let mut tx = self.begin_write().await?;
+        let existing: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM wallets WHERE customer_id = ? AND currency = ?")
+                .bind(customer_id)
+                .bind(currency.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(StoreError::from)?;
+        if let Some((id,)) = existing {
+            let id = WalletId::parse(&id)
+                .ok_or_else(|| StoreError::Corrupt(format!("wallet id `{id}`")))?;
+            return Err(CreateWalletError::Exists(id));
+        }
+        let id = WalletId::from_suffix(&new_suffix());
+        sqlx::query(&format!(
+            "INSERT INTO wallets ({WALLET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+        ))
+        .bind(id.as_str())
+        .bind(customer_id)
+        .bind(livemode)
+        .bind(currency.as_str())
+        .bind(conversion_rate)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(WalletRow {
+            id,
+            customer_id: customer_id.to_owned(),
+            livemode,
+            currency: currency.clone(),
+            conversion_rate,
+            balance: Credits::ZERO,
+            created: now,
+        })
+    }
+
+    /// The wallet, its expired grants recorded as such first.
+    pub async fn wallet(&self, id: &str, real_now: Timestamp) -> StoreResult<Option<WalletRow>> {
+        let mut tx = self.begin_write().await?;
+        let Some(record) = find(&mut tx, id).await? else {
+            return Ok(None);
+        };
+        let row = settle(&mut tx, record, real_now).await?;
+        tx.commit().await?;
+        Ok(Some(row))
+    }
+
+    /// The customer's wallets, one per currency, expired grants recorded first.
+    pub async fn wallets_of(
+        &self,
+        customer_id: &str,
+        real_now: Timestamp,
+    ) -> StoreResult<Vec<WalletRow>> {
+        let mut tx = self.begin_write().await?;
+        let records: Vec<WalletRecord> = sqlx::query_as(&format!(
+            "SELECT {WALLET_COLUMNS} FROM wallets WHERE customer_id = ? ORDER BY created, id"
+        ))
+        .bind(customer_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut rows = Vec::with_capacity(records.len());
+        for record in records {
+            rows.push(settle(&mut tx, record, real_now).await?);
+        }
+        tx.commit().await?;
+        Ok(rows)
+    }
+
+    /// Adds a grant to the wallet `id`; `None` if there is no such wallet.
+    pub async fn grant_credits(
+        &self,
+        id: &str,
+        grant: &NewGrant,
+        real_now: Timestamp,
+    ) -> StoreResult<Option<(WalletRow, TransactionRow)>> {
+        let mut tx = self.begin_write().await?;
+        let Some(record) = find(&mut tx, id).await? else {
+            return Ok(None);
+        };
+        let now = customer_now(&mut tx, &record, real_now).await?.as_second();
+        let row = TransactionRow {
+            id: WalletTransactionId::from_suffix(&new_suffix()),
+            wallet_id: WalletId::parse(&record.id)
+                .ok_or_else(|| StoreError::Corrupt(format!("wallet id `{}`", record.id)))?,
+            credit: true,
+            reason: grant.reason,
+            credits: grant.credits,
+            amount: grant.credits.value(record.conversion_rate),
+            remaining: Some(grant.credits),
+            priority: Some(grant.priority),
+            expires_at: grant.expires_at,
+            invoice_id: None,
+            description: grant.description.clone(),
+            created: now,
+        };
+        insert(&mut tx, &row).await?;
+        let wallet = settle(&mut tx, record, real_now).await?;
+        tx.commit().await?;
+        Ok(Some((wallet, row)))
+    }
+
+    /// The wallet's transactions, newest first.
+    pub async fn wallet_transactions(&self, wallet_id: &str) -> StoreResult<Vec<TransactionRow>> {
+        let records: Vec<TransactionRecord> = sqlx::query_as(&format!(
+            "SELECT {TRANSACTION_COLUMNS} FROM wallet_transactions WHERE wallet_id = ?
+             ORDER BY created DESC, rowid DESC"
+        ))
+        .bind(wallet_id)
+        .fetch_all(&self.pool)
+        .await?;
+        records.into_iter().map(to_transaction).collect()
+    }
+}
+
+/// The core's wallet of the customer in `currency`, with the grants that still hold
+/// credits, if the customer has one.
+pub(super) async fn load(
+    conn: &mut SqliteConnection,
+    customer_id: &str,
+    currency: &Currency,
+) -> StoreResult<Option<Wallet>> {
+    let record: Option<WalletRecord> = sqlx::query_as(&format!(
+        "SELECT {WALLET_COLUMNS} FROM wallets WHERE customer_id = ? AND currency = ?"
+    ))
+    .bind(customer_id)
+    .bind(currency.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    match record {
+        Some(record) => core_wallet(conn, &record).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Keeps what the core drew from the grants, and the debit that paid `invoice_id`.
+pub(super) async fn save_payment(
+    conn: &mut SqliteConnection,
+    wallet: &Wallet,
+    invoice_id: &str,
+    credits: Credits,
+    amount: i64,
+    at: i64,
+) -> StoreResult<()> {
+    for grant in &wallet.grants {
+        sqlx::query("UPDATE wallet_transactions SET remaining = ? WHERE id = ?")
+            .bind(grant.remaining.hundredths())
+            .bind(&grant.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let wallet_id = WalletId::parse(&wallet.id)
+        .ok_or_else(|| StoreError::Corrupt(format!("wallet id `{}`", wallet.id)))?;
+    insert(
+        conn,
+        &TransactionRow {
+            id: WalletTransactionId::from_suffix(&new_suffix()),
+            wallet_id,
+            credit: false,
+            reason: TransactionReason::InvoicePayment,
+            credits,
+            amount,
+            remaining: None,
+            priority: None,
+            expires_at: None,
+            invoice_id: Some(invoice_id.to_owned()),
+            description: None,
+            created: at,
+        },
+    )
+    .await
+}
+
+async fn find(conn: &mut SqliteConnection, id: &str) -> StoreResult<Option<WalletRecord>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {WALLET_COLUMNS} FROM wallets WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+async fn customer_now(
+    conn: &mut SqliteConnection,
+    record: &WalletRecord,
+    real_now: Timestamp,
+) -> StoreResult<Timestamp> {
+    let offset = clocks::offset(conn, record.livemode, Some(&record.customer_id)).await?;
+    ts(real_now.as_second() + offset)
+}
+
+/// Records the expiry of every grant past its date (by the customer's clock) and
+/// returns the wallet with its balance then.
+async fn settle(
+    conn: &mut SqliteConnection,
+    record: WalletRecord,
+    real_now: Timestamp,
+) -> StoreResult<WalletRow> {
+    let now = customer_now(conn, &record, real_now).await?;
+    let mut wallet = core_wallet(conn, &record).await?;
+    let wallet_id = WalletId::parse(&record.id)
+        .ok_or_else(|| StoreError::Corrupt(format!("wallet id `{}`", record.id)))?;
+    for (grant_id, credits) in wallet.expire(now) {
+        let expired_at = wallet
+            .grants
+            .iter()
+            .find(|g| g.id == grant_id)
+            .and_then(|g| g.expires_at)
+            .map_or(now.as_second(), |t| t.as_second());
+        sqlx::query("UPDATE wallet_transactions SET remaining = 0 WHERE id = ?")
+            .bind(&grant_id)
+            .execute(&mut *conn)
+            .await?;
+        insert(
+            conn,
+            &TransactionRow {
+                id: WalletTransactionId::from_suffix(&new_suffix()),
+                wallet_id: wallet_id.clone(),
+                credit: false,
+                reason: TransactionReason::Expired,
+                credits,
+                amount: credits.value(record.conversion_rate),
+                remaining: None,
+                priority: None,
+                expires_at: None,
+                invoice_id: None,
+                description: Some(format!("Unspent credits of {grant_id} expired")),
+                created: expired_at,
+            },
+        )
+        .await?;
+    }
+    Ok(WalletRow {
+        balance: wallet.balance(now),
+        id: wallet_id,
+        customer_id: record.customer_id,
+        livemode: record.livemode,
+        currency: Currency::parse(&record.currency)
+            .map_err(|_| StoreError::Corrupt(format!("wallet {}: currency", record.id)))?,
+        conversion_rate: record.conversion_rate,
+        created: record.created,
+    })
+}
+
+async fn core_wallet(conn: &mut SqliteConnection, record: &WalletRecord) -> StoreResult<Wallet> {
+    let grants: Vec<GrantRecord> = sqlx::query_as(
+        "SELECT id, remaining, priority, expires_at, created FROM wallet_transactions
+         WHERE wallet_id = ? AND remaining > 0",
+    )
+    .bind(&record.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let corrupt = |what: &str| StoreError::Corrupt(format!("wallet {}: {what}", record.id));
+    let grants = grants
+        .into_iter()
+        .map(|g| {
+            Ok(Grant {
+                id: g.id,
+                remaining: Credits::from_hundredths(g.remaining),
+                priority: u32::try_from(g.priority.unwrap_or(0))
+                    .map_err(|_| corrupt("priority"))?,
+                expires_at: g.expires_at.map(ts).transpose()?,
+                created: ts(g.created)?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Wallet {
+        id: record.id.clone(),
+        conversion_rate: record.conversion_rate,
+        grants,
+    })
+}
+
+async fn insert(conn: &mut SqliteConnection, row: &TransactionRow) -> StoreResult<()> {
+    sqlx::query(&format!(
+        "INSERT INTO wallet_transactions ({TRANSACTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ))
+    .bind(row.id.as_str())
+    .bind(row.wallet_id.as_str())
+    .bind(if row.credit { "credit" } else { "debit" })
+    .bind(row.reason.as_str())
+    .bind(row.credits.hundredths())
+    .bind(row.amount)
+    .bind(row.remaining.map(Credits::hundredths))
+    .bind(row.priority.map(i64::from))
+    .bind(row.expires_at)
+    .bind(row.invoice_id.as_deref())
+    .bind(row.description.as_deref())
+    .bind(row.created)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn to_transaction(r: TransactionRecord) -> StoreResult<TransactionRow> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("wallet transaction {}: {what}", r.id));
+    Ok(TransactionRow {
+        id: WalletTransactionId::parse(&r.id).ok_or_else(|| corrupt("id"))?,
+        wallet_id: WalletId::parse(&r.wallet_id).ok_or_else(|| corrupt("wallet_id"))?,
+        credit: match r.kind.as_str() {
+            "credit" => true,
+            "debit" => false,
+            _ => return Err(corrupt("kind")),
+        },
+        reason: TransactionReason::parse(&r.reason).ok_or_else(|| corrupt("reason"))?,
+        credits: Credits::from_hundredths(r.credits),
+        amount: r.amount,
+        remaining: r.remaining.map(Credits::from_hundredths),
+        priority: r
+            .priority
+            .map(u32::try_from)
+            .transpose()
+            .map_err(|_| corrupt("priority"))?,
+        expires_at: r.expires_at,
+        invoice_id: r.invoice_id,
+        description: r.description,
+        created: r.created,
+    })
+}

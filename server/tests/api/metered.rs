@@ -1,0 +1,119 @@
+//! Metered prices: usage ingested during a period is billed on the invoice that
+//! ends it, one line per meter, to the cent.
+
+use crate::helpers::{TEST_KEY, TestApp, spawn_app};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+async fn ingest(app: &TestApp, events: Vec<Value>) {
+    let response = app
+        .admin(
+            TEST_KEY,
+            Method::POST,
+            "/v1/events",
+            Some(json!({ "events": events })),
+        )
+        .await;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["rejected"], 0, "{body}");
+}
+
+fn lines(invoice: &Value) -> Vec<(String, i64)> {
+    invoice["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["description"].as_str().unwrap().to_owned(),
+                l["amount"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn usage_is_billed_at_the_period_end_one_line_per_meter() {
+    let app = spawn_app().await;
+    let token = app
+        .session(json!({"service": "metered", "email": "ada@example.com"}))
+        .await;
+    let card =
+        json!({"number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123"});
+    assert_eq!(
+        app.post_json("/v1/embed/payment_methods", Some(&token), card)
+            .await
+            .status(),
+        201
+    );
+    let created: Value = app
+        .post_json(
+            "/v1/embed/subscriptions",
+            Some(&token),
+            json!({"plan": "usage"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Metered usage is billed in arrears: the first invoice is the flat fee only.
+    assert_eq!(lines(&created["invoice"]), [("1 × App".to_owned(), 1000)]);
+    assert_eq!(created["subscription"]["metered"][0]["meter"], "api_calls");
+    let period_end = created["subscription"]["current_period_end"]
+        .as_i64()
+        .unwrap();
+
+    let now = app.clock.now_unix();
+    app.clock.advance(jiff::SignedDuration::from_hours(3));
+    let event = |id: &str, meter: &str, quantity: i64, at: i64| json!({"event_id": id, "customer": "ada@example.com", "meter": meter, "quantity": quantity, "timestamp": at});
+    let user = |id: &str, user: &str, at: i64| json!({"event_id": id, "customer": "ada@example.com", "meter": "active_users", "properties": {"user_id": user}, "timestamp": at});
+    ingest(
+        &app,
+        vec![
+            event("c1", "api_calls", 1_800, now + 3_600),
+            event("c2", "api_calls", 700, now + 7_200),
+            event("g1", "peak_gpus", 3, now + 3_600),
+            event("g2", "peak_gpus", 8, now + 7_200),
+            user("u1", "u_1", now + 3_600),
+            user("u2", "u_2", now + 3_600),
+            user("u3", "u_1", now + 7_200),
+        ],
+    )
+    .await;
+    // The same event again counts once.
+    ingest(&app, vec![event("c1", "api_calls", 1_800, now + 3_600)]).await;
+
+    let touched = app
+        .advance_to(
+            &jiff::Timestamp::from_second(period_end + 60)
+                .unwrap()
+                .to_string(),
+        )
+        .await;
+    let renewal = touched["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["billing_reason"] == "subscription_cycle")
+        .cloned()
+        .unwrap();
+    // 2,500 calls: 1,000 free, 1,500 at 0.02; a peak of 8 GPUs at 5.00; 2 distinct
+    // users at 3.00; then next month's flat fee.
+    assert_eq!(
+        lines(&renewal),
+        [
+            ("2500 calls × API calls".to_owned(), 3000),
+            ("8 GPUs × Peak GPUs".to_owned(), 4000),
+            ("2 users × Active users".to_owned(), 600),
+            ("1 × App".to_owned(), 1000),
+        ]
+    );
+    assert_eq!(
+        (renewal["total"].as_i64(), renewal["status"].as_str()),
+        (Some(8600), Some("paid"))
+    );
+    let usage_line = &renewal["lines"][0];
+    assert_eq!(usage_line["period"]["end"].as_i64(), Some(period_end));
+}
