@@ -1,8 +1,10 @@
 //! Usage over a time range, from hourly rollups: the windows the portal shows and
 //! how each meter's aggregation turns rollups into a series. Pure.
 
+use crate::billing::state::MeteredItem;
 use crate::catalog::Meter;
 use crate::store::HourRow;
+use portico_wire::Currency;
 use portico_wire::usage::{Aggregation, MeterUsage, UsageRange};
 
 /// `[from, to)` for `range` ending with the bucket `now` falls in: hours for a day,
@@ -74,6 +76,17 @@ pub fn summarize(
         total,
         events,
         series,
+        cost: None,
+        currency: None,
+    }
+}
+
+/// Prices `usage` at its meter's metered price among `metered`, if there is one.
+pub fn price(usage: &mut MeterUsage, metered: &[MeteredItem], currency: &Currency) {
+    if let Some(item) = metered.iter().find(|m| m.meter == usage.key) {
+        let quantity = u32::try_from(usage.total.max(0)).unwrap_or(u32::MAX);
+        usage.cost = Some(item.price.amount(quantity));
+        usage.currency = Some(currency.clone());
     }
 }
 

@@ -132,4 +132,11 @@ pub struct MeterUsage {
     pub events: i64,
     /// One value per bucket, oldest first, every bucket present.
     pub series: Vec<i64>,
+    /// What the range's usage costs at the metered price of the customer's
+    /// subscription, in minor units of `currency`; `null` when no subscription of
+    /// theirs meters it.
+    #[serde(default)]
+    pub cost: Option<i64>,
+    #[serde(default)]
+    pub currency: Option<crate::Currency>,
 }

@@ -52,6 +52,18 @@ async fn usage(
         Some(customer) => ctx.store.usage_hours(&customer.id, from, to).await?,
         None => Vec::new(),
     };
+    // The prices the customer's live subscription meters usage at, for the costs.
+    let subscriptions = match &customer {
+        Some(customer) => {
+            ctx.store
+                .subscriptions_of(&customer.id, &session.row.service)
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let live = subscriptions
+        .iter()
+        .find(|row| !row.state.status.has_ended());
     let mut meters = Vec::with_capacity(session.service.meters.len());
     for meter in &session.service.meters {
         let unique = match (&customer, meter.aggregation) {
@@ -64,7 +76,11 @@ async fn usage(
             }
             _ => None,
         };
-        meters.push(metering::summarize(meter, &hours, window, unique.as_ref()));
+        let mut usage = metering::summarize(meter, &hours, window, unique.as_ref());
+        if let Some(live) = live {
+            metering::price(&mut usage, &live.state.terms.metered, &live.state.currency);
+        }
+        meters.push(usage);
     }
     Ok(Json(Usage {
         range,

@@ -85,6 +85,33 @@ async fn usage_is_billed_at_the_period_end_one_line_per_meter() {
     // The same event again counts once.
     ingest(&app, vec![event("c1", "api_calls", 1_800, now + 3_600)]).await;
 
+    // The portal's usage view prices the range at the subscription's metered prices.
+    let fresh = app
+        .session(json!({"service": "metered", "email": "ada@example.com"}))
+        .await;
+    let usage = app.get_json("/v1/embed/usage?range=30d", &fresh).await;
+    let costs: Vec<(&str, i64, Option<i64>)> = usage["meters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["key"].as_str().unwrap(),
+                m["total"].as_i64().unwrap(),
+                m["cost"].as_i64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        costs,
+        [
+            ("api_calls", 2500, Some(3000)),
+            ("peak_gpus", 8, Some(4000)),
+            ("active_users", 2, Some(600))
+        ]
+    );
+    assert_eq!(usage["meters"][0]["currency"], "usd");
+
     let touched = app
         .advance_to(
             &jiff::Timestamp::from_second(period_end + 60)
