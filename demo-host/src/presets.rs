@@ -9,7 +9,7 @@ pub const PRESETS: [(&str, &str, &str); 5] = [
     (
         "subscriber",
         "subscriber@example.com",
-        "an active Scale subscription with 12 seats",
+        "an active Scale subscription with 12 seats, its first invoice partly paid from prepaid credits",
     ),
     (
         "multi",
@@ -125,11 +125,37 @@ impl Seeder {
         }
         match preset {
             "subscriber" => {
+                // The card creates the customer; the wallet, filled before the signup,
+                // pays part of the first invoice.
                 self.card(&token, CARD_OK).await?;
+                let wallet = self.wallet(email, "usd").await?;
+                let in_90_days = unix_now()? + 90 * 86_400;
+                self.grant(
+                    &wallet,
+                    "welcome",
+                    json!({ "credits": "25.00", "reason": "promotional", "priority": 0,
+                            "expires_at": in_90_days, "description": "Welcome offer" }),
+                )
+                .await?;
+                self.grant(
+                    &wallet,
+                    "pack",
+                    json!({ "credits": "100.00", "reason": "purchased", "priority": 1,
+                            "description": "Credit pack" }),
+                )
+                .await?;
                 self.post(
                     &token,
                     "/subscriptions",
                     json!({ "plan": "scale", "quantity": { "seat": 12 } }),
+                )
+                .await?;
+                // A top-up after the signup leaves a balance for the next invoice.
+                self.grant(
+                    &wallet,
+                    "top-up",
+                    json!({ "credits": "40.00", "reason": "purchased", "priority": 1,
+                            "description": "Top-up" }),
                 )
                 .await?;
             }
@@ -176,6 +202,81 @@ impl Seeder {
 }
 
 impl Seeder {
+    /// Calls the admin API with the secret key; `idempotency_key` makes a retried
+    /// seeding grant once.
+    async fn admin(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        idempotency_key: Option<&str>,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.backend))
+            .bearer_auth(&self.secret_key);
+        if let Some(key) = idempotency_key {
+            request = request.header("idempotency-key", key);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.map_err(|e| format!("{path}: {e}"))?;
+        let status = response.status();
+        let body: Value = response.json().await.map_err(|e| format!("{path}: {e}"))?;
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(format!("{path}: {status} {body}"))
+        }
+    }
+
+    /// The customer's wallet in `currency`, created if they have none (a seeding
+    /// that failed halfway may have created it).
+    async fn wallet(&self, email: &str, currency: &str) -> Result<String, String> {
+        let list = self
+            .admin(
+                reqwest::Method::GET,
+                &format!("/v1/wallets?customer={email}"),
+                None,
+                None,
+            )
+            .await?;
+        let existing = list["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|w| w["currency"] == currency);
+        let wallet = match existing {
+            Some(wallet) => wallet.clone(),
+            None => {
+                self.admin(
+                    reqwest::Method::POST,
+                    "/v1/wallets",
+                    None,
+                    Some(json!({ "customer": email, "currency": currency })),
+                )
+                .await?
+            }
+        };
+        wallet["id"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("a wallet without an id: {wallet}"))
+    }
+
+    /// Grants credits once: `name` keys the grant.
+    async fn grant(&self, wallet: &str, name: &str, body: Value) -> Result<Value, String> {
+        let key = format!("demo-seed-{wallet}-{name}");
+        self.admin(
+            reqwest::Method::POST,
+            &format!("/v1/wallets/{wallet}/credits"),
+            Some(&key),
+            Some(body),
+        )
+        .await
+    }
+
     /// Moves this customer's test clock forward; what falls due runs.
     async fn advance(&self, email: &str, seconds: i64) -> Result<(), String> {
         let advance = self
@@ -197,15 +298,19 @@ impl Seeder {
     }
 }
 
+fn unix_now() -> Result<i64, String> {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_secs()
+        .try_into()
+        .map_err(|_| "the clock is past 2262".to_owned())
+}
+
 impl Seeder {
     /// Thirty days of usage for every preset customer with a subscription.
     async fn usage(&self) -> Result<(), String> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|e| e.to_string())?
-            .as_secs()
-            .try_into()
-            .map_err(|_| "the clock is past 2262".to_owned())?;
+        let now = unix_now()?;
         for email in [
             "subscriber@example.com",
             "history@example.com",
@@ -216,6 +321,26 @@ impl Seeder {
         }
         Ok(())
     }
+}
+
+/// Seeds one preset of `service` (`origin` is the page's, as the widget API wants
+/// it): how a test reaches a preset's customer without seeding them all.
+pub async fn seed_one(
+    backend: &str,
+    service: &str,
+    origin: &str,
+    secret_key: &str,
+    preset: &str,
+) -> Result<(), String> {
+    let email = email_for(preset).ok_or_else(|| format!("no preset `{preset}`"))?;
+    let seeder = Seeder {
+        http: reqwest::Client::new(),
+        backend: backend.trim_end_matches('/').to_owned(),
+        service: service.to_owned(),
+        origin: origin.to_owned(),
+        secret_key: secret_key.to_owned(),
+    };
+    seeder.seed(preset, &email).await
 }
 
 /// Seeds every preset of `service`, retrying while the backend starts.

@@ -219,6 +219,31 @@ impl Page {
         self.eval(script).await
     }
 
+    /// Runs `script` in the host page; it calls its last argument with the result
+    /// (`const done = arguments[arguments.length - 1]`), for promises.
+    pub async fn script_async(&self, script: &str) -> Value {
+        self.client
+            .execute_async(script, vec![])
+            .await
+            .expect("async script runs")
+    }
+
+    /// Waits until `script` (an expression's `return`) gives something other than
+    /// `null`, `false` or `undefined`, and returns it.
+    pub async fn wait_script(&self, script: &str) -> Value {
+        let started = Instant::now();
+        loop {
+            let value = self.eval(script).await;
+            if !value.is_null() && value != Value::Bool(false) {
+                return value;
+            }
+            if started.elapsed() > WAIT {
+                panic!("`{script}` never held");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     async fn eval(&self, script: &str) -> Value {
         self.client
             .execute(script, vec![])

@@ -7,4 +7,4 @@ mod browser;
 mod stack;
 
 pub use browser::{Browser, Page, run};
-pub use stack::{Stack, StackOptions, spawn_stack};
+pub use stack::{Stack, StackOptions, TEST_KEY, spawn_stack};

@@ -12,10 +12,11 @@ use portico_wire::embed::{
 use portico_wire::event::ErrorResponse;
 use portico_wire::invoice::Invoice;
 use portico_wire::payment::{CardAttached, CardRequest};
+use portico_wire::wallet::PortalWallet;
 use portico_wire::{EmbedConfig, ErrorBody, ErrorCode, Identity};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Client {
@@ -117,6 +118,48 @@ impl Client {
         send::<(), _>(request, None).await
     }
 
+    /// The customer's prepaid wallets with their transactions; empty without one.
+    pub async fn wallets(&self, token: &str) -> Result<Vec<PortalWallet>, ErrorResponse> {
+        let request = Request::get(&self.url("/wallets")).header(SESSION_HEADER, token);
+        send::<(), _>(request, None).await
+    }
+
+    /// An invoice's PDF: `path` is its `invoice_pdf`, a path on this backend (never
+    /// another origin: the session token goes with it). The bytes stay in the
+    /// browser, as a `Blob` typed `application/pdf`.
+    pub async fn invoice_pdf(
+        &self,
+        token: &str,
+        path: &str,
+    ) -> Result<web_sys::Blob, ErrorResponse> {
+        if !path.starts_with("/v1/embed/") || path.contains("//") {
+            return Err(unexpected("an invoice PDF link outside the portal API"));
+        }
+        let request = Request::get(&format!("{}{path}", self.base))
+            .header(SESSION_HEADER, token)
+            .build()
+            .map_err(|e| unexpected(&e.to_string()))?;
+        let response = request.send().await.map_err(|_| network_error())?;
+        if !response.ok() {
+            let status = response.status();
+            let body = read_json(response.into()).await;
+            return Err(error_from(body, status));
+        }
+        let response: web_sys::Response = response.into();
+        let blob = response
+            .blob()
+            .ok()
+            .map(wasm_bindgen_futures::JsFuture::from)
+            .ok_or_else(|| unexpected("the PDF could not be read"))?
+            .await
+            .ok()
+            .and_then(|blob| blob.dyn_into::<web_sys::Blob>().ok())
+            .ok_or_else(|| unexpected("the PDF could not be read"))?;
+        // Typed as a PDF whatever the response said; slicing copies no bytes.
+        blob.slice_with_f64_and_f64_and_content_type(0.0, blob.size(), PDF)
+            .map_err(|_| unexpected("the PDF could not be read"))
+    }
+
     pub async fn update_customer(
         &self,
         token: &str,
@@ -158,25 +201,36 @@ async fn send<B: Serialize, T: DeserializeOwned>(
         None => request.build(),
     }
     .map_err(|e| unexpected(&e.to_string()))?;
-    let response = request.send().await.map_err(|_| ErrorResponse {
-        code: ErrorCode::NetworkError,
-        message: "The billing service could not be reached. Check your connection and try again."
-            .to_owned(),
-    })?;
+    let response = request.send().await.map_err(|_| network_error())?;
     let (ok, status) = (response.ok(), response.status());
     let body = read_json(response.into()).await;
     if ok {
         body.and_then(|value| serde_wasm_bindgen::from_value(value).ok())
             .ok_or_else(|| unexpected("unreadable response"))
     } else {
-        let error = body.and_then(|value| serde_wasm_bindgen::from_value::<ErrorBody>(value).ok());
-        Err(match error {
-            Some(body) => ErrorResponse {
-                code: body.error.code,
-                message: body.error.message,
-            },
-            None => unexpected(&format!("HTTP {status}")),
-        })
+        Err(error_from(body, status))
+    }
+}
+
+const PDF: &str = "application/pdf";
+
+fn network_error() -> ErrorResponse {
+    ErrorResponse {
+        code: ErrorCode::NetworkError,
+        message: "The billing service could not be reached. Check your connection and try again."
+            .to_owned(),
+    }
+}
+
+/// A failed response's error body, or what its status says.
+fn error_from(body: Option<JsValue>, status: u16) -> ErrorResponse {
+    let error = body.and_then(|value| serde_wasm_bindgen::from_value::<ErrorBody>(value).ok());
+    match error {
+        Some(body) => ErrorResponse {
+            code: body.error.code,
+            message: body.error.message,
+        },
+        None => unexpected(&format!("HTTP {status}")),
     }
 }
 

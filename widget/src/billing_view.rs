@@ -21,6 +21,10 @@ pub struct InvoiceRow {
     pub amount: String,
     pub lines: Vec<(String, String)>,
     pub due: String,
+    /// What the customer's prepaid credits paid, when they paid anything.
+    pub paid_from_credits: Option<String>,
+    /// The PDF's path on the backend and the file name it downloads as.
+    pub pdf: Option<(String, String)>,
 }
 
 pub fn invoice_row(invoice: &Invoice, locale: Locale) -> InvoiceRow {
@@ -34,16 +38,18 @@ pub fn invoice_row(invoice: &Invoice, locale: Locale) -> InvoiceRow {
         InvoiceStatus::Uncollectible => (t.invoice_uncollectible, "bad"),
         _ => (t.status_unknown, "muted"),
     };
+    let number = invoice.number.clone();
+    let pdf_name = number
+        .clone()
+        .or_else(|| invoice.id.as_ref().map(ToString::to_string))
+        .unwrap_or_else(|| "invoice".to_owned());
     InvoiceRow {
         id: invoice
             .id
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default(),
-        number: invoice
-            .number
-            .clone()
-            .unwrap_or_else(|| t.upcoming.to_owned()),
+        number: number.unwrap_or_else(|| t.upcoming.to_owned()),
         date: intl::date(locale, invoice.created),
         status,
         tone,
@@ -54,7 +60,27 @@ pub fn invoice_row(invoice: &Invoice, locale: Locale) -> InvoiceRow {
             .map(|line| (line.description.clone(), money(line.amount)))
             .collect(),
         due: money(invoice.amount_due),
+        paid_from_credits: (invoice.amount_paid_from_wallet > 0)
+            .then(|| money(invoice.amount_paid_from_wallet)),
+        pdf: invoice
+            .invoice_pdf
+            .clone()
+            .map(|path| (path, format!("{}.pdf", file_name(&pdf_name)))),
     }
+}
+
+/// An invoice number as a file name: only characters every file system keeps.
+fn file_name(number: &str) -> String {
+    number
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// The confirmation a customer sees before a change.

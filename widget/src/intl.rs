@@ -5,6 +5,7 @@
 use crate::format;
 use crate::i18n::Locale;
 use portico_wire::Money;
+use portico_wire::wallet::Credits;
 
 /// `$12.50`, `12,50 €`, `١٢٫٥٠ US$`…
 pub fn money(locale: Locale, value: &Money) -> String {
@@ -14,6 +15,16 @@ pub fn money(locale: Locale, value: &Money) -> String {
     }
     let _ = locale;
     format::money(value)
+}
+
+/// An amount of credits with its two decimals: `1,250.00`, `1.250,00`…
+pub fn credits(locale: Locale, value: Credits) -> String {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(text) = browser::credits(locale, value) {
+        return text;
+    }
+    let _ = locale;
+    value.to_string()
 }
 
 /// A Unix time as a date in UTC: `Dec 22, 2026`, `22.12.2026`…
@@ -31,6 +42,7 @@ mod browser {
     use super::Locale;
     use js_sys::{Array, Intl, Object, Reflect};
     use portico_wire::Money;
+    use portico_wire::wallet::Credits;
     use wasm_bindgen::JsValue;
 
     fn options(pairs: &[(&str, &str)]) -> Option<Object> {
@@ -51,6 +63,19 @@ mod browser {
         formatter
             .format()
             .call1(&formatter, &JsValue::from_str(decimal))
+            .ok()?
+            .as_string()
+    }
+
+    pub fn credits(locale: Locale, value: Credits) -> Option<String> {
+        let options = options(&[
+            ("minimumFractionDigits", "2"),
+            ("maximumFractionDigits", "2"),
+        ])?;
+        let formatter = Intl::NumberFormat::new(&Array::of1(&locale.tag().into()), &options);
+        formatter
+            .format()
+            .call1(&formatter, &JsValue::from_str(&value.to_string()))
             .ok()?
             .as_string()
     }

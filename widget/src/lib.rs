@@ -8,7 +8,10 @@
 
 pub mod api;
 pub mod billing_view;
+pub mod chart;
 mod components;
+pub mod credits_view;
+mod download;
 mod embed;
 pub mod events;
 pub mod format;

@@ -81,18 +81,36 @@ impl Serialize for Credits {
 
 impl<'de> Deserialize<'de> for Credits {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match serde_json::Value::deserialize(deserializer)? {
-            serde_json::Value::String(text) => Self::parse(&text),
-            serde_json::Value::Number(n) if n.is_i64() => n
-                .as_i64()
-                .and_then(|whole| whole.checked_mul(100))
-                .map(Self)
-                .ok_or_else(|| format!("`{n}` credits is out of range")),
-            other => Err(format!(
-                "must be an amount of credits as a string such as `\"12.50\"`, not `{other}`"
-            )),
+        // A visitor rather than `serde_json::Value`, so the widget's wasm carries no
+        // JSON value code for it.
+        struct Amount;
+
+        impl serde::de::Visitor<'_> for Amount {
+            type Value = Credits;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount of credits as a string such as \"12.50\"")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Credits, E> {
+                Credits::parse(text).map_err(E::custom)
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, whole: i64) -> Result<Credits, E> {
+                whole
+                    .checked_mul(100)
+                    .map(Credits)
+                    .ok_or_else(|| E::custom(format!("`{whole}` credits is out of range")))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, whole: u64) -> Result<Credits, E> {
+                i64::try_from(whole)
+                    .map_err(|_| E::custom(format!("`{whole}` credits is out of range")))
+                    .and_then(|w| self.visit_i64(w))
+            }
         }
-        .map_err(serde::de::Error::custom)
+
+        deserializer.deserialize_any(Amount)
     }
 }
 

@@ -108,6 +108,29 @@ fn invoice_rows_are_color_coded_and_keep_every_line() {
 }
 
 #[test]
+fn invoices_say_what_credits_paid_and_where_their_pdf_is() {
+    let mut paid = invoice(InvoiceStatus::Paid, &[19_100]);
+    assert_eq!(invoice_row(&paid, Locale::En).paid_from_credits, None);
+    assert_eq!(invoice_row(&paid, Locale::En).pdf, None);
+    paid.amount_paid_from_wallet = 800;
+    paid.invoice_pdf = Some("/v1/embed/invoices/in_i1/pdf".into());
+    let row = invoice_row(&paid, Locale::En);
+    assert_eq!(row.paid_from_credits.as_deref(), Some("$8.00"));
+    assert_eq!(
+        row.pdf,
+        Some((
+            "/v1/embed/invoices/in_i1/pdf".to_owned(),
+            "INV-202611-00001.pdf".to_owned()
+        ))
+    );
+    paid.number = Some("INV 2026/11".into());
+    assert_eq!(
+        invoice_row(&paid, Locale::En).pdf.unwrap().1,
+        "INV_2026_11.pdf"
+    );
+}
+
+#[test]
 fn previews_say_what_is_charged_now_and_next() {
     let mut next = invoice(InvoiceStatus::Draft, &[4500]);
     next.id = None;

@@ -1,5 +1,6 @@
 //! The customer's side of billing: their card, billing details and invoices.
 
+use super::credits::Credits;
 use super::focus::focus_first;
 use super::{Panel, Portal};
 use crate::billing_view::{card_label, invoice_row};
@@ -57,6 +58,7 @@ pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
                     </Show>
                 </section>
             })}
+            <Credits portal=portal />
             {invoices.then(|| view! { <Invoices portal=portal /> })}
         </div>
     }
@@ -240,6 +242,8 @@ fn Invoices(portal: Portal) -> impl IntoView {
                     let open = id.clone();
                     let shown = move || portal.panel.get() == Panel::Invoice(id.clone());
                     let lines = row.lines.clone();
+                    let paid_from_credits = row.paid_from_credits.clone();
+                    let pdf = row.pdf.clone();
                     view! {
                         <tr data-testid="invoice-row">
                             <td>{row.date.clone()}</td>
@@ -261,8 +265,24 @@ fn Invoices(portal: Portal) -> impl IntoView {
                                 <td colspan="4">
                                     <table class="portico-lines">
                                         <tbody>{lines.iter().map(|(d, a)| view! { <tr><td>{d.clone()}</td><td class="portico-num">{a.clone()}</td></tr> }).collect_view()}</tbody>
-                                        <tfoot><tr><th scope="row">{t.amount_due}</th><td class="portico-num">{row.due.clone()}</td></tr></tfoot>
+                                        <tfoot>
+                                            <tr><th scope="row">{t.amount_due}</th><td class="portico-num">{row.due.clone()}</td></tr>
+                                            {paid_from_credits.clone().map(|paid| view! {
+                                                <tr data-testid="paid-from-credits"><th scope="row">{t.paid_from_credits}</th><td class="portico-num">{paid}</td></tr>
+                                            })}
+                                        </tfoot>
                                     </table>
+                                    {pdf.clone().map(|(path, file_name)| {
+                                        let busy = format!("pdf:{path}");
+                                        let downloading = move || portal.busy.get().as_deref() == Some(busy.as_str());
+                                        view! {
+                                            <button type="button" class="portico-button" data-testid="download-pdf"
+                                                disabled=move || portal.busy.get().is_some()
+                                                on:click=move |_| portal.download_pdf(path.clone(), file_name.clone())>
+                                                {move || if downloading() { t.downloading } else { t.download_pdf }}
+                                            </button>
+                                        }
+                                    })}
                                 </td>
                             </tr>
                         </Show>

@@ -216,8 +216,9 @@ impl Portal {
         });
         self.panel.set(Panel::None);
         self.preview.set(None);
-        // The invoice list reloads when next shown.
+        // The invoice list reloads when next shown; credits may have paid one.
         self.invoices.set(None);
+        self.reload_wallets();
         self.emit(event, EventResponse::Subscription(Box::new(subscription)));
         match event {
             EventName::Cancel => self.complete_flow(FlowType::SubscriptionCancel),
@@ -307,6 +308,64 @@ impl Portal {
             None,
             |client, token, _| async move { client.invoices(&token).await },
             move |invoices| self.invoices.set(Some(invoices)),
+        );
+    }
+
+    /// Loads the customer's wallets in the background; the Credits section shows
+    /// once they have one.
+    pub(super) fn load_wallets(self) {
+        spawn_local(async move {
+            match self
+                .authed(|client, token| async move { client.wallets(&token).await })
+                .await
+            {
+                Ok(wallets) => {
+                    self.wallets.try_set(Some(wallets));
+                }
+                Err(error) => {
+                    self.report(&error);
+                    self.remember(move || {
+                        self.action_error.set(None);
+                        self.load_wallets();
+                    });
+                    self.action_error.try_set(Some(error));
+                }
+            }
+        });
+    }
+
+    /// Reloads the wallets after an action, if the customer has any: an invoice
+    /// may have drawn on them.
+    fn reload_wallets(self) {
+        if self
+            .wallets
+            .with_untracked(|w| w.as_ref().is_some_and(|w| !w.is_empty()))
+        {
+            self.load_wallets();
+        }
+    }
+
+    /// Fetches an invoice's PDF with the session and hands it to the browser as a
+    /// download named `file_name`.
+    pub(super) fn download_pdf(self, path: String, file_name: String) {
+        {
+            let (path, file_name) = (path.clone(), file_name.clone());
+            self.remember(move || self.download_pdf(path.clone(), file_name.clone()));
+        }
+        self.run(
+            format!("pdf:{path}"),
+            format!("pdf:{path}"),
+            None,
+            move |client, token, _| {
+                let path = path.clone();
+                async move { client.invoice_pdf(&token, &path).await }
+            },
+            move |blob| {
+                if let Err(error) = crate::download::save(&blob, &file_name) {
+                    self.report(&error);
+                    self.action_error.set(Some(error));
+                }
+            },
         );
     }
 

@@ -5,6 +5,7 @@
 
 mod account;
 mod actions;
+mod credits;
 mod flow;
 mod focus;
 mod manage;
@@ -27,6 +28,7 @@ use portico_wire::billing_portal::Flow;
 use portico_wire::embed::Portal as PortalState;
 use portico_wire::event::{ErrorResponse, EventName, EventResponse};
 use portico_wire::invoice::Invoice;
+use portico_wire::wallet::PortalWallet;
 use portico_wire::{EmbedConfig, ErrorCode, Identity, QuantityOption};
 use std::rc::Rc;
 
@@ -55,6 +57,8 @@ struct Portal {
     panel: RwSignal<Panel>,
     preview: RwSignal<Option<ChangePreview>>,
     invoices: RwSignal<Option<Vec<Invoice>>>,
+    /// The customer's prepaid wallets, once loaded (after the portal).
+    wallets: RwSignal<Option<Vec<PortalWallet>>>,
     /// A plan (and quantity) waiting for a card before its signup.
     signup_after_card: RwSignal<Option<(String, Option<QuantityOption>)>>,
     /// The last failed attempt's request and key, reused by its retry.
@@ -136,6 +140,7 @@ impl Portal {
             self.start_flow(&portal);
             self.phase.try_set(Phase::Ready(Box::new(portal)));
             self.emit(EventName::Load, response);
+            self.load_wallets();
         });
     }
 }
@@ -176,6 +181,7 @@ pub fn App(
         panel: RwSignal::new(Panel::None),
         preview: RwSignal::new(None),
         invoices: RwSignal::new(None),
+        wallets: RwSignal::new(None),
         signup_after_card: RwSignal::new(None),
         attempt: StoredValue::new(None),
         retry: StoredValue::new_local(None),

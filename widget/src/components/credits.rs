@@ -1,0 +1,110 @@
+//! The customer's prepaid credits: per wallet, the balance, its worth and status,
+//! and every transaction in a table.
+
+use super::Portal;
+use crate::credits_view::{WalletSummary, wallet_summary};
+use leptos::prelude::*;
+
+/// Shown only once the customer has a wallet.
+#[component]
+pub fn Credits(portal: Portal) -> impl IntoView {
+    let t = portal.t();
+    let wallets = move || {
+        let invoices = portal.invoices.get().unwrap_or_default();
+        portal
+            .wallets
+            .get()
+            .unwrap_or_default()
+            .iter()
+            .map(|wallet| wallet_summary(wallet, &invoices, portal.locale))
+            .collect::<Vec<_>>()
+    };
+    let any = move || {
+        portal
+            .wallets
+            .with(|w| w.as_ref().is_some_and(|w| !w.is_empty()))
+    };
+    view! {
+        <Show when=any>
+            <section class="portico-section" data-testid="credits" aria-labelledby="portico-credits-title">
+                <h3 id="portico-credits-title">{t.credits}</h3>
+                {move || wallets().into_iter().map(|summary| view! { <WalletView portal=portal summary=summary /> }).collect_view()}
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+fn WalletView(portal: Portal, summary: WalletSummary) -> impl IntoView {
+    let t = portal.t();
+    let caption_id = format!("portico-credits-{}", summary.id);
+    let labelled_by = caption_id.clone();
+    let empty = summary.transactions.is_empty();
+    let rows = summary
+        .transactions
+        .into_iter()
+        .map(|row| {
+            view! {
+                <tr data-testid="credit-transaction" data-id=row.id>
+                    <td data-testid="tx-date">{row.date}</td>
+                    <td>
+                        <span class=format!("portico-status portico-status-{}", row.tone) data-testid="tx-type">{row.kind}</span>
+                        " "
+                        <span data-testid="tx-reason">{row.reason}</span>
+                        {row.description.map(|d| view! { <span class="portico-tx-description" data-testid="tx-description">{d}</span> })}
+                    </td>
+                    <td class="portico-num" data-testid="tx-credits">{row.credits}</td>
+                    <td class="portico-num" data-testid="tx-amount">{row.amount}</td>
+                    <td data-testid="tx-expires">{row.expires}</td>
+                    <td class="portico-num" data-testid="tx-priority">{row.priority}</td>
+                    <td data-testid="tx-invoice">{row.invoice}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="portico-wallet" data-testid="wallet" data-currency=summary.currency>
+            <dl class="portico-wallet-summary">
+                <div>
+                    <dt>{t.credit_balance}</dt>
+                    <dd data-testid="wallet-balance">{summary.balance}</dd>
+                </div>
+                <div>
+                    <dt>{t.credit_value}</dt>
+                    <dd data-testid="wallet-value">{summary.value}</dd>
+                </div>
+                <div>
+                    <dt>{t.status}</dt>
+                    <dd><span class=format!("portico-status portico-status-{}", summary.tone) data-testid="wallet-status">{summary.status}</span></dd>
+                </div>
+            </dl>
+            <p class="portico-wallet-rate" data-testid="wallet-rate">{summary.rate}</p>
+            {if empty {
+                view! { <p data-testid="no-transactions">{t.no_transactions}</p> }.into_any()
+            } else {
+                view! {
+                    // Seven columns do not fit a phone: the table scrolls inside its own
+                    // region, which the keyboard can reach.
+                    <div class="portico-table-scroll" role="region" tabindex="0" aria-labelledby=labelled_by>
+                        <table class="portico-invoices portico-transactions" data-testid="credit-transactions">
+                            <caption id=caption_id>{summary.caption}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.date}</th>
+                                    <th scope="col">{t.transaction}</th>
+                                    <th scope="col" class="portico-num">{t.credits_column}</th>
+                                    <th scope="col" class="portico-num">{t.amount}</th>
+                                    <th scope="col">{t.expires}</th>
+                                    <th scope="col" class="portico-num">{t.priority}</th>
+                                    <th scope="col">{t.invoice}</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+        </div>
+    }
+}
