@@ -12,6 +12,7 @@ use portico_wire::embed::{
 use portico_wire::event::ErrorResponse;
 use portico_wire::invoice::Invoice;
 use portico_wire::payment::{CardAttached, CardRequest};
+use portico_wire::usage::{Usage, UsageRange};
 use portico_wire::wallet::PortalWallet;
 use portico_wire::{EmbedConfig, ErrorBody, ErrorCode, Identity};
 use serde::Serialize;
@@ -115,6 +116,18 @@ impl Client {
 
     pub async fn invoices(&self, token: &str) -> Result<Vec<Invoice>, ErrorResponse> {
         let request = Request::get(&self.url("/invoices")).header(SESSION_HEADER, token);
+        send::<(), _>(request, None).await
+    }
+
+    /// The customer's usage of the service's meters over `range`.
+    pub async fn usage(&self, token: &str, range: UsageRange) -> Result<Usage, ErrorResponse> {
+        let code = match range {
+            UsageRange::Day => "1d",
+            UsageRange::Week => "7d",
+            UsageRange::Month => "30d",
+        };
+        let path = format!("/usage?range={code}");
+        let request = Request::get(&self.url(&path)).header(SESSION_HEADER, token);
         send::<(), _>(request, None).await
     }
 

@@ -174,7 +174,11 @@ mod tests {
         assert_eq!(chart.paths[0], "M181.0 194.0 L455.0 10.0");
         assert_eq!(chart.paths[1], "M181.0 102.0 L455.0 102.0");
         assert_eq!(
-            chart.value_ticks.iter().map(|t| t.value).collect::<Vec<_>>(),
+            chart
+                .value_ticks
+                .iter()
+                .map(|t| t.value)
+                .collect::<Vec<_>>(),
             [0, 2, 4, 6, 8, 10]
         );
     }

@@ -49,6 +49,12 @@ pub fn date(unix_seconds: i64) -> String {
     format!("{} {day}, {year}", MONTHS[(month - 1) as usize])
 }
 
+/// A unix timestamp as `Dec 22, 2026 14:00` (UTC), for hourly buckets.
+pub fn date_hour(unix_seconds: i64) -> String {
+    let hour = unix_seconds.rem_euclid(86_400) / 3_600;
+    format!("{} {hour:02}:00", date(unix_seconds))
+}
+
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
 /// Howard Hinnant's `civil_from_days`; pulling a date crate into the wasm for this
 /// one conversion would cost more than these lines.

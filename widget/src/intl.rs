@@ -27,6 +27,26 @@ pub fn credits(locale: Locale, value: Credits) -> String {
     value.to_string()
 }
 
+/// A whole number with the locale's grouping: `2,500`, `2.500`, `٢٬٥٠٠`…
+pub fn number(locale: Locale, value: i64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(text) = browser::number(locale, value) {
+        return text;
+    }
+    let _ = locale;
+    value.to_string()
+}
+
+/// A Unix time as a date and hour in UTC, for hourly buckets.
+pub fn date_hour(locale: Locale, unix_seconds: i64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(text) = browser::date_hour(locale, unix_seconds) {
+        return text;
+    }
+    let _ = locale;
+    format::date_hour(unix_seconds)
+}
+
 /// A Unix time as a date in UTC: `Dec 22, 2026`, `22.12.2026`…
 pub fn date(locale: Locale, unix_seconds: i64) -> String {
     #[cfg(target_arch = "wasm32")]
@@ -78,6 +98,27 @@ mod browser {
             .call1(&formatter, &JsValue::from_str(&value.to_string()))
             .ok()?
             .as_string()
+    }
+
+    pub fn number(locale: Locale, value: i64) -> Option<String> {
+        let formatter = Intl::NumberFormat::new(&Array::of1(&locale.tag().into()), &Object::new());
+        // As a decimal string, so no value is rounded through a float.
+        formatter
+            .format()
+            .call1(&formatter, &JsValue::from_str(&value.to_string()))
+            .ok()?
+            .as_string()
+    }
+
+    pub fn date_hour(locale: Locale, unix_seconds: i64) -> Option<String> {
+        let options = options(&[
+            ("dateStyle", "medium"),
+            ("timeStyle", "short"),
+            ("timeZone", "UTC"),
+        ])?;
+        let formatter = Intl::DateTimeFormat::new(&Array::of1(&locale.tag().into()), &options);
+        let at = js_sys::Date::new(&JsValue::from_f64(unix_seconds as f64 * 1000.0));
+        formatter.format().call1(&formatter, &at).ok()?.as_string()
     }
 
     pub fn date(locale: Locale, unix_seconds: i64) -> Option<String> {

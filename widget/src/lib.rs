@@ -18,6 +18,7 @@ pub mod format;
 pub mod i18n;
 pub mod intl;
 mod mounts;
+pub mod usage_view;
 pub mod view_model;
 
 pub use embed::{PortalHandle, customer_portal};

@@ -334,6 +334,19 @@ impl Portal {
         });
     }
 
+    /// Reads the wallets again in the background (new grants, expiries): quietly,
+    /// as the next refresh tries again.
+    pub(super) fn refresh_wallets(self) {
+        spawn_local(async move {
+            if let Ok(wallets) = self
+                .authed(|client, token| async move { client.wallets(&token).await })
+                .await
+            {
+                self.wallets.try_set(Some(wallets));
+            }
+        });
+    }
+
     /// Reloads the wallets after an action, if the customer has any: an invoice
     /// may have drawn on them.
     fn reload_wallets(self) {

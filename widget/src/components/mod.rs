@@ -12,6 +12,7 @@ mod manage;
 mod notice;
 mod plans;
 mod runner;
+mod usage;
 
 use crate::api::Client;
 use crate::events::Emitter;
@@ -31,6 +32,7 @@ use portico_wire::invoice::Invoice;
 use portico_wire::wallet::PortalWallet;
 use portico_wire::{EmbedConfig, ErrorCode, Identity, QuantityOption};
 use std::rc::Rc;
+use usage::UsageSection;
 
 /// Which panel is open, if any: one at a time.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -228,6 +230,7 @@ pub fn App(
                     }
                     .into_any()
                 }}
+                <UsageSection portal=portal />
                 <AccountSections portal=portal state=*state />
             }
             .into_any()

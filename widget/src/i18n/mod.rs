@@ -223,6 +223,19 @@ pub struct Text {
     pub reason_promotional: &'static str,
     pub reason_invoice_payment: &'static str,
     pub reason_expired: &'static str,
+    // Usage.
+    pub usage: &'static str,
+    pub usage_range: &'static str,
+    pub range_day: &'static str,
+    pub range_week: &'static str,
+    pub range_month: &'static str,
+    pub usage_chart: &'static str,
+    pub usage_as_table: &'static str,
+    pub usage_breakdown: &'static str,
+    pub feature: &'static str,
+    pub total_usage: &'static str,
+    pub usage_events: &'static str,
+    pub usage_cost: &'static str,
 }
 
 #[cfg(test)]
