@@ -17,6 +17,7 @@ pub mod events;
 pub mod format;
 pub mod i18n;
 pub mod intl;
+pub mod invoice_filter;
 mod mounts;
 pub mod usage_view;
 pub mod view_model;

@@ -2,14 +2,18 @@
 
 use super::credits::Credits;
 use super::focus::focus_first;
+use super::invoice_search::InvoiceSearch;
 use super::{Panel, Portal};
 use crate::billing_view::{card_label, invoice_row};
+use crate::i18n::fill;
+use crate::invoice_filter::InvoiceFilter;
 use leptos::ev::SubmitEvent;
 use leptos::html::Div;
 use leptos::prelude::*;
 use portico_wire::billing_portal::configuration::{CustomerField, CustomerUpdateFeature};
 use portico_wire::customer::{Address, CustomerUpdate, TaxId};
 use portico_wire::embed::Portal as PortalState;
+use portico_wire::invoice::Invoice;
 use portico_wire::payment::CardRequest;
 
 #[component]
@@ -229,13 +233,28 @@ const TAX_ID_TYPES: [(&str, &str); 8] = [
 #[component]
 fn Invoices(portal: Portal) -> impl IntoView {
     let t = portal.t();
+    let filter = RwSignal::new(InvoiceFilter::default());
     let rows = move || {
         portal.invoices.get().map(|invoices| {
             if invoices.is_empty() {
                 return view! { <p>{t.no_invoices}</p> }.into_any();
             }
-            let rows = invoices
-                .iter()
+            let total = invoices.len();
+            let matching: Vec<&Invoice> = filter.with(|f| invoices.iter().filter(|i| f.matches(i)).collect());
+            let shown = matching.len();
+            let count = fill(
+                t.invoices_shown,
+                &[("shown", &shown.to_string()), ("total", &total.to_string())],
+            );
+            if matching.is_empty() {
+                return view! {
+                    <p role="status" data-testid="invoices-shown" class="portico-muted">{count}</p>
+                    <p data-testid="no-matching-invoices">{t.no_matching_invoices}</p>
+                }
+                .into_any();
+            }
+            let rows = matching
+                .into_iter()
                 .map(|invoice| {
                     let row = invoice_row(invoice, portal.locale);
                     let id = row.id.clone();
@@ -290,6 +309,7 @@ fn Invoices(portal: Portal) -> impl IntoView {
                 })
                 .collect_view();
             view! {
+                <p role="status" data-testid="invoices-shown" class="portico-muted">{count}</p>
                 <table class="portico-invoices" data-testid="invoices">
                     <thead><tr><th scope="col">{t.date}</th><th scope="col">{t.number}</th><th scope="col">{t.status}</th><th scope="col" class="portico-num">{t.amount}</th></tr></thead>
                     <tbody>{rows}</tbody>
@@ -306,6 +326,9 @@ fn Invoices(portal: Portal) -> impl IntoView {
                     disabled=move || portal.busy.get().is_some() on:click=move |_| portal.load_invoices()>
                     {t.show_invoices}
                 </button>
+            </Show>
+            <Show when=move || portal.invoices.with(|i| i.as_ref().is_some_and(|i| !i.is_empty()))>
+                <InvoiceSearch portal=portal filter=filter />
             </Show>
             {rows}
         </section>

@@ -8,6 +8,7 @@ mod actions;
 mod credits;
 mod flow;
 mod focus;
+mod invoice_search;
 mod manage;
 mod notice;
 mod plans;
@@ -197,6 +198,7 @@ pub fn App(
         Phase::Failed(error) => portal.report(&error),
         _ => portal.load(),
     }
+    let ready = Memo::new(move |_| portal.phase.with(|phase| matches!(phase, Phase::Ready(_))));
     let body = move || {
         match portal.phase.get() {
         Phase::Loading => view! {
@@ -230,7 +232,6 @@ pub fn App(
                     }
                     .into_any()
                 }}
-                <UsageSection portal=portal />
                 <AccountSections portal=portal state=*state />
             }
             .into_any()
@@ -244,6 +245,11 @@ pub fn App(
                 <span class="portico-badge portico-badge-test" data-testid="test-mode-badge">{portal.t().test_mode}</span>
             </Show>
             {body}
+            // Mounted once the portal is ready and kept across actions (which
+            // re-render the body), so its range and its refresh timer stay.
+            <Show when=move || ready.get()>
+                <UsageSection portal=portal />
+            </Show>
             {move || portal.notice.get().map(|notice| view! {
                 <p class="portico-notice" role="status" data-testid="notice">{notice}</p>
             })}

@@ -26,13 +26,16 @@ pub fn UsageSection(portal: Portal) -> impl IntoView {
     let usage = RwSignal::new(None::<Usage>);
     let load = move || {
         spawn_local(async move {
-            let asked = range.get_untracked();
+            // The section may be gone by the time an answer arrives.
+            let Some(asked) = range.try_get_untracked() else {
+                return;
+            };
             match portal
                 .authed(move |client, token| async move { client.usage(&token, asked).await })
                 .await
             {
                 // A slower answer for a range no longer selected is dropped.
-                Ok(answer) if answer.range == range.get_untracked() => {
+                Ok(answer) if Some(answer.range) == range.try_get_untracked() => {
                     usage.try_set(Some(answer));
                 }
                 Ok(_) => {}
@@ -172,7 +175,8 @@ fn UsageChart(portal: Portal, usage: Usage) -> impl IntoView {
             .and_then(|target| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(target).ok())
             .map_or(0, |element| element.client_width());
         if width > 0 {
-            focused.set(hover_geometry.bucket_at(f64::from(event.offset_x()) / f64::from(width)));
+            focused
+                .try_set(hover_geometry.bucket_at(f64::from(event.offset_x()) / f64::from(width)));
         }
     };
     // Arrow keys move along the axis as drawn: right is later in LTR, earlier in
@@ -182,7 +186,9 @@ fn UsageChart(portal: Portal, usage: Usage) -> impl IntoView {
         let Some(last) = buckets.checked_sub(1) else {
             return;
         };
-        let current = focused.get_untracked();
+        let Some(current) = focused.try_get_untracked() else {
+            return;
+        };
         let later = move |i: usize| (i + 1).min(last);
         let earlier = move |i: usize| i.saturating_sub(1);
         let next = match (event.key().as_str(), rtl) {
@@ -194,7 +200,7 @@ fn UsageChart(portal: Portal, usage: Usage) -> impl IntoView {
             _ => return,
         };
         event.prevent_default();
-        focused.set(next);
+        focused.try_set(next);
     };
     let table_rows = (0..buckets)
         .map(|index| {
@@ -230,8 +236,8 @@ fn UsageChart(portal: Portal, usage: Usage) -> impl IntoView {
                 aria-labelledby="portico-usage-chart-title portico-usage-chart-desc"
                 data-testid="usage-svg"
                 on:mousemove=on_move
-                on:mouseleave=move |_| focused.set(None)
-                on:blur=move |_| focused.set(None)
+                on:mouseleave=move |_| { focused.try_set(None); }
+                on:blur=move |_| { focused.try_set(None); }
                 on:keydown=on_key>
                 <title id="portico-usage-chart-title">{t.usage_chart}</title>
                 <desc id="portico-usage-chart-desc">{description}</desc>

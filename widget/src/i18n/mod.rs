@@ -236,6 +236,17 @@ pub struct Text {
     pub total_usage: &'static str,
     pub usage_events: &'static str,
     pub usage_cost: &'static str,
+    // Invoice search.
+    pub search_invoices: &'static str,
+    pub any_status: &'static str,
+    pub date_from: &'static str,
+    pub date_to: &'static str,
+    pub amount_min: &'static str,
+    pub amount_max: &'static str,
+    pub clear_search: &'static str,
+    pub no_matching_invoices: &'static str,
+    pub invalid_amount_bound: &'static str,
+    pub invoices_shown: &'static str,
 }
 
 #[cfg(test)]
