@@ -2,10 +2,10 @@
 
 use crate::i18n::{Locale, fill};
 use crate::intl;
-use portico_wire::embed::{Interval, Plan, Portal, Subscription, SubscriptionStatus};
+use portico_wire::embed::{Interval, MeteredPrice, Plan, Portal, Subscription, SubscriptionStatus};
 use portico_wire::event::ErrorResponse;
 use portico_wire::price::{Price, TiersMode};
-use portico_wire::{ErrorCode, Money, QuantityOption};
+use portico_wire::{Currency, ErrorCode, Money, QuantityOption};
 
 /// Where the portal is in its life.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +27,8 @@ pub struct PlanCard {
     pub per_interval: String,
     /// One line per per-unit product, e.g. `3 seats × $5.00`.
     pub unit_lines: Vec<String>,
+    /// One line per metered price: what usage costs, billed at the period's end.
+    pub usage_lines: Vec<String>,
     pub trial: Option<String>,
     pub features: Vec<String>,
 }
@@ -83,10 +85,68 @@ pub fn plan_card(plan: &Plan, quantity: Option<&QuantityOption>, locale: Locale)
         price: intl::money(locale, &plan.amount_at(quantity)),
         per_interval: per_interval(plan, locale),
         unit_lines,
+        usage_lines: plan
+            .metered
+            .iter()
+            .map(|metered| usage_line(metered, &plan.currency, locale))
+            .collect(),
         trial: (plan.trial_days > 0)
             .then(|| fill(t.free_trial, &[("days", &plan.trial_days.to_string())])),
         features: plan.features.clone(),
     }
+}
+
+/// `API calls (billed on usage): up to 10000 calls included, then $0.01 each`.
+pub fn usage_line(metered: &MeteredPrice, currency: &Currency, locale: Locale) -> String {
+    let t = locale.text();
+    let money = |amount| intl::money(locale, &Money::new(amount, currency.clone()));
+    let each = |unit_amount: i64, flat_amount: i64| {
+        let each = fill(t.metered_each, &[("price", &money(unit_amount))]);
+        if flat_amount > 0 {
+            format!("{each} + {}", money(flat_amount))
+        } else {
+            each
+        }
+    };
+    let prices = match &metered.price {
+        Price::PerUnit { unit_amount } => each(*unit_amount, 0),
+        Price::Tiered(tiers) => {
+            let steps: Vec<String> = tiers
+                .tiers()
+                .iter()
+                .map(|tier| match tier.up_to {
+                    Some(up_to) if tier.unit_amount == 0 && tier.flat_amount == 0 => fill(
+                        t.metered_included,
+                        &[
+                            ("quantity", &intl::number(locale, i64::from(up_to))),
+                            ("unit", &metered.unit),
+                        ],
+                    ),
+                    Some(up_to) => fill(
+                        t.metered_up_to,
+                        &[
+                            ("quantity", &intl::number(locale, i64::from(up_to))),
+                            ("unit", &metered.unit),
+                            ("price", &each(tier.unit_amount, tier.flat_amount)),
+                        ],
+                    ),
+                    None => fill(
+                        t.metered_beyond,
+                        &[("price", &each(tier.unit_amount, tier.flat_amount))],
+                    ),
+                })
+                .collect();
+            let joined = steps.join(", ");
+            match tiers.mode() {
+                TiersMode::Graduated => joined,
+                TiersMode::Volume => format!("{joined} ({})", t.volume),
+            }
+        }
+    };
+    fill(
+        t.metered_line,
+        &[("name", &metered.name), ("prices", &prices)],
+    )
 }
 
 /// Whether the pricing view offers a monthly/yearly switch: only when the plans

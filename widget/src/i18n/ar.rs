@@ -157,4 +157,9 @@ pub static TEXT: Text = Text {
     no_matching_invoices: "لا توجد فواتير مطابقة لهذا البحث.",
     invalid_amount_bound: "أدخل مبلغًا مثل 12.50.",
     invoices_shown: "{shown} من {total} فاتورة",
+    metered_line: "{name} (يُحتسب حسب الاستخدام): {prices}",
+    metered_each: "{price} للوحدة",
+    metered_included: "حتى {quantity} {unit} مشمولة",
+    metered_up_to: "حتى {quantity} {unit} بسعر {price}",
+    metered_beyond: "ثم {price}",
 };

@@ -157,4 +157,9 @@ pub static TEXT: Text = Text {
     no_matching_invoices: "Keine Rechnung passt zu dieser Suche.",
     invalid_amount_bound: "Geben Sie einen Betrag wie 12,50 ein.",
     invoices_shown: "{shown} von {total} Rechnungen",
+    metered_line: "{name} (nach Nutzung abgerechnet): {prices}",
+    metered_each: "{price} pro Einheit",
+    metered_included: "bis {quantity} {unit} inklusive",
+    metered_up_to: "bis {quantity} {unit} zu {price}",
+    metered_beyond: "danach {price}",
 };

@@ -157,4 +157,9 @@ pub static TEXT: Text = Text {
     no_matching_invoices: "No invoices match this search.",
     invalid_amount_bound: "Enter an amount such as 12.50.",
     invoices_shown: "{shown} of {total} invoices",
+    metered_line: "{name} (billed on usage): {prices}",
+    metered_each: "{price} each",
+    metered_included: "up to {quantity} {unit} included",
+    metered_up_to: "up to {quantity} {unit} at {price}",
+    metered_beyond: "then {price}",
 };

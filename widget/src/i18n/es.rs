@@ -157,4 +157,9 @@ pub static TEXT: Text = Text {
     no_matching_invoices: "Ninguna factura coincide con esta búsqueda.",
     invalid_amount_bound: "Introduce un importe como 12,50.",
     invoices_shown: "{shown} de {total} facturas",
+    metered_line: "{name} (facturado según uso): {prices}",
+    metered_each: "{price} por unidad",
+    metered_included: "hasta {quantity} {unit} incluidos",
+    metered_up_to: "hasta {quantity} {unit} a {price}",
+    metered_beyond: "después {price}",
 };

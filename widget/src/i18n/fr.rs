@@ -157,4 +157,9 @@ pub static TEXT: Text = Text {
     no_matching_invoices: "Aucune facture ne correspond à cette recherche.",
     invalid_amount_bound: "Saisissez un montant tel que 12,50.",
     invoices_shown: "{shown} factures sur {total}",
+    metered_line: "{name} (facturé à l'usage) : {prices}",
+    metered_each: "{price} l'unité",
+    metered_included: "jusqu'à {quantity} {unit} inclus",
+    metered_up_to: "jusqu'à {quantity} {unit} à {price}",
+    metered_beyond: "puis {price}",
 };

@@ -247,6 +247,12 @@ pub struct Text {
     pub no_matching_invoices: &'static str,
     pub invalid_amount_bound: &'static str,
     pub invoices_shown: &'static str,
+    // Metered prices on the plan cards.
+    pub metered_line: &'static str,
+    pub metered_each: &'static str,
+    pub metered_included: &'static str,
+    pub metered_up_to: &'static str,
+    pub metered_beyond: &'static str,
 }
 
 #[cfg(test)]

@@ -160,3 +160,48 @@ fn the_interval_switch_shows_only_when_plans_are_sold_both_ways() {
         .collect();
     assert_eq!(shown, vec!["team-yearly"]);
 }
+
+#[test]
+fn plan_cards_say_what_usage_costs() {
+    use portico_wire::embed::MeteredPrice;
+    use portico_wire::price::TiersMode;
+    use portico_wire::usage::Aggregation;
+    let tier = |up_to, unit_amount| Tier {
+        up_to,
+        unit_amount,
+        flat_amount: 0,
+    };
+    let mut plan = team_plan();
+    plan.metered = vec![
+        MeteredPrice {
+            meter: "api_calls".into(),
+            name: "API calls".into(),
+            unit: "calls".into(),
+            aggregation: Aggregation::Sum,
+            price: Price::Tiered(
+                Tiers::new(
+                    TiersMode::Graduated,
+                    vec![tier(Some(10_000), 0), tier(Some(50_000), 2), tier(None, 1)],
+                )
+                .unwrap(),
+            ),
+        },
+        MeteredPrice {
+            meter: "storage_gb".into(),
+            name: "Peak storage".into(),
+            unit: "GB".into(),
+            aggregation: Aggregation::Max,
+            price: Price::per_unit(50).unwrap(),
+        },
+    ];
+    let card = plan_card(&plan, None, Locale::En);
+    assert_eq!(
+        card.usage_lines,
+        [
+            "API calls (billed on usage): up to 10000 calls included, up to 50000 calls at $0.02 each, then $0.01 each",
+            "Peak storage (billed on usage): $0.50 each",
+        ]
+    );
+    // Usage is billed afterwards: the card's price is the fixed part only.
+    assert_eq!(card.price, "$25.00");
+}
