@@ -35,6 +35,12 @@ async fn credits_show_the_wallet_and_the_invoice_they_paid_and_the_pdf_downloads
 
             // The summary: 125 of the 125 credits granted before the signup paid part of
             // the first invoice ($191.00); the 40 credits of the top-up are left.
+            // The Overview tells the balance and leads to the Credits tab.
+            assert_eq!(
+                page.widget_text("wallet-balance-line").await,
+                "40.00 credits\n$40.00"
+            );
+            page.click("view-credits").await;
             page.widget("credits").await;
             assert_eq!(page.widget_text("wallet-balance").await, "40.00 credits");
             assert_eq!(page.widget_text("wallet-value").await, "$40.00");
@@ -98,7 +104,7 @@ async fn credits_show_the_wallet_and_the_invoice_they_paid_and_the_pdf_downloads
 
             // The invoice says what credits paid; once the invoices are loaded, the debit
             // names its invoice by number.
-            page.click("show-invoices").await;
+            page.click("tab-invoices").await;
             let number = page.widget_text("invoice-number").await;
             assert!(number.starts_with("INV-"), "{number}");
             page.click("invoice-number").await;
@@ -107,6 +113,8 @@ async fn credits_show_the_wallet_and_the_invoice_they_paid_and_the_pdf_downloads
                 paid.contains("Paid from credits") && paid.contains("$125.00"),
                 "{paid}"
             );
+            page.click("tab-credits").await;
+            page.widget("credit-transactions").await;
             let rows = page.script(TRANSACTIONS).await;
             assert_eq!(rows[1]["invoice"], number.as_str(), "{rows}");
             assert_eq!(
@@ -138,6 +146,8 @@ async fn credits_show_the_wallet_and_the_invoice_they_paid_and_the_pdf_downloads
              return true;",
             )
             .await;
+            page.click("tab-invoices").await;
+            page.click("invoice-number").await;
             page.click("download-pdf").await;
             page.wait_script("return (window.pdfDownloads[0] || {}).download || null;")
                 .await;
@@ -163,6 +173,7 @@ async fn credits_show_the_wallet_and_the_invoice_they_paid_and_the_pdf_downloads
             // Dark mode keeps the credits readable.
             page.goto(&stack.host_url("preset=subscriber&service=acme&theme=dark"))
                 .await;
+            page.click("tab-credits").await;
             page.widget("credit-transactions").await;
             let violations = page.axe_violations().await;
             assert!(violations.is_empty(), "axe on dark credits: {violations:?}");
@@ -188,7 +199,7 @@ async fn a_failed_pdf_download_is_reported_inline_and_to_the_host() {
             .expect("seed the subscriber preset");
             page.goto(&stack.host_url("preset=subscriber&service=acme"))
                 .await;
-            page.click("show-invoices").await;
+            page.click("tab-invoices").await;
             page.click("invoice-number").await;
             page.widget("download-pdf").await;
             // The backend goes away: the download fails as any other request does.

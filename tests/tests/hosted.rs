@@ -209,7 +209,7 @@ async fn the_flexprice_token_url_opens_a_read_only_portal() {
                 );
             }
             // Read-only still shows: the invoices open.
-            page.click("show-invoices").await;
+            page.click("tab-invoices").await;
             page.widget("invoices").await;
         },
     )

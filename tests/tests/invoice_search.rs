@@ -48,7 +48,7 @@ async fn invoices_are_searched_by_number_status_date_and_amount() {
             .expect("seed the multi preset");
             page.goto(&stack.host_url("preset=multi&service=acme"))
                 .await;
-            page.click("show-invoices").await;
+            page.click("tab-invoices").await;
             page.widget("invoice-search").await;
             let all = page.script(ROWS).await;
             let all = all.as_array().expect("rows").clone();

@@ -93,7 +93,7 @@ async fn card_signup_change_cancel_resume_and_invoices() {
             );
 
             // Invoices: the first period and the upgrade, color-coded, with details.
-            page.click("show-invoices").await;
+            page.click("tab-invoices").await;
             page.widget("invoices").await;
             let statuses = page.widget_text("invoices").await;
             assert!(

@@ -55,6 +55,23 @@ async fn usage_shows_each_meter_by_range_with_costs_and_keeps_up_with_new_events
             page.goto(&stack.host_url("preset=subscriber&service=acme"))
                 .await;
 
+            // The Overview shows the trend; the Usage tab the whole view. The tabs
+            // follow the keyboard: arrows move and select, End jumps to the last.
+            page.widget("usage-trend").await;
+            page.script(
+                "document.getElementById('portico-embed').shadowRoot
+                     .querySelector('[data-testid=tab-overview]').focus(); return true;",
+            )
+            .await;
+            page.press(Key::Right).await;
+            page.widget("panel-credits").await;
+            assert_eq!(page.focused().await.as_deref(), Some("tab-credits"));
+            page.press(Key::End).await;
+            page.widget("panel-usage").await;
+            assert_eq!(page.focused().await.as_deref(), Some("tab-usage"));
+            page.press(Key::Home).await;
+            page.widget("panel-overview").await;
+            page.click("tab-usage").await;
             page.widget("usage").await;
             page.wait_script(&buckets_are(30)).await;
             let series = page

@@ -1,6 +1,5 @@
 //! The customer's side of billing: their card, billing details and invoices.
 
-use super::credits::Credits;
 use super::focus::focus_first;
 use super::invoice_search::InvoiceSearch;
 use super::{Panel, Portal};
@@ -30,7 +29,6 @@ pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
     let card_section = features.payment_method_update.enabled;
     let customer = customer.filter(|_| features.customer_update.enabled);
     let allowed = StoredValue::new(features.customer_update.clone());
-    let invoices = features.invoice_history.enabled;
     view! {
         <div class="portico-account">
             {card_section.then(|| view! {
@@ -62,8 +60,6 @@ pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
                     </Show>
                 </section>
             })}
-            <Credits portal=portal />
-            {invoices.then(|| view! { <Invoices portal=portal /> })}
         </div>
     }
 }
@@ -231,7 +227,7 @@ const TAX_ID_TYPES: [(&str, &str); 8] = [
 ];
 
 #[component]
-fn Invoices(portal: Portal) -> impl IntoView {
+pub fn Invoices(portal: Portal) -> impl IntoView {
     let t = portal.t();
     let filter = RwSignal::new(InvoiceFilter::default());
     let rows = move || {

@@ -108,3 +108,43 @@ fn WalletView(portal: Portal, summary: WalletSummary) -> impl IntoView {
         </div>
     }
 }
+
+/// The Overview's word on credits: each wallet's balance and worth, and the way to
+/// the Credits tab.
+#[component]
+pub fn WalletBalances(portal: Portal) -> impl IntoView {
+    let t = portal.t();
+    let wallets = move || {
+        portal
+            .wallets
+            .get()
+            .unwrap_or_default()
+            .iter()
+            .map(|wallet| wallet_summary(wallet, &[], portal.locale))
+            .collect::<Vec<_>>()
+    };
+    let any = move || {
+        portal
+            .wallets
+            .with(|w| w.as_ref().is_some_and(|w| !w.is_empty()))
+    };
+    view! {
+        <Show when=any>
+            <section class="portico-section" data-testid="wallet-balances" aria-labelledby="portico-balances-title">
+                <h3 id="portico-balances-title">{t.credits}</h3>
+                <dl class="portico-wallet-summary">
+                    {move || wallets().into_iter().map(|summary| view! {
+                        <div data-testid="wallet-balance-line">
+                            <dt>{summary.balance}</dt>
+                            <dd>{summary.value}</dd>
+                        </div>
+                    }).collect_view()}
+                </dl>
+                <button type="button" class="portico-button portico-button-secondary" data-testid="view-credits"
+                    on:click=move |_| portal.select_tab(super::tabs::Tab::Credits)>
+                    {t.view_credits}
+                </button>
+            </section>
+        </Show>
+    }
+}

@@ -13,13 +13,15 @@ mod manage;
 mod notice;
 mod plans;
 mod runner;
+mod tabs;
 mod usage;
 
 use crate::api::Client;
 use crate::events::Emitter;
 use crate::i18n::{Locale, Text};
 use crate::view_model::{Phase, check_unit_labels};
-use account::AccountSections;
+use account::{AccountSections, Invoices};
+use credits::{Credits, WalletBalances};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use manage::SubscriptionList;
@@ -30,9 +32,11 @@ use portico_wire::billing_portal::Flow;
 use portico_wire::embed::Portal as PortalState;
 use portico_wire::event::{ErrorResponse, EventName, EventResponse};
 use portico_wire::invoice::Invoice;
+use portico_wire::usage::{Usage, UsageRange};
 use portico_wire::wallet::PortalWallet;
 use portico_wire::{EmbedConfig, ErrorCode, Identity, QuantityOption};
 use std::rc::Rc;
+use tabs::{Tab, TabBar};
 use usage::UsageSection;
 
 /// Which panel is open, if any: one at a time.
@@ -62,6 +66,10 @@ struct Portal {
     invoices: RwSignal<Option<Vec<Invoice>>>,
     /// The customer's prepaid wallets, once loaded (after the portal).
     wallets: RwSignal<Option<Vec<PortalWallet>>>,
+    /// The usage of the selected range, once loaded (after the portal).
+    usage: RwSignal<Option<Usage>>,
+    usage_range: RwSignal<UsageRange>,
+    tab: RwSignal<Tab>,
     /// A plan (and quantity) waiting for a card before its signup.
     signup_after_card: RwSignal<Option<(String, Option<QuantityOption>)>>,
     /// The last failed attempt's request and key, reused by its retry.
@@ -144,7 +152,16 @@ impl Portal {
             self.phase.try_set(Phase::Ready(Box::new(portal)));
             self.emit(EventName::Load, response);
             self.load_wallets();
+            self.load_usage();
         });
+    }
+
+    /// Shows `tab`; the Invoices tab loads the invoices the first time.
+    fn select_tab(self, tab: Tab) {
+        self.tab.set(tab);
+        if tab == Tab::Invoices && self.invoices.get_untracked().is_none() {
+            self.load_invoices();
+        }
     }
 }
 
@@ -185,6 +202,9 @@ pub fn App(
         preview: RwSignal::new(None),
         invoices: RwSignal::new(None),
         wallets: RwSignal::new(None),
+        usage: RwSignal::new(None),
+        usage_range: RwSignal::new(UsageRange::Month),
+        tab: RwSignal::new(Tab::Overview),
         signup_after_card: RwSignal::new(None),
         attempt: StoredValue::new(None),
         retry: StoredValue::new_local(None),
@@ -196,9 +216,11 @@ pub fn App(
     };
     match initial {
         Phase::Failed(error) => portal.report(&error),
-        _ => portal.load(),
+        _ => {
+            portal.load();
+            portal.keep_fresh();
+        }
     }
-    let ready = Memo::new(move |_| portal.phase.with(|phase| matches!(phase, Phase::Ready(_))));
     let body = move || {
         match portal.phase.get() {
         Phase::Loading => view! {
@@ -216,23 +238,55 @@ pub fn App(
                 .config
                 .with_value(|c| c.as_ref().and_then(|c| c.quantity.clone()));
             let subscribed = !state.subscriptions.is_empty();
-            view! {
-                {if subscribed {
-                    view! { <SubscriptionList portal=portal state=(*state).clone() /> }.into_any()
-                } else {
+            let invoice_history = state.features.invoice_history.enabled;
+            // Memos: the usage and wallets refresh every few seconds, and only a
+            // real change of the tabs may re-render the panel (and lose what the
+            // customer was typing).
+            let tabs = Memo::new(move |_| tabs::available(portal, invoice_history));
+            // A tab that went away (a wallet's last credits, say) falls back to Overview.
+            let current = Memo::new(move |_| {
+                let chosen = portal.tab.get();
+                if tabs.with(|available| available.contains(&chosen)) { chosen } else { Tab::Overview }
+            });
+            let several = Memo::new(move |_| tabs.with(|t| t.len() > 1));
+            let state = StoredValue::new(*state);
+            let panel = move || match current.get() {
+                Tab::Overview => {
+                    let state = state.get_value();
                     view! {
-                        <PlanList
-                            plans=state.plans.clone()
-                            read_only=state.read_only
-                            quantity=quantity
-                            locale=locale
-                            busy=portal.busy.into()
-                            on_subscribe=Callback::new(move |(plan, quantity)| portal.choose_plan(plan, quantity))
-                        />
+                        {if subscribed {
+                            view! { <SubscriptionList portal=portal state=state.clone() /> }.into_any()
+                        } else {
+                            view! {
+                                <PlanList
+                                    plans=state.plans.clone()
+                                    read_only=state.read_only
+                                    quantity=quantity.clone()
+                                    locale=locale
+                                    busy=portal.busy.into()
+                                    on_subscribe=Callback::new(move |(plan, quantity)| portal.choose_plan(plan, quantity))
+                                />
+                            }
+                            .into_any()
+                        }}
+                        <WalletBalances portal=portal />
+                        <UsageSection portal=portal breakdown=false />
+                        <AccountSections portal=portal state=state />
                     }
                     .into_any()
-                }}
-                <AccountSections portal=portal state=*state />
+                }
+                Tab::Credits => view! { <Credits portal=portal /> }.into_any(),
+                Tab::Invoices => view! { <Invoices portal=portal /> }.into_any(),
+                Tab::Usage => view! { <UsageSection portal=portal breakdown=true /> }.into_any(),
+            };
+            view! {
+                <TabBar portal=portal tabs=tabs.into() />
+                <div class="portico-panel" id=move || current.get().panel_id()
+                    data-testid=move || format!("panel-{}", current.get().code())
+                    role=move || several.get().then_some("tabpanel")
+                    aria-labelledby=move || several.get().then(|| current.get().tab_id())>
+                    {panel}
+                </div>
             }
             .into_any()
         }
@@ -245,11 +299,6 @@ pub fn App(
                 <span class="portico-badge portico-badge-test" data-testid="test-mode-badge">{portal.t().test_mode}</span>
             </Show>
             {body}
-            // Mounted once the portal is ready and kept across actions (which
-            // re-render the body), so its range and its refresh timer stay.
-            <Show when=move || ready.get()>
-                <UsageSection portal=portal />
-            </Show>
             {move || portal.notice.get().map(|notice| view! {
                 <p class="portico-notice" role="status" data-testid="notice">{notice}</p>
             })}

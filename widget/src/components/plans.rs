@@ -66,7 +66,7 @@ pub fn PlanList(
                         <span class="portico-interval">{card.per_interval}</span>
                     </p>
                     {card.unit_lines.into_iter().map(|line| view! { <p class="portico-plan-units">{line}</p> }).collect_view()}
-                    {card.usage_lines.into_iter().map(|line| view! { <p class="portico-plan-units" data-testid="plan-usage-price">{line}</p> }).collect_view()}
+                    {card.usage_lines.into_iter().map(|line| view! { <p class="portico-plan-units" data-testid="metered-price">{line}</p> }).collect_view()}
                     {card.trial.map(|t| view! { <span class="portico-badge portico-badge-trial">{t}</span> })}
                     <ul class="portico-features">
                         {card.features.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}

@@ -4,7 +4,7 @@
 
 use super::Portal;
 use crate::chart::{self, Chart};
-use crate::usage_view::{BreakdownGroup, breakdown, bucket_label, readings};
+use crate::usage_view::{BreakdownGroup, breakdown as breakdown_of, bucket_label, readings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use portico_wire::usage::{Usage, UsageRange};
@@ -18,55 +18,72 @@ fn page_visible() -> bool {
         .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
-/// Shown once the service has meters.
-#[component]
-pub fn UsageSection(portal: Portal) -> impl IntoView {
-    let t = portal.t();
-    let range = RwSignal::new(UsageRange::Month);
-    let usage = RwSignal::new(None::<Usage>);
-    let load = move || {
+impl Portal {
+    /// Reads the usage of the selected range. Quiet on failure: the next refresh
+    /// tries again, and the host page hears of it as an `error` event.
+    pub(super) fn load_usage(self) {
         spawn_local(async move {
-            // The section may be gone by the time an answer arrives.
-            let Some(asked) = range.try_get_untracked() else {
+            // The portal may be gone by the time an answer arrives.
+            let Some(asked) = self.usage_range.try_get_untracked() else {
                 return;
             };
-            match portal
+            match self
                 .authed(move |client, token| async move { client.usage(&token, asked).await })
                 .await
             {
                 // A slower answer for a range no longer selected is dropped.
-                Ok(answer) if Some(answer.range) == range.try_get_untracked() => {
-                    usage.try_set(Some(answer));
+                Ok(answer) if Some(answer.range) == self.usage_range.try_get_untracked() => {
+                    self.usage.try_set(Some(answer));
                 }
                 Ok(_) => {}
-                Err(error) => portal.report(&error),
+                Err(error) => self.report(&error),
             }
         });
-    };
-    load();
-    // New usage and credits show without a reload: every few seconds while the page
-    // is visible, and at once when it becomes visible again.
-    let refresh = move || {
-        if page_visible() {
-            load();
-            portal.refresh_wallets();
-        }
-    };
-    if let Ok(handle) = set_interval_with_handle(refresh, REFRESH_EVERY) {
-        on_cleanup(move || handle.clear());
     }
-    let on_visible = window_event_listener(leptos::ev::visibilitychange, move |_| refresh());
-    on_cleanup(move || on_visible.remove());
-    let any = move || usage.with(|u| u.as_ref().is_some_and(|u| !u.meters.is_empty()));
+
+    /// New usage and credits show without a reload: every few seconds while the
+    /// page is visible, and at once when it becomes visible again. Stops with the
+    /// portal.
+    pub(super) fn keep_fresh(self) {
+        let refresh = move || {
+            if page_visible() {
+                self.load_usage();
+                self.refresh_wallets();
+            }
+        };
+        if let Ok(handle) = set_interval_with_handle(refresh, REFRESH_EVERY) {
+            on_cleanup(move || handle.clear());
+        }
+        let on_visible = window_event_listener(leptos::ev::visibilitychange, move |_| refresh());
+        on_cleanup(move || on_visible.remove());
+    }
+}
+
+/// The usage view: the range selector and the chart, and with `breakdown` the
+/// table by feature. Shown once the service has meters.
+#[component]
+pub fn UsageSection(portal: Portal, breakdown: bool) -> impl IntoView {
+    let t = portal.t();
+    let range = portal.usage_range;
+    let any = move || {
+        portal
+            .usage
+            .with(|u| u.as_ref().is_some_and(|u| !u.meters.is_empty()))
+    };
     let ranges = [
         (UsageRange::Day, "1d", t.range_day),
         (UsageRange::Week, "7d", t.range_week),
         (UsageRange::Month, "30d", t.range_month),
     ];
+    let (testid, title_id) = if breakdown {
+        ("usage", "portico-usage-title")
+    } else {
+        ("usage-trend", "portico-usage-trend-title")
+    };
     view! {
         <Show when=any>
-            <section class="portico-section" data-testid="usage" aria-labelledby="portico-usage-title">
-                <h3 id="portico-usage-title">{t.usage}</h3>
+            <section class="portico-section" data-testid=testid aria-labelledby=title_id>
+                <h3 id=title_id>{t.usage}</h3>
                 <div class="portico-range" role="group" aria-label=t.usage_range>
                     {ranges.into_iter().map(|(value, code, label)| view! {
                         <button type="button" class="portico-button portico-button-secondary"
@@ -75,16 +92,16 @@ pub fn UsageSection(portal: Portal) -> impl IntoView {
                             on:click=move |_| {
                                 if range.get_untracked() != value {
                                     range.set(value);
-                                    load();
+                                    portal.load_usage();
                                 }
                             }>
                             {label}
                         </button>
                     }).collect_view()}
                 </div>
-                {move || usage.get().map(|usage| view! { <UsageChart portal=portal usage=usage /> })}
-                {move || usage.get().map(|usage| {
-                    let groups = breakdown(&usage, portal.locale);
+                {move || portal.usage.get().map(|usage| view! { <UsageChart portal=portal usage=usage /> })}
+                {move || breakdown.then(|| portal.usage.get()).flatten().map(|usage| {
+                    let groups = breakdown_of(&usage, portal.locale);
                     view! { <Breakdown portal=portal groups=groups /> }
                 })}
             </section>

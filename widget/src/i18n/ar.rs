@@ -162,4 +162,6 @@ pub static TEXT: Text = Text {
     metered_included: "حتى {quantity} {unit} مشمولة",
     metered_up_to: "حتى {quantity} {unit} بسعر {price}",
     metered_beyond: "ثم {price}",
+    overview: "نظرة عامة",
+    view_credits: "عرض الأرصدة",
 };

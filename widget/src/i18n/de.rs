@@ -162,4 +162,6 @@ pub static TEXT: Text = Text {
     metered_included: "bis {quantity} {unit} inklusive",
     metered_up_to: "bis {quantity} {unit} zu {price}",
     metered_beyond: "danach {price}",
+    overview: "Übersicht",
+    view_credits: "Guthaben ansehen",
 };

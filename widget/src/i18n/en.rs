@@ -162,4 +162,6 @@ pub static TEXT: Text = Text {
     metered_included: "up to {quantity} {unit} included",
     metered_up_to: "up to {quantity} {unit} at {price}",
     metered_beyond: "then {price}",
+    overview: "Overview",
+    view_credits: "View credits",
 };

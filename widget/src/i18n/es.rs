@@ -162,4 +162,6 @@ pub static TEXT: Text = Text {
     metered_included: "hasta {quantity} {unit} incluidos",
     metered_up_to: "hasta {quantity} {unit} a {price}",
     metered_beyond: "después {price}",
+    overview: "Resumen",
+    view_credits: "Ver créditos",
 };

@@ -162,4 +162,6 @@ pub static TEXT: Text = Text {
     metered_included: "jusqu'à {quantity} {unit} inclus",
     metered_up_to: "jusqu'à {quantity} {unit} à {price}",
     metered_beyond: "puis {price}",
+    overview: "Aperçu",
+    view_credits: "Voir les crédits",
 };

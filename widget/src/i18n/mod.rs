@@ -253,6 +253,9 @@ pub struct Text {
     pub metered_included: &'static str,
     pub metered_up_to: &'static str,
     pub metered_beyond: &'static str,
+    // Tabs.
+    pub overview: &'static str,
+    pub view_credits: &'static str,
 }
 
 #[cfg(test)]
