@@ -166,6 +166,31 @@ async fn credits_show_the_wallet_and_the_invoice_they_paid_and_the_pdf_downloads
             assert_eq!(download["head"], "%PDF-", "{download}");
             assert_eq!(download["blobUrl"], true, "{download}");
             assert!(download["size"].as_u64().unwrap() > 500, "{download}");
+            // What the customer saved reads back, with poppler's pdftotext, as this
+            // invoice: its number and its total.
+            let bytes = page
+                .script_async(
+                    "const done = arguments[arguments.length - 1];
+                 window.pdfDownloads[0].blob.arrayBuffer().then(b => done([...new Uint8Array(b)]));",
+                )
+                .await;
+            let bytes: Vec<u8> = bytes
+                .as_array()
+                .expect("bytes")
+                .iter()
+                .map(|b| u8::try_from(b.as_u64().unwrap()).unwrap())
+                .collect();
+            let file = std::env::temp_dir().join(format!("portico-e2e-{number}.pdf"));
+            std::fs::write(&file, &bytes).unwrap();
+            let text = std::process::Command::new("pdftotext")
+                .arg(&file)
+                .arg("-")
+                .output()
+                .expect("pdftotext runs (poppler-utils, installed by `cargo xtask setup`)");
+            let _ = std::fs::remove_file(&file);
+            let text = String::from_utf8_lossy(&text.stdout);
+            assert!(text.contains(&number), "{text}");
+            assert!(text.contains("191.00"), "{text}");
             assert_eq!(page.widget_text("download-pdf").await, "Download PDF");
             assert_eq!(page.events_named("error").await, Vec::<Value>::new());
             assert_eq!(page.host_errors().await, Vec::<Value>::new());

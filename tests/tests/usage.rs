@@ -158,6 +158,25 @@ async fn usage_shows_each_meter_by_range_with_costs_and_keeps_up_with_new_events
                 ))
                 .await;
             assert_ne!(after, before);
+
+            // Right to left and dark: time runs from the right, and axe stays clean.
+            page.goto(&stack.host_url("preset=subscriber&service=acme&locale=ar&theme=dark"))
+                .await;
+            page.click("tab-usage").await;
+            page.widget("usage").await;
+            page.wait_script(&buckets_are(30)).await;
+            let first_is_right_of_last = page
+                .script(
+                    "const d = document.getElementById('portico-embed').shadowRoot
+                         .querySelector('[data-testid=usage-series]').getAttribute('d');
+                     const xs = d.split(/[ML]/).filter(Boolean).map(p => parseFloat(p));
+                     return xs[0] > xs[xs.length - 1];",
+                )
+                .await;
+            assert_eq!(first_is_right_of_last, json!(true));
+            let violations = page.axe_violations().await;
+            assert!(violations.is_empty(), "axe on dark RTL usage: {violations:?}");
+            assert!(page.keep_screenshot("usage-rtl-dark").await > 0);
         },
     )
     .await;

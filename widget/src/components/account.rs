@@ -274,10 +274,23 @@ pub fn Invoices(portal: Portal) -> impl IntoView {
                             </td>
                             <td><span class=format!("portico-status portico-status-{}", row.tone) data-testid="invoice-status">{row.status}</span></td>
                             <td class="portico-num">{row.amount.clone()}</td>
+                            <td>
+                                {pdf.clone().map(|(path, file_name)| {
+                                    let busy = format!("pdf:{path}");
+                                    let downloading = move || portal.busy.get().as_deref() == Some(busy.as_str());
+                                    view! {
+                                        <button type="button" class="portico-button" data-testid="download-pdf"
+                                            disabled=move || portal.busy.get().is_some()
+                                            on:click=move |_| portal.download_pdf(path.clone(), file_name.clone())>
+                                            {move || if downloading() { t.downloading } else { t.download_pdf }}
+                                        </button>
+                                    }
+                                })}
+                            </td>
                         </tr>
                         <Show when=shown>
                             <tr class="portico-invoice-detail" data-testid="invoice-detail">
-                                <td colspan="4">
+                                <td colspan="5">
                                     <table class="portico-lines">
                                         <tbody>{lines.iter().map(|(d, a)| view! { <tr><td>{d.clone()}</td><td class="portico-num">{a.clone()}</td></tr> }).collect_view()}</tbody>
                                         <tfoot>
@@ -287,17 +300,6 @@ pub fn Invoices(portal: Portal) -> impl IntoView {
                                             })}
                                         </tfoot>
                                     </table>
-                                    {pdf.clone().map(|(path, file_name)| {
-                                        let busy = format!("pdf:{path}");
-                                        let downloading = move || portal.busy.get().as_deref() == Some(busy.as_str());
-                                        view! {
-                                            <button type="button" class="portico-button" data-testid="download-pdf"
-                                                disabled=move || portal.busy.get().is_some()
-                                                on:click=move |_| portal.download_pdf(path.clone(), file_name.clone())>
-                                                {move || if downloading() { t.downloading } else { t.download_pdf }}
-                                            </button>
-                                        }
-                                    })}
                                 </td>
                             </tr>
                         </Show>
@@ -306,10 +308,13 @@ pub fn Invoices(portal: Portal) -> impl IntoView {
                 .collect_view();
             view! {
                 <p role="status" data-testid="invoices-shown" class="portico-muted">{count}</p>
-                <table class="portico-invoices" data-testid="invoices">
-                    <thead><tr><th scope="col">{t.date}</th><th scope="col">{t.number}</th><th scope="col">{t.status}</th><th scope="col" class="portico-num">{t.amount}</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                // Five columns do not fit a phone: the table scrolls in its own region.
+                <div class="portico-table-scroll" role="region" tabindex="0" aria-labelledby="portico-invoices-title">
+                    <table class="portico-invoices" data-testid="invoices">
+                        <thead><tr><th scope="col">{t.date}</th><th scope="col">{t.number}</th><th scope="col">{t.status}</th><th scope="col" class="portico-num">{t.amount}</th><th scope="col">{t.invoice_pdf}</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
             }
             .into_any()
         })

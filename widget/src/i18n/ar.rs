@@ -164,4 +164,5 @@ pub static TEXT: Text = Text {
     metered_beyond: "ثم {price}",
     overview: "نظرة عامة",
     view_credits: "عرض الأرصدة",
+    invoice_pdf: "PDF",
 };

@@ -164,4 +164,5 @@ pub static TEXT: Text = Text {
     metered_beyond: "danach {price}",
     overview: "Übersicht",
     view_credits: "Guthaben ansehen",
+    invoice_pdf: "PDF",
 };

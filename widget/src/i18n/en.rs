@@ -164,4 +164,5 @@ pub static TEXT: Text = Text {
     metered_beyond: "then {price}",
     overview: "Overview",
     view_credits: "View credits",
+    invoice_pdf: "PDF",
 };

@@ -164,4 +164,5 @@ pub static TEXT: Text = Text {
     metered_beyond: "después {price}",
     overview: "Resumen",
     view_credits: "Ver créditos",
+    invoice_pdf: "PDF",
 };

@@ -164,4 +164,5 @@ pub static TEXT: Text = Text {
     metered_beyond: "puis {price}",
     overview: "Aperçu",
     view_credits: "Voir les crédits",
+    invoice_pdf: "PDF",
 };

@@ -256,6 +256,7 @@ pub struct Text {
     // Tabs.
     pub overview: &'static str,
     pub view_credits: &'static str,
+    pub invoice_pdf: &'static str,
 }
 
 #[cfg(test)]
