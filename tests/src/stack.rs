@@ -114,6 +114,14 @@ async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> std
 }
 
 impl Stack {
+    /// Seeds one of the demo's scenario presets in the `acme` service, the way the
+    /// demo host does for all of them.
+    pub async fn seed_preset(&self, preset: &str) {
+        portico_demo_host::presets::seed_one(&self.backend, "acme", &self.host, TEST_KEY, preset)
+            .await
+            .unwrap_or_else(|e| panic!("seed the {preset} preset: {e}"));
+    }
+
     /// Calls the backend's admin API with the test key and returns the JSON answer,
     /// asserting success.
     pub async fn admin(&self, path: &str, body: Option<serde_json::Value>) -> serde_json::Value {

@@ -2,7 +2,7 @@
 //! signup, so credits paid part of the first invoice), its transactions, the
 //! invoice's share paid from credits, the invoice PDF download, and axe-core on it.
 
-use portico_e2e::{StackOptions, TEST_KEY, run};
+use portico_e2e::{StackOptions, run};
 use serde_json::{Value, json};
 
 /// Each transaction row's cells, newest first.
@@ -21,15 +21,7 @@ async fn credits_show_the_wallet_and_the_invoice_they_paid_and_the_pdf_downloads
         "credits",
         StackOptions::default(),
         |page, stack| async move {
-            portico_demo_host::presets::seed_one(
-                &stack.backend,
-                "acme",
-                &stack.host,
-                TEST_KEY,
-                "subscriber",
-            )
-            .await
-            .expect("seed the subscriber preset");
+            stack.seed_preset("subscriber").await;
             page.goto(&stack.host_url("preset=subscriber&service=acme"))
                 .await;
 
@@ -213,15 +205,7 @@ async fn a_failed_pdf_download_is_reported_inline_and_to_the_host() {
         "pdf_failure",
         StackOptions::default(),
         |page, stack| async move {
-            portico_demo_host::presets::seed_one(
-                &stack.backend,
-                "acme",
-                &stack.host,
-                TEST_KEY,
-                "subscriber",
-            )
-            .await
-            .expect("seed the subscriber preset");
+            stack.seed_preset("subscriber").await;
             page.goto(&stack.host_url("preset=subscriber&service=acme"))
                 .await;
             page.click("tab-invoices").await;

@@ -2,7 +2,7 @@
 //! Team, two paid invoices): by number, status, date and amount, with a bad amount refused
 //! inline, and axe-core on the searchable list.
 
-use portico_e2e::{StackOptions, TEST_KEY, run};
+use portico_e2e::{StackOptions, run};
 use serde_json::{Value, json};
 
 const ROWS: &str = "
@@ -37,15 +37,7 @@ async fn invoices_are_searched_by_number_status_date_and_amount() {
         "invoice-search",
         StackOptions::default(),
         |page, stack| async move {
-            portico_demo_host::presets::seed_one(
-                &stack.backend,
-                "acme",
-                &stack.host,
-                TEST_KEY,
-                "multi",
-            )
-            .await
-            .expect("seed the multi preset");
+            stack.seed_preset("multi").await;
             page.goto(&stack.host_url("preset=multi&service=acme"))
                 .await;
             page.click("tab-invoices").await;

@@ -34,15 +34,7 @@ async fn usage_shows_each_meter_by_range_with_costs_and_keeps_up_with_new_events
         "usage",
         StackOptions::default(),
         |page, stack| async move {
-            portico_demo_host::presets::seed_one(
-                &stack.backend,
-                "acme",
-                &stack.host,
-                TEST_KEY,
-                "subscriber",
-            )
-            .await
-            .expect("seed the subscriber preset");
+            stack.seed_preset("subscriber").await;
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .unwrap()
