@@ -311,53 +311,6 @@ impl Portal {
         );
     }
 
-    /// Loads the customer's wallets in the background; the Credits section shows
-    /// once they have one.
-    pub(super) fn load_wallets(self) {
-        spawn_local(async move {
-            match self
-                .authed(|client, token| async move { client.wallets(&token).await })
-                .await
-            {
-                Ok(wallets) => {
-                    self.wallets.try_set(Some(wallets));
-                }
-                Err(error) => {
-                    self.report(&error);
-                    self.remember(move || {
-                        self.action_error.set(None);
-                        self.load_wallets();
-                    });
-                    self.action_error.try_set(Some(error));
-                }
-            }
-        });
-    }
-
-    /// Reads the wallets again in the background (new grants, expiries): quietly,
-    /// as the next refresh tries again.
-    pub(super) fn refresh_wallets(self) {
-        spawn_local(async move {
-            if let Ok(wallets) = self
-                .authed(|client, token| async move { client.wallets(&token).await })
-                .await
-            {
-                self.wallets.try_set(Some(wallets));
-            }
-        });
-    }
-
-    /// Reloads the wallets after an action, if the customer has any: an invoice
-    /// may have drawn on them.
-    fn reload_wallets(self) {
-        if self
-            .wallets
-            .with_untracked(|w| w.as_ref().is_some_and(|w| !w.is_empty()))
-        {
-            self.load_wallets();
-        }
-    }
-
     /// Fetches an invoice's PDF with the session and hands it to the browser as a
     /// download named `file_name`.
     pub(super) fn download_pdf(self, path: String, file_name: String) {

@@ -4,6 +4,62 @@
 use super::Portal;
 use crate::credits_view::{WalletSummary, wallet_summary};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+impl Portal {
+    /// Whether the customer has a wallet (tracked: views that read it update).
+    pub(super) fn has_wallet(self) -> bool {
+        self.wallets
+            .with(|w| w.as_ref().is_some_and(|w| !w.is_empty()))
+    }
+
+    /// Loads the customer's wallets in the background; the Credits section shows
+    /// once they have one.
+    pub(super) fn load_wallets(self) {
+        spawn_local(async move {
+            match self
+                .authed(|client, token| async move { client.wallets(&token).await })
+                .await
+            {
+                Ok(wallets) => {
+                    self.wallets.try_set(Some(wallets));
+                }
+                Err(error) => {
+                    self.report(&error);
+                    self.remember(move || {
+                        self.action_error.set(None);
+                        self.load_wallets();
+                    });
+                    self.action_error.try_set(Some(error));
+                }
+            }
+        });
+    }
+
+    /// Reads the wallets again in the background (new grants, expiries): quietly,
+    /// as the next refresh tries again.
+    pub(super) fn refresh_wallets(self) {
+        spawn_local(async move {
+            if let Ok(wallets) = self
+                .authed(|client, token| async move { client.wallets(&token).await })
+                .await
+            {
+                self.wallets.try_set(Some(wallets));
+            }
+        });
+    }
+
+    /// Reloads the wallets after an action, if the customer has any: an invoice
+    /// may have drawn on them.
+    pub(super) fn reload_wallets(self) {
+        if self
+            .wallets
+            .with_untracked(|w| w.as_ref().is_some_and(|w| !w.is_empty()))
+        {
+            self.load_wallets();
+        }
+    }
+}
 
 /// Shown only once the customer has a wallet.
 #[component]
@@ -19,11 +75,7 @@ pub fn Credits(portal: Portal) -> impl IntoView {
             .map(|wallet| wallet_summary(wallet, &invoices, portal.locale))
             .collect::<Vec<_>>()
     };
-    let any = move || {
-        portal
-            .wallets
-            .with(|w| w.as_ref().is_some_and(|w| !w.is_empty()))
-    };
+    let any = move || portal.has_wallet();
     view! {
         <Show when=any>
             <section class="portico-section" data-testid="credits" aria-labelledby="portico-credits-title">
@@ -123,11 +175,7 @@ pub fn WalletBalances(portal: Portal) -> impl IntoView {
             .map(|wallet| wallet_summary(wallet, &[], portal.locale))
             .collect::<Vec<_>>()
     };
-    let any = move || {
-        portal
-            .wallets
-            .with(|w| w.as_ref().is_some_and(|w| !w.is_empty()))
-    };
+    let any = move || portal.has_wallet();
     view! {
         <Show when=any>
             <section class="portico-section" data-testid="wallet-balances" aria-labelledby="portico-balances-title">

@@ -37,10 +37,7 @@ impl Tab {
 /// service has meters.
 pub fn available(portal: Portal, invoice_history: bool) -> Vec<Tab> {
     let mut tabs = vec![Tab::Overview];
-    if portal
-        .wallets
-        .with(|w| w.as_ref().is_some_and(|w| !w.is_empty()))
-    {
+    if portal.has_wallet() {
         tabs.push(Tab::Credits);
     }
     if invoice_history {
