@@ -53,17 +53,14 @@ async fn usage(
         None => Vec::new(),
     };
     // The prices the customer's live subscription meters usage at, for the costs.
-    let subscriptions = match &customer {
+    let prices = match &customer {
         Some(customer) => {
             ctx.store
-                .subscriptions_of(&customer.id, &session.row.service)
+                .live_metered_prices(&customer.id, &session.row.service)
                 .await?
         }
-        None => Vec::new(),
+        None => None,
     };
-    let live = subscriptions
-        .iter()
-        .find(|row| !row.state.status.has_ended());
     let mut meters = Vec::with_capacity(session.service.meters.len());
     for meter in &session.service.meters {
         let unique = match (&customer, meter.aggregation) {
@@ -77,8 +74,8 @@ async fn usage(
             _ => None,
         };
         let mut usage = metering::summarize(meter, &hours, window, unique.as_ref());
-        if let Some(live) = live {
-            metering::price(&mut usage, &live.state.terms.metered, &live.state.currency);
+        if let Some((metered, currency)) = &prices {
+            metering::price(&mut usage, metered, currency);
         }
         meters.push(usage);
     }

@@ -1,7 +1,8 @@
 //! A subscription's metered meters, with a snapshot of each price like its items.
 
 use crate::billing::state::MeteredItem;
-use crate::store::{StoreError, StoreResult};
+use crate::store::{Store, StoreError, StoreResult};
+use portico_wire::Currency;
 use portico_wire::usage::Aggregation;
 use sqlx::SqliteConnection;
 
@@ -34,6 +35,34 @@ pub(super) async fn load(
             })
         })
         .collect()
+}
+
+impl Store {
+    /// The metered prices and currency of the customer's live subscription in
+    /// `service`, if it has one: what the usage view prices usage at, read without
+    /// loading the whole subscription on every refresh.
+    pub async fn live_metered_prices(
+        &self,
+        customer_id: &str,
+        service: &str,
+    ) -> StoreResult<Option<(Vec<MeteredItem>, Currency)>> {
+        let live: Option<(String, String)> = sqlx::query_as(
+            "SELECT id, currency FROM subscriptions
+             WHERE customer_id = ? AND service = ? AND status NOT IN ('canceled', 'incomplete_expired')
+             ORDER BY created DESC, rowid DESC LIMIT 1",
+        )
+        .bind(customer_id)
+        .bind(service)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((id, currency)) = live else {
+            return Ok(None);
+        };
+        let currency = Currency::parse(&currency)
+            .map_err(|e| StoreError::Corrupt(format!("subscription {id}: {e}")))?;
+        let mut conn = self.pool.acquire().await?;
+        Ok(Some((load(&mut conn, &id).await?, currency)))
+    }
 }
 
 pub(super) async fn save(
