@@ -34,6 +34,7 @@ async fn main() {
         live_secret_key: None,
         session_ttl: SignedDuration::from_hours(1),
         public_url: None,
+        provider: Default::default(),
     };
     let ctx = portico_server::context(&config, Arc::new(SystemClock))
         .await

@@ -263,12 +263,6 @@ impl Catalog {
                     .map_err(|m| invalid(format!("{key}.allowed_origins[{j}]"), m))?;
                 allowed_origins.insert(origin);
             }
-            if entry.plans.is_empty() {
-                return Err(invalid(
-                    format!("{key}.plans"),
-                    "must list at least one plan",
-                ));
-            }
             let mut service_plans = Vec::with_capacity(entry.plans.len());
             for (j, plan_id) in entry.plans.iter().enumerate() {
                 let plan = plans.get(plan_id).cloned().ok_or_else(|| {
@@ -328,6 +322,28 @@ impl Catalog {
 
     pub fn services(&self) -> impl Iterator<Item = &Service> {
         self.services.values()
+    }
+
+    /// Gives each service the plans a provider holds for it (Stripe's products
+    /// marked with the service's name), in place of the file's.
+    pub fn replace_plans(&mut self, plans: &BTreeMap<String, Vec<Plan>>) {
+        for service in self.services.values_mut() {
+            service.plans = plans
+                .get(service.name.as_str())
+                .cloned()
+                .unwrap_or_default();
+        }
+    }
+
+    /// Every service must offer a plan, from the file or from the provider.
+    pub fn require_plans(&self) -> Result<(), CatalogError> {
+        match self.services.values().find(|s| s.plans.is_empty()) {
+            Some(service) => Err(invalid(
+                format!("services.{}.plans", service.name),
+                "must list at least one plan (with Stripe: a product with `metadata[portico_service]` naming the service, and an active recurring price)",
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Whether any service may be embedded from `origin` (answers CORS preflights,

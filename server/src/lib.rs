@@ -12,6 +12,7 @@ pub mod http;
 pub mod metering;
 pub mod pdf;
 pub mod portal;
+pub mod provider;
 pub mod store;
 
 use assets::Assets;
@@ -43,6 +44,8 @@ pub struct Config {
     /// The URL customers reach this server at (`https://billing.example.com`), for
     /// the portal links the admin API hands out. Default: the request's `Host`.
     pub public_url: Option<String>,
+    /// The built-in engine, or Stripe.
+    pub provider: provider::ProviderConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,7 +72,7 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
         None => Assets::default(),
     };
     let store = Store::open(&config.database).await?;
-    let catalog = match &config.catalog {
+    let mut catalog = match &config.catalog {
         Some(path) => Catalog::load(path)?,
         None => match store.latest_catalog().await? {
             Some(text) => Catalog::from_toml(&text)?,
@@ -81,6 +84,34 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
             }
         },
     };
+    let provider = match &config.provider {
+        provider::ProviderConfig::Local => provider::Provider::Local,
+        provider::ProviderConfig::Stripe(stripe_config) => {
+            let stripe = provider::stripe::Stripe::new(stripe_config)
+                .map_err(|e| StartError::Config(format!("Stripe: {e}")))?;
+            let plans = provider::stripe::catalog::load(&stripe.client, stripe.dialect)
+                .await
+                .map_err(|e| StartError::Config(format!("Stripe: reading the catalog: {e}")))?;
+            for service in catalog.services() {
+                if service.mode.is_live() != stripe.livemode {
+                    return Err(StartError::Config(format!(
+                        "the service `{}` is in {} mode but the Stripe key is a {} key",
+                        service.name,
+                        if service.mode.is_live() {
+                            "live"
+                        } else {
+                            "test"
+                        },
+                        if stripe.livemode { "live" } else { "test" },
+                    )));
+                }
+            }
+            catalog.replace_plans(&plans);
+            tracing::info!(services = plans.len(), "catalog read from Stripe");
+            provider::Provider::Stripe(Arc::new(stripe))
+        }
+    };
+    catalog.require_plans()?;
     let now = clock.now().as_second();
     let keys = keys(&store, config, now).await?;
     for mode in [Mode::Test, Mode::Live] {
@@ -115,6 +146,7 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
         assets: Arc::new(assets),
         session_ttl: config.session_ttl,
         public_url,
+        provider,
     })
 }
 

@@ -71,6 +71,7 @@ pub async fn spawn_stack(options: StackOptions) -> Stack {
         live_secret_key: Some(LIVE_KEY.into()),
         session_ttl: options.session_ttl.unwrap_or(SignedDuration::from_hours(1)),
         public_url: None,
+        provider: Default::default(),
     };
     let ctx = portico_server::context(&config, Arc::new(SystemClock))
         .await

@@ -173,6 +173,7 @@ mod tests {
             paid_at: None,
             livemode: false,
             invoice_pdf: None,
+            hosted_invoice_url: None,
         }
     }
 

@@ -121,6 +121,8 @@ pub struct ServiceEntry {
     /// Origins (`scheme://host[:port]`) allowed to embed this service.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// With the Stripe provider, leave it out: the plans come from Stripe.
+    #[serde(default)]
     pub plans: Vec<String>,
     /// The portal configuration (`bpc_…`) its portals use; default: the mode's default.
     pub configuration: Option<String>,

@@ -58,6 +58,28 @@ pub struct Portal {
     pub return_url: Option<String>,
     /// The deep link the hosted portal opens in, if any.
     pub flow: Option<Flow>,
+    /// How the portal takes a card: its own form (the built-in engine's test
+    /// cards) or Stripe.js (the Stripe provider).
+    #[serde(default)]
+    pub card_entry: CardEntry,
+}
+
+/// How the portal takes a card.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CardEntry {
+    /// The portal's own form, posted to `POST /v1/embed/payment_methods`.
+    #[default]
+    Builtin,
+    /// Stripe.js from `js_url` mounts a card Element; the card goes from the
+    /// browser to Stripe and is confirmed by a SetupIntent
+    /// (`POST /v1/embed/setup_intents`, then `…/{id}/complete`).
+    StripeJs {
+        publishable_key: String,
+        js_url: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -106,6 +106,8 @@ pub enum ErrorCode {
     SessionReadOnly,
     /// The widget could not reach the server.
     NetworkError,
+    /// The payment provider (Stripe) could not be reached or failed.
+    ProviderUnavailable,
     InternalError,
     #[serde(untagged)]
     Unknown(String),
@@ -151,6 +153,7 @@ impl ErrorCode {
             Self::FeatureDisabled => "feature_disabled",
             Self::SessionReadOnly => "session_read_only",
             Self::NetworkError => "network_error",
+            Self::ProviderUnavailable => "provider_unavailable",
             Self::InternalError => "internal_error",
             Self::Unknown(code) => code,
         }

@@ -105,6 +105,10 @@ pub struct Invoice {
     /// Where the portal downloads the invoice as a PDF, relative to the server and
     /// with the session's token: `/v1/embed/invoices/{id}/pdf` (Stripe's
     /// `invoice_pdf`). `None` for a preview.
+    /// With the Stripe provider, Stripe's absolute URL of the PDF instead.
     #[serde(default)]
     pub invoice_pdf: Option<String>,
+    /// Stripe's page for the invoice (Stripe provider only).
+    #[serde(default)]
+    pub hosted_invoice_url: Option<String>,
 }

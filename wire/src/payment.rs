@@ -58,6 +58,25 @@ pub struct CardAttached {
     pub invoices: Vec<Invoice>,
 }
 
+/// `POST /v1/embed/setup_intents` (Stripe provider): the SetupIntent Stripe.js
+/// confirms with the card the customer typed into the card Element.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetupIntent {
+    /// `seti_…`
+    pub id: String,
+    /// For `stripe.confirmCardSetup` only; never logged.
+    pub client_secret: String,
+}
+
+impl fmt::Debug for SetupIntent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SetupIntent")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Card {

@@ -12,6 +12,8 @@ const WASM_OPT_VERSION: &str = "version 132";
 const AXE_CORE_VERSION: &str = "4.14.1";
 /// PyPI's OpenAPI validator, in the project's own virtualenv `tools/venv`.
 const OPENAPI_VALIDATOR_VERSION: &str = "0.9.0";
+/// The stateful fake Stripe the Stripe provider's tests run against (PyPI).
+const LOCALSTRIPE_VERSION: &str = "1.15.10";
 
 pub fn all() -> Result {
     let started = Instant::now();
@@ -111,24 +113,31 @@ fn npm_tools() -> Result {
     run(command("npm").args(["ci", "--prefix", "tools", "--no-audit", "--no-fund"]))
 }
 
-/// `openapi-spec-validator` (PyPI) in `tools/venv`, for the test that validates
-/// `/openapi.json`. Checked by its installed metadata, so a pass takes no Python.
+/// `openapi-spec-validator` (for the test that validates `/openapi.json`) and
+/// `localstripe` (the Stripe peer) from PyPI in `tools/venv`. Checked by their
+/// installed metadata, so a pass takes no Python.
 fn python_tools() -> Result {
     let venv = root().join("tools/venv");
-    let marker = format!("openapi_spec_validator-{OPENAPI_VALIDATOR_VERSION}.dist-info");
-    let installed = std::fs::read_dir(venv.join("lib"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .any(|python| python.path().join("site-packages").join(&marker).is_dir());
-    if installed && venv.join("bin/openapi-spec-validator").is_file() {
+    let installed = |marker: &str| {
+        std::fs::read_dir(venv.join("lib"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|python| python.path().join("site-packages").join(marker).is_dir())
+    };
+    let validator = installed(&format!(
+        "openapi_spec_validator-{OPENAPI_VALIDATOR_VERSION}.dist-info"
+    )) && venv.join("bin/openapi-spec-validator").is_file();
+    let localstripe = installed(&format!("localstripe-{LOCALSTRIPE_VERSION}.dist-info"))
+        && venv.join("bin/localstripe").is_file();
+    if validator && localstripe {
         have(&format!(
-            "openapi-spec-validator {OPENAPI_VALIDATOR_VERSION} (tools/venv)"
+            "openapi-spec-validator {OPENAPI_VALIDATOR_VERSION} and localstripe {LOCALSTRIPE_VERSION} (tools/venv)"
         ));
         return Ok(());
     }
     println!(
-        "    installing openapi-spec-validator {OPENAPI_VALIDATOR_VERSION} into tools/venv (PyPI)"
+        "    installing openapi-spec-validator {OPENAPI_VALIDATOR_VERSION} and localstripe {LOCALSTRIPE_VERSION} into tools/venv (PyPI)"
     );
     run(command("python3").arg("-m").arg("venv").arg(&venv))?;
     run(command(&venv.join("bin/pip").display().to_string()).args([
@@ -136,6 +145,7 @@ fn python_tools() -> Result {
         "--quiet",
         "--disable-pip-version-check",
         &format!("openapi-spec-validator=={OPENAPI_VALIDATOR_VERSION}"),
+        &format!("localstripe=={LOCALSTRIPE_VERSION}"),
     ]))
 }
 

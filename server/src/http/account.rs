@@ -49,6 +49,13 @@ async fn attach_card(
         session.features().payment_method_update.enabled,
         "payment_method_update",
     )?;
+    if ctx.provider.stripe().is_some() {
+        return Err(AppError::bad_request(
+            ErrorCode::InvalidRequest,
+            "With the Stripe provider, cards are entered through Stripe.js: create a SetupIntent \
+             (`POST /v1/embed/setup_intents`) and complete it once confirmed.",
+        ));
+    }
     if session.row.livemode {
         return Err(AppError::bad_request(
             ErrorCode::TestModeOnly,
@@ -104,6 +111,13 @@ async fn invoices(
         session.features().invoice_history.enabled,
         "invoice_history",
     )?;
+    if let Some(stripe) = ctx.provider.stripe() {
+        let mut invoices = stripe.invoices(&session.customer, &session.service).await?;
+        if let Some(only) = &session.row.subscription_id {
+            invoices.retain(|i| i.subscription.as_ref().is_some_and(|s| s.as_str() == only));
+        }
+        return Ok(Json(invoices));
+    }
     let Some(customer) = ctx
         .store
         .find_customer(session.row.livemode, &session.customer)

@@ -92,6 +92,24 @@ pub(super) async fn cancel(
     };
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("cancel", &id, &request), || async {
+        if let Some(stripe) = ctx.provider.stripe() {
+            let how = crate::provider::stripe::Cancellation {
+                at_period_end,
+                proration,
+                feedback: command.feedback.as_deref(),
+                comment: command.comment.as_deref(),
+            };
+            let response = stripe
+                .cancel(
+                    &session.customer,
+                    &session.service,
+                    &id,
+                    &how,
+                    &key.forwarded(&scope),
+                )
+                .await?;
+            return Ok((StatusCode::OK, response));
+        }
         let customer = session_customer(&ctx, &session, &id).await?;
         let applied = mutate(&ctx, &session, &customer, &id, true, |sub, account, now| {
             billing::cancel(sub, account, &command, now).map_err(cancel_error)
@@ -118,6 +136,17 @@ pub(super) async fn resume(
     session.require_writable()?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("resume", &id), || async {
+        if let Some(stripe) = ctx.provider.stripe() {
+            let response = stripe
+                .resume(
+                    &session.customer,
+                    &session.service,
+                    &id,
+                    &key.forwarded(&scope),
+                )
+                .await?;
+            return Ok((StatusCode::OK, response));
+        }
         let customer = session_customer(&ctx, &session, &id).await?;
         let applied = mutate(&ctx, &session, &customer, &id, true, |sub, account, _| {
             let subscription = billing::resume(sub).map_err(cancel_error)?;

@@ -226,6 +226,7 @@ pub fn draft_invoice(
         paid_at: invoice.paid_at.map(|t| t.as_second()),
         livemode,
         invoice_pdf: None,
+        hosted_invoice_url: None,
     }
 }
 

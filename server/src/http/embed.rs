@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use portico_wire::embed::{Portal, SESSION_HEADER, SessionRequest, SessionResponse};
+use portico_wire::embed::{CardEntry, Portal, SESSION_HEADER, SessionRequest, SessionResponse};
 use portico_wire::{CustomerRef, ErrorCode, ServiceName, config::parse_hash};
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -37,6 +37,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(super::account::router())
         .merge(super::usage::router())
         .merge(super::wallets::embed_router())
+        .merge(super::stripe::embed_router())
         .layer(cors)
 }
 
@@ -120,6 +121,10 @@ async fn create_session(
         (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
         (status = 404, description = "No such object", body = portico_wire::ErrorBody)))]
 async fn portal(State(ctx): State<ApiContext>, session: PortalSession) -> AppResult<Json<Portal>> {
+    if let Some(stripe) = ctx.provider.stripe() {
+        let state = stripe.portal(&session.customer, &session.service).await?;
+        return Ok(Json(portal_of(&ctx, &session, state).await?));
+    }
     let customer = ctx
         .store
         .find_customer(session.row.livemode, &session.customer)
@@ -173,5 +178,57 @@ async fn portal(State(ctx): State<ApiContext>, session: PortalSession) -> AppRes
         read_only: session.row.read_only,
         return_url,
         flow: hosted.and_then(|h| h.flow),
+        card_entry: CardEntry::Builtin,
     }))
+}
+
+/// The portal from a provider's state; the session's rules are the same.
+async fn portal_of(
+    ctx: &ApiContext,
+    session: &PortalSession,
+    state: crate::provider::stripe::PortalState,
+) -> AppResult<Portal> {
+    let mut subscriptions = state.subscriptions;
+    if let Some(only) = &session.row.subscription_id {
+        subscriptions.retain(|s| s.id.as_str() == only);
+        if subscriptions.is_empty() {
+            return Err(AppError::not_found(
+                ErrorCode::SubscriptionNotFound,
+                format!("The customer has no subscription `{only}` in this service."),
+            )
+            .param("subscription_id"));
+        }
+    }
+    let hosted = match &session.row.billing_portal_session {
+        Some(id) => ctx.store.portal_session(id).await?,
+        None => None,
+    };
+    let configuration = session.configuration.clone();
+    let return_url = hosted
+        .as_ref()
+        .and_then(|h| h.return_url.clone())
+        .or(configuration.default_return_url);
+    let features = configuration.features;
+    let card_entry = match ctx.provider.stripe() {
+        Some(stripe) => CardEntry::StripeJs {
+            publishable_key: stripe.publishable_key.clone(),
+            js_url: stripe.js_url.clone(),
+        },
+        None => CardEntry::Builtin,
+    };
+    Ok(Portal {
+        service: convert::service(&session.service),
+        plans: session.service.plans.iter().map(convert::plan).collect(),
+        customer: state.customer,
+        subscriptions,
+        payment_method: state
+            .payment_method
+            .filter(|_| features.payment_method_update.enabled || session.row.read_only),
+        features,
+        business_profile: configuration.business_profile,
+        read_only: session.row.read_only,
+        return_url,
+        flow: hosted.and_then(|h| h.flow),
+        card_entry,
+    })
 }

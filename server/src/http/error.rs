@@ -137,6 +137,62 @@ impl AppError {
         error
     }
 
+    /// Stripe's answer in our error shape: a card error stays a 402 with its
+    /// codes, a bad parameter a 400, a missing object a 404; Stripe unreachable,
+    /// rate-limited or failing is a 502; our own key refused is logged as ours.
+    pub fn from_stripe(error: crate::provider::stripe::client::StripeError) -> Self {
+        use crate::provider::stripe::client::StripeError;
+        let unavailable = |detail: String| {
+            tracing::warn!(%detail, "Stripe unavailable");
+            Self::client(
+                StatusCode::BAD_GATEWAY,
+                ErrorType::ApiError,
+                ErrorCode::ProviderUnavailable,
+                "The payment provider could not be reached; nothing was changed that a retry with the same Idempotency-Key would repeat.",
+            )
+        };
+        match error {
+            StripeError::Transport(detail) => unavailable(detail),
+            StripeError::Api { status, error } => {
+                let code = error.code.as_deref().map(|c| {
+                    serde_json::from_value(serde_json::Value::from(c))
+                        .unwrap_or_else(|_| ErrorCode::Unknown(c.to_owned()))
+                });
+                let mut mapped = match status {
+                    402 => Self::client(
+                        StatusCode::PAYMENT_REQUIRED,
+                        ErrorType::CardError,
+                        code.unwrap_or(ErrorCode::CardDeclined),
+                        error.message,
+                    ),
+                    400 | 409 => {
+                        Self::bad_request(code.unwrap_or(ErrorCode::InvalidRequest), error.message)
+                    }
+                    404 => {
+                        Self::not_found(code.unwrap_or(ErrorCode::ResourceMissing), error.message)
+                    }
+                    401 | 403 => {
+                        return Self::Internal(format!(
+                            "Stripe refused our key ({status}): {}",
+                            error.message
+                        ));
+                    }
+                    _ => return unavailable(format!("{status}: {}", error.message)),
+                };
+                if let Self::Client {
+                    param,
+                    decline_code,
+                    ..
+                } = &mut mapped
+                {
+                    *param = error.param;
+                    *decline_code = error.decline_code;
+                }
+                mapped
+            }
+        }
+    }
+
     pub fn idempotency(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self::client(status, ErrorType::IdempotencyError, code, message)
     }

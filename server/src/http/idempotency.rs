@@ -40,6 +40,11 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
 }
 
 impl IdempotencyKey {
+    /// The key to forward to the provider for this request in `scope`.
+    pub fn forwarded(&self, scope: &str) -> crate::provider::stripe::ForwardedKey {
+        crate::provider::stripe::ForwardedKey::new(self.0.as_deref(), scope)
+    }
+
     /// Runs `action` at most once per key within `scope` (whose keys these are) and
     /// answers every request with that key with its result.
     pub async fn run<T, F, Fut>(

@@ -17,6 +17,7 @@ mod openapi;
 mod params;
 mod portal_sessions;
 mod session;
+mod stripe;
 mod subscriptions;
 mod test_clock;
 mod usage;
@@ -67,6 +68,8 @@ pub struct ApiContext {
     pub session_ttl: SignedDuration,
     /// Where customers reach this server; `None`: the request's `Host`.
     pub public_url: Option<String>,
+    /// Who holds the billing: the built-in engine or Stripe.
+    pub provider: crate::provider::Provider,
 }
 
 impl ApiContext {
@@ -102,7 +105,13 @@ pub fn app(ctx: ApiContext) -> Router {
         )
         .nest("/v1/customers", portal_sessions::customers_router())
         .nest("/v1/invoices", invoices::router())
-        .nest("/v1", events::router().merge(wallets::router()))
+        .nest(
+            "/v1",
+            events::router()
+                .merge(wallets::router())
+                .merge(stripe::webhook_router())
+                .merge(stripe::events_router()),
+        )
         .layer(TraceLayer::new_for_http())
         .with_state(ctx)
 }

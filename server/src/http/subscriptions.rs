@@ -47,7 +47,13 @@ async fn sign_up(
     session.require_writable()?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("signup", &request), || {
-        subscribe(&ctx, &session, &request.plan, request.quantity.as_ref())
+        subscribe(
+            &ctx,
+            &session,
+            &request.plan,
+            request.quantity.as_ref(),
+            &key,
+        )
     })
     .await
 }
@@ -57,9 +63,23 @@ async fn subscribe(
     session: &PortalSession,
     plan_id: &str,
     quantity: Option<&QuantityOption>,
+    forwarded: &IdempotencyKey,
 ) -> AppResult<(StatusCode, ActionResponse)> {
     let service = &session.service;
     let plan = find_plan(session, plan_id)?;
+    if let Some(stripe) = ctx.provider.stripe() {
+        let quantity = first_quantity(service, plan, quantity, None)?;
+        let response = stripe
+            .sign_up(
+                &session.customer,
+                service,
+                plan,
+                quantity,
+                &forwarded.forwarded(&session.idempotency_scope()),
+            )
+            .await?;
+        return Ok((StatusCode::CREATED, response));
+    }
     let outcome = ctx
         .store
         .sign_up(
@@ -108,6 +128,15 @@ async fn preview(
     Path(id): Path<String>,
     JsonBody(request): JsonBody<ChangeRequest>,
 ) -> AppResult<Json<ChangePreview>> {
+    if let Some(stripe) = ctx.provider.stripe() {
+        let proration = change_allowed(&session, &request)?;
+        let target = stripe_target(stripe, &session, &id, &request, proration).await?;
+        return Ok(Json(
+            stripe
+                .preview_change(&session.customer, &session.service, &id, &target, ctx.now())
+                .await?,
+        ));
+    }
     let applied = apply_change(&ctx, &session, &id, &request, false).await?;
     let customer = &applied.customer;
     let sub = &applied.subscription;
@@ -147,21 +176,31 @@ async fn change(
 ) -> AppResult<Response> {
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("change", &id, &request), || async {
+        if let Some(stripe) = ctx.provider.stripe() {
+            let proration = change_allowed(&session, &request)?;
+            let target = stripe_target(stripe, &session, &id, &request, proration).await?;
+            let response = stripe
+                .change(
+                    &session.customer,
+                    &session.service,
+                    &id,
+                    &target,
+                    &key.forwarded(&scope),
+                )
+                .await?;
+            return Ok((StatusCode::OK, response));
+        }
         let applied = apply_change(&ctx, &session, &id, &request, true).await?;
         Ok((StatusCode::OK, respond(&applied)))
     })
     .await
 }
 
-/// The change, applied — or with `commit: false` applied and rolled back, which is
-/// how a preview is computed by the very code that applies it.
-async fn apply_change(
-    ctx: &ApiContext,
+/// What the portal configuration allows of a change: its proration behaviour.
+fn change_allowed(
     session: &PortalSession,
-    id: &str,
     request: &ChangeRequest,
-    commit: bool,
-) -> AppResult<Applied> {
+) -> AppResult<ProrationBehavior> {
     let update = &session.features().subscription_update;
     session.require(update.enabled, "subscription_update")?;
     let proration = super::session::configured(
@@ -176,6 +215,84 @@ async fn apply_change(
         )
         .param("quantity"));
     }
+    Ok(proration)
+}
+
+/// The change Stripe is asked for, checked against the configuration's plans.
+async fn stripe_target<'a>(
+    stripe: &crate::provider::stripe::Stripe,
+    session: &'a PortalSession,
+    id: &str,
+    request: &ChangeRequest,
+    proration: ProrationBehavior,
+) -> AppResult<crate::provider::stripe::ChangeTarget<'a>> {
+    if request.at_period_end {
+        return Err(AppError::bad_request(
+            ErrorCode::InvalidRequest,
+            "With the Stripe provider a change applies now; a change scheduled at period end is not offered yet.",
+        )
+        .param("at_period_end"));
+    }
+    let update = &session.features().subscription_update;
+    let current = stripe
+        .portal(&session.customer, &session.service)
+        .await?
+        .subscriptions
+        .into_iter()
+        .find(|s| s.id.as_str() == id)
+        .ok_or_else(|| not_found(id))?;
+    let plan = find_plan(session, request.plan.as_deref().unwrap_or(&current.plan))?;
+    if plan.id != current.plan
+        && !update.allows_plan(&plan.id, plan.items.iter().map(|i| i.product.id.as_str()))
+    {
+        return Err(AppError::forbidden(
+            ErrorCode::FeatureDisabled,
+            format!(
+                "The portal configuration does not offer a switch to `{}`.",
+                plan.id
+            ),
+        )
+        .param("plan"));
+    }
+    let keep = current.items.first().map(|i| i.quantity);
+    let quantity = first_quantity(&session.service, plan, request.quantity.as_ref(), keep)?;
+    Ok(crate::provider::stripe::ChangeTarget {
+        plan,
+        quantity,
+        proration,
+    })
+}
+
+/// The quantity of a plan's (single, with Stripe) item: asked for, or kept.
+fn first_quantity(
+    service: &crate::catalog::Service,
+    plan: &Plan,
+    quantity: Option<&QuantityOption>,
+    keep: Option<portico_wire::Quantity>,
+) -> AppResult<portico_wire::Quantity> {
+    if quantity.is_none()
+        && let Some(keep) = keep
+    {
+        return Ok(keep);
+    }
+    let terms = billing::plan_terms(service, plan, quantity, &[]).map_err(terms_error)?;
+    Ok(terms
+        .items
+        .first()
+        .map_or(portico_wire::Quantity::ONE, |i| i.quantity))
+}
+
+/// The change, applied — or with `commit: false` applied and rolled back, which is
+/// how a preview is computed by the very code that applies it.
+async fn apply_change(
+    ctx: &ApiContext,
+    session: &PortalSession,
+    id: &str,
+    request: &ChangeRequest,
+    commit: bool,
+) -> AppResult<Applied> {
+    let update = &session.features().subscription_update;
+    let proration = change_allowed(session, request)?;
     let customer = session_customer(ctx, session, id).await?;
     let service = &session.service;
     let plan_id = request.plan.clone();
@@ -232,6 +349,29 @@ async fn resubscribe(
     session.require_writable()?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("resubscribe", &id, &request), || async {
+        if let Some(stripe) = ctx.provider.stripe() {
+            let old = stripe
+                .portal(&session.customer, &session.service)
+                .await?
+                .subscriptions
+                .into_iter()
+                .find(|s| s.id.as_str() == id)
+                .ok_or_else(|| not_found(&id))?;
+            let plan = find_plan(&session, request.plan.as_deref().unwrap_or(&old.plan))?;
+            let keep = old.items.first().map(|i| i.quantity);
+            let quantity = first_quantity(&session.service, plan, request.quantity.as_ref(), keep)?;
+            let response = stripe
+                .resubscribe(
+                    &session.customer,
+                    &session.service,
+                    &id,
+                    plan,
+                    quantity,
+                    &key.forwarded(&scope),
+                )
+                .await?;
+            return Ok((StatusCode::CREATED, response));
+        }
         let customer = session_customer(&ctx, &session, &id).await?;
         let old = ctx
             .store
@@ -259,7 +399,7 @@ async fn resubscribe(
             Some(QuantityOption::PerUnitLabel(per_label))
         });
         let plan = request.plan.as_deref().unwrap_or(&old.state.terms.plan);
-        subscribe(&ctx, &session, plan, quantity.as_ref()).await
+        subscribe(&ctx, &session, plan, quantity.as_ref(), &key).await
     })
     .await
 }

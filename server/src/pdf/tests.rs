@@ -79,6 +79,7 @@ fn document(lines: Vec<InvoiceLine>) -> InvoiceDocument {
             paid_at: Some(NOV_2),
             livemode: false,
             invoice_pdf: None,
+            hosted_invoice_url: None,
         },
     }
 }

@@ -193,6 +193,7 @@ pub async fn spawn_app() -> TestApp {
         live_secret_key: Some(LIVE_KEY.into()),
         session_ttl: SignedDuration::from_hours(1),
         public_url: None,
+        provider: Default::default(),
     };
     let clock = Arc::new(ManualClock::new(
         "2026-11-22T10:00:00Z".parse::<Timestamp>().unwrap(),
@@ -217,6 +218,22 @@ pub async fn spawn_app() -> TestApp {
 }
 
 impl TestApp {
+    /// A running server's handle, for harnesses that start it their own way.
+    pub fn from_parts(base: String, database: String, config: Config, dir: TempDir) -> Self {
+        Self {
+            base,
+            client: reqwest::Client::builder()
+                .no_gzip()
+                .no_brotli()
+                .build()
+                .unwrap(),
+            clock: Arc::new(ManualClock::new(Timestamp::now())),
+            database,
+            config,
+            _dir: dir,
+        }
+    }
+
     /// A second server over the same database file, as after a restart: nothing is
     /// shared with the first but the file.
     pub async fn restarted(&self) -> String {

@@ -17,5 +17,6 @@ mod migrations;
 mod openapi;
 mod portal_features;
 mod portal_sessions;
+mod stripe;
 mod usage;
 mod wallets;

@@ -91,6 +91,7 @@ fn invoice(status: InvoiceStatus, amounts: &[i64]) -> Invoice {
         paid_at: None,
         livemode: false,
         invoice_pdf: None,
+        hosted_invoice_url: None,
     }
 }
 

@@ -86,6 +86,7 @@ fn invoice(suffix: &str, number: &str) -> Invoice {
         paid_at: Some(NOV_22),
         livemode: false,
         invoice_pdf: None,
+        hosted_invoice_url: None,
     }
 }
 

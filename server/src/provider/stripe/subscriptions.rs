@@ -1,0 +1,515 @@
+//! The portal's subscription actions on Stripe. Each checks that the
+//! subscription is the session's customer's and of the session's service (its
+//! `metadata[portico_service]`) before touching it.
+
+use super::catalog::SERVICE_KEY;
+use super::client::Form;
+use super::objects::{Customer, Invoice, List, PaymentMethod, Subscription};
+use super::{ForwardedKey, Stripe, convert, path};
+use crate::catalog::{Plan, Service};
+use crate::http::AppError;
+use portico_wire::actions::{ActionResponse, ChangePreview, ProrationBehavior};
+use portico_wire::embed as wire;
+use portico_wire::{CustomerRef, ErrorCode, Quantity};
+
+/// What the portal shows, from Stripe.
+#[derive(Debug)]
+pub struct PortalState {
+    pub customer: Option<wire::Customer>,
+    pub subscriptions: Vec<wire::Subscription>,
+    pub payment_method: Option<portico_wire::payment::PaymentMethod>,
+}
+
+/// How to cancel, as the handler settled it against the configuration.
+#[derive(Debug, Clone)]
+pub struct Cancellation<'a> {
+    pub at_period_end: bool,
+    pub proration: ProrationBehavior,
+    pub feedback: Option<&'a str>,
+    pub comment: Option<&'a str>,
+}
+
+/// A change's target: the plan (its Stripe price) and the item's quantity.
+#[derive(Debug, Clone)]
+pub struct ChangeTarget<'a> {
+    pub plan: &'a Plan,
+    pub quantity: Quantity,
+    pub proration: ProrationBehavior,
+}
+
+fn internal(message: String) -> AppError {
+    AppError::Internal(message)
+}
+
+fn proration_name(behavior: ProrationBehavior) -> &'static str {
+    match behavior {
+        ProrationBehavior::CreateProrations => "create_prorations",
+        ProrationBehavior::AlwaysInvoice => "always_invoice",
+        ProrationBehavior::None => "none",
+    }
+}
+
+impl Stripe {
+    pub async fn portal(
+        &self,
+        who: &CustomerRef,
+        service: &Service,
+    ) -> Result<PortalState, AppError> {
+        let Some(customer) = self.find_customer(who).await? else {
+            return Ok(PortalState {
+                customer: None,
+                subscriptions: Vec::new(),
+                payment_method: None,
+            });
+        };
+        let subscriptions = self
+            .subscriptions_of(&customer, service)
+            .await?
+            .iter()
+            .map(|sub| convert::subscription(sub, service).map_err(internal))
+            .collect::<Result<_, _>>()?;
+        let payment_method = self.default_card(&customer).await?;
+        Ok(PortalState {
+            customer: Some(convert::customer(&customer).map_err(internal)?),
+            subscriptions,
+            payment_method,
+        })
+    }
+
+    pub(super) async fn default_card(
+        &self,
+        customer: &Customer,
+    ) -> Result<Option<portico_wire::payment::PaymentMethod>, AppError> {
+        let Some(default) = convert::default_payment_method(customer) else {
+            return Ok(None);
+        };
+        let method: PaymentMethod = match default {
+            super::objects::Expandable::Object(method) => (**method).clone(),
+            super::objects::Expandable::Id(id) => {
+                self.client
+                    .get(&format!("/v1/payment_methods/{}", path(id)), &Form::new())
+                    .await?
+            }
+        };
+        Ok(convert::payment_method(&method).ok())
+    }
+
+    /// The customer's subscriptions in `service`, canceled ones included, newest first.
+    pub(super) async fn subscriptions_of(
+        &self,
+        customer: &Customer,
+        service: &Service,
+    ) -> Result<Vec<Subscription>, AppError> {
+        let query = Form::new()
+            .set("customer", &customer.id)
+            .set("status", "all")
+            .set("limit", 100);
+        let list: List<Subscription> = self.client.get("/v1/subscriptions", &query).await?;
+        let mut subs: Vec<_> = list
+            .data
+            .into_iter()
+            .filter(|s| {
+                s.metadata
+                    .get(SERVICE_KEY)
+                    .is_some_and(|name| name == service.name.as_str())
+            })
+            .collect();
+        subs.sort_by_key(|s| std::cmp::Reverse(s.created));
+        Ok(subs)
+    }
+
+    /// The session's subscription `id`, or 404 — whoever else's it is.
+    async fn owned(
+        &self,
+        who: &CustomerRef,
+        service: &Service,
+        id: &str,
+    ) -> Result<(Customer, Subscription), AppError> {
+        let missing = || {
+            AppError::not_found(
+                ErrorCode::SubscriptionNotFound,
+                format!("The customer has no subscription `{id}` in this service."),
+            )
+        };
+        let customer = self.find_customer(who).await?.ok_or_else(missing)?;
+        let subs = self.subscriptions_of(&customer, service).await?;
+        let sub = subs.into_iter().find(|s| s.id == id).ok_or_else(missing)?;
+        Ok((customer, sub))
+    }
+
+    pub async fn sign_up(
+        &self,
+        who: &CustomerRef,
+        service: &Service,
+        plan: &Plan,
+        quantity: Quantity,
+        keys: &ForwardedKey,
+    ) -> Result<ActionResponse, AppError> {
+        let customer = self.ensure_customer(who, keys).await?;
+        let existing = self.subscriptions_of(&customer, service).await?;
+        if let Some(live) = existing
+            .iter()
+            .find(|s| !matches!(s.status.as_str(), "canceled" | "incomplete_expired"))
+        {
+            return Err(AppError::conflict(
+                ErrorCode::AlreadySubscribed,
+                format!(
+                    "The customer already has the subscription `{}` in this service.",
+                    live.id
+                ),
+            ));
+        }
+        let trial = plan.trial_days > 0 && existing.is_empty();
+        self.create_subscription(
+            &customer,
+            service,
+            plan,
+            quantity,
+            trial,
+            &keys.step("subscription"),
+        )
+        .await
+    }
+
+    async fn create_subscription(
+        &self,
+        customer: &Customer,
+        service: &Service,
+        plan: &Plan,
+        quantity: Quantity,
+        trial: bool,
+        key: &str,
+    ) -> Result<ActionResponse, AppError> {
+        let form = Form::new()
+            .set("customer", &customer.id)
+            .set(self.dialect.item_price_key("items", 0), &plan.id)
+            .set("items[0][quantity]", quantity.get())
+            .set(format!("metadata[{SERVICE_KEY}]"), service.name.as_str())
+            .set("payment_behavior", "allow_incomplete")
+            .set_opt("trial_period_days", trial.then_some(plan.trial_days))
+            .set("expand[0]", "latest_invoice");
+        let sub: Subscription = match self
+            .client
+            .post("/v1/subscriptions", &form, Some(key))
+            .await
+        {
+            Ok(sub) => sub,
+            Err(error) if self.dialect.created_despite(&error) => self
+                .subscriptions_of(customer, service)
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| AppError::from(error))?,
+            Err(error) => return Err(error.into()),
+        };
+        tracing::info!(subscription = %sub.id, customer = %customer.id, plan = %plan.id, "signup (Stripe)");
+        self.respond(&sub, service, None).await
+    }
+
+    /// The subscription and the invoice the action created — the latest one if
+    /// it is new (not `before`).
+    async fn respond(
+        &self,
+        sub: &Subscription,
+        service: &Service,
+        before: Option<&str>,
+    ) -> Result<ActionResponse, AppError> {
+        let latest = sub.latest_invoice.as_ref().map(|i| i.id().to_owned());
+        let invoice = match latest.filter(|id| Some(id.as_str()) != before) {
+            Some(id) => {
+                let invoice: Invoice = self
+                    .client
+                    .get(&format!("/v1/invoices/{}", path(&id)), &Form::new())
+                    .await?;
+                Some(convert::invoice(&invoice).map_err(internal)?)
+            }
+            None => None,
+        };
+        Ok(ActionResponse {
+            subscription: convert::subscription(sub, service).map_err(internal)?,
+            invoice,
+        })
+    }
+
+    fn changeable(sub: &Subscription) -> Result<(), AppError> {
+        match sub.status.as_str() {
+            "canceled" | "incomplete_expired" => Err(AppError::conflict(
+                ErrorCode::SubscriptionCanceled,
+                "The subscription is canceled; resubscribe instead.",
+            )),
+            "incomplete" => Err(AppError::conflict(
+                ErrorCode::SubscriptionIncomplete,
+                "The subscription's first invoice is unpaid; pay it before changing it.",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// What the change would do: Stripe's preview of the next invoice with the
+    /// change applied, prorated now.
+    pub async fn preview_change(
+        &self,
+        who: &CustomerRef,
+        service: &Service,
+        id: &str,
+        target: &ChangeTarget<'_>,
+        now: i64,
+    ) -> Result<ChangePreview, AppError> {
+        let (customer, sub) = self.owned(who, service, id).await?;
+        Self::changeable(&sub)?;
+        let item = sub
+            .items
+            .data
+            .first()
+            .ok_or_else(|| internal(format!("{id} has no item")))?;
+        let behavior = proration_name(target.proration);
+        let form = Form::new()
+            .set("customer", &customer.id)
+            .set("subscription", &sub.id)
+            .set("subscription_details[items][0][id]", &item.id)
+            .set(
+                self.dialect
+                    .item_price_key("subscription_details[items]", 0),
+                &target.plan.id,
+            )
+            .set(
+                "subscription_details[items][0][quantity]",
+                target.quantity.get(),
+            )
+            .set("subscription_details[proration_behavior]", behavior)
+            .set("subscription_details[proration_date]", now);
+        let preview: Invoice = self
+            .client
+            .post("/v1/invoices/create_preview", &form, None)
+            .await?;
+        let mut upcoming = convert::invoice(&preview).map_err(internal)?;
+        upcoming.id = None;
+        let mut changed = convert::subscription(&sub, service).map_err(internal)?;
+        changed.plan = target.plan.id.clone();
+        if let (Some(first), Some(plan_item)) =
+            (changed.items.first_mut(), target.plan.items.first())
+        {
+            first.quantity = target.quantity;
+            first.product = plan_item.product.id.clone();
+            first.unit_label = plan_item.product.unit_label.clone();
+            first.price = plan_item.price.clone();
+        }
+        let prorations: Vec<_> = upcoming
+            .lines
+            .iter()
+            .filter(|l| l.proration)
+            .cloned()
+            .collect();
+        Ok(match target.proration {
+            ProrationBehavior::AlwaysInvoice => {
+                let mut now_invoice = upcoming.clone();
+                now_invoice.lines = prorations;
+                now_invoice.subtotal = now_invoice.lines.iter().map(|l| l.amount).sum();
+                now_invoice.total = now_invoice.subtotal;
+                now_invoice.amount_due = now_invoice.total.max(0);
+                now_invoice.billing_reason =
+                    portico_wire::invoice::BillingReason::SubscriptionUpdate;
+                ChangePreview {
+                    subscription: changed,
+                    invoice: Some(now_invoice),
+                    pending_lines: Vec::new(),
+                    next_invoice: None,
+                }
+            }
+            _ => ChangePreview {
+                subscription: changed,
+                invoice: None,
+                pending_lines: prorations,
+                next_invoice: Some(upcoming),
+            },
+        })
+    }
+
+    pub async fn change(
+        &self,
+        who: &CustomerRef,
+        service: &Service,
+        id: &str,
+        target: &ChangeTarget<'_>,
+        keys: &ForwardedKey,
+    ) -> Result<ActionResponse, AppError> {
+        let (_, sub) = self.owned(who, service, id).await?;
+        Self::changeable(&sub)?;
+        let item = sub
+            .items
+            .data
+            .first()
+            .ok_or_else(|| internal(format!("{id} has no item")))?;
+        if item.price_id() == Some(target.plan.id.as_str())
+            && item.quantity == target.quantity.get()
+        {
+            return Err(AppError::bad_request(
+                ErrorCode::NoChange,
+                "The requested change leaves the subscription as it is.",
+            ));
+        }
+        let form = Form::new()
+            .set("items[0][id]", &item.id)
+            .set(self.dialect.item_price_key("items", 0), &target.plan.id)
+            .set("items[0][quantity]", target.quantity.get())
+            .set("expand[0]", "latest_invoice");
+        let form = self
+            .dialect
+            .update_proration(form, proration_name(target.proration));
+        let before = sub.latest_invoice.as_ref().map(|i| i.id().to_owned());
+        let updated: Subscription = self
+            .client
+            .post(
+                &format!("/v1/subscriptions/{}", path(id)),
+                &form,
+                Some(&keys.step("change")),
+            )
+            .await?;
+        tracing::info!(subscription = %id, plan = %target.plan.id, quantity = target.quantity.get(), "change (Stripe)");
+        self.respond(&updated, service, before.as_deref()).await
+    }
+
+    /// Cancels now (`DELETE`, with a prorated credit unless `proration` is
+    /// `none`) or at the period's end.
+    pub async fn cancel(
+        &self,
+        who: &CustomerRef,
+        service: &Service,
+        id: &str,
+        how: &Cancellation<'_>,
+        keys: &ForwardedKey,
+    ) -> Result<ActionResponse, AppError> {
+        let (_, sub) = self.owned(who, service, id).await?;
+        if matches!(sub.status.as_str(), "canceled" | "incomplete_expired") {
+            return Err(AppError::conflict(
+                ErrorCode::SubscriptionCanceled,
+                "The subscription is already canceled.",
+            ));
+        }
+        let before = sub.latest_invoice.as_ref().map(|i| i.id().to_owned());
+        let details = Form::new()
+            .set_opt("cancellation_details[feedback]", how.feedback)
+            .set_opt("cancellation_details[comment]", how.comment);
+        let path = format!("/v1/subscriptions/{}", path(id));
+        let key = keys.step("cancel");
+        let updated: Subscription = if how.at_period_end {
+            let form = details
+                .set("cancel_at_period_end", "true")
+                .set("expand[0]", "latest_invoice");
+            let form = self.dialect.cancellation_details(form);
+            self.client.post(&path, &form, Some(&key)).await?
+        } else {
+            let prorate = how.proration != ProrationBehavior::None;
+            let form = details
+                .set("prorate", prorate)
+                .set("invoice_now", prorate)
+                .set("expand[0]", "latest_invoice");
+            let form = self.dialect.cancellation_details(form);
+            self.client.delete(&path, &form, Some(&key)).await?
+        };
+        tracing::info!(subscription = %id, at_period_end = how.at_period_end, "cancel (Stripe)");
+        self.respond(&updated, service, before.as_deref()).await
+    }
+
+    pub async fn resume(
+        &self,
+        who: &CustomerRef,
+        service: &Service,
+        id: &str,
+        keys: &ForwardedKey,
+    ) -> Result<ActionResponse, AppError> {
+        let (_, sub) = self.owned(who, service, id).await?;
+        if !sub.cancel_at_period_end || sub.status == "canceled" {
+            return Err(AppError::conflict(
+                ErrorCode::NotPendingCancellation,
+                "The subscription has no cancellation pending at period end.",
+            ));
+        }
+        let form = Form::new().set("cancel_at_period_end", "false");
+        let updated: Subscription = self
+            .client
+            .post(
+                &format!("/v1/subscriptions/{}", path(id)),
+                &form,
+                Some(&keys.step("resume")),
+            )
+            .await?;
+        self.respond(
+            &updated,
+            service,
+            sub.latest_invoice.as_ref().map(|i| i.id()),
+        )
+        .await
+    }
+
+    /// A new subscription for a customer whose subscription `id` has ended.
+    pub async fn resubscribe(
+        &self,
+        who: &CustomerRef,
+        service: &Service,
+        id: &str,
+        plan: &Plan,
+        quantity: Quantity,
+        keys: &ForwardedKey,
+    ) -> Result<ActionResponse, AppError> {
+        let (customer, sub) = self.owned(who, service, id).await?;
+        if !matches!(sub.status.as_str(), "canceled" | "incomplete_expired") {
+            return Err(AppError::conflict(
+                ErrorCode::AlreadySubscribed,
+                format!("The subscription `{id}` has not ended; change it instead."),
+            ));
+        }
+        let others = self.subscriptions_of(&customer, service).await?;
+        if let Some(live) = others
+            .iter()
+            .find(|s| !matches!(s.status.as_str(), "canceled" | "incomplete_expired"))
+        {
+            return Err(AppError::conflict(
+                ErrorCode::AlreadySubscribed,
+                format!(
+                    "The customer already has the subscription `{}` in this service.",
+                    live.id
+                ),
+            ));
+        }
+        self.create_subscription(
+            &customer,
+            service,
+            plan,
+            quantity,
+            false,
+            &keys.step("resubscribe"),
+        )
+        .await
+    }
+
+    /// The customer's invoices in `service`, newest first.
+    pub async fn invoices(
+        &self,
+        who: &CustomerRef,
+        service: &Service,
+    ) -> Result<Vec<portico_wire::invoice::Invoice>, AppError> {
+        let Some(customer) = self.find_customer(who).await? else {
+            return Ok(Vec::new());
+        };
+        let subs: Vec<String> = self
+            .subscriptions_of(&customer, service)
+            .await?
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        let query = Form::new().set("customer", &customer.id).set("limit", 100);
+        let list: List<Invoice> = self.client.get("/v1/invoices", &query).await?;
+        let mut invoices: Vec<_> = list
+            .data
+            .iter()
+            .filter(|i| {
+                i.subscription_id()
+                    .is_some_and(|s| subs.iter().any(|id| id == s))
+            })
+            .map(|i| convert::invoice(i).map_err(internal))
+            .collect::<Result<_, _>>()?;
+        invoices.sort_by_key(|i| std::cmp::Reverse(i.created));
+        Ok(invoices)
+    }
+}
