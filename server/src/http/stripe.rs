@@ -45,8 +45,15 @@ fn card_updates(session: &PortalSession) -> AppResult<()> {
     )
 }
 
-/// A SetupIntent for the session's customer, for Stripe.js to confirm.
-async fn create_setup_intent(
+/// A SetupIntent for the session's customer, for Stripe.js to confirm (Stripe provider).
+#[utoipa::path(post, path = "/v1/embed/setup_intents", tag = "widget", security(("session_token" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first result for 24 hours instead of acting twice")),
+    responses((status = 201, description = "The SetupIntent's id and client secret", body = portico_wire::payment::SetupIntent),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
+        (status = 404, description = "Not the Stripe provider, or no such customer", body = portico_wire::ErrorBody),
+        (status = 502, description = "Stripe could not be reached", body = portico_wire::ErrorBody)))]
+pub(super) async fn create_setup_intent(
     State(ctx): State<ApiContext>,
     session: PortalSession,
     key: IdempotencyKey,
@@ -64,7 +71,15 @@ async fn create_setup_intent(
 }
 
 /// After Stripe.js confirmed it: the card becomes the default and pays what is open.
-async fn complete_setup_intent(
+#[utoipa::path(post, path = "/v1/embed/setup_intents/{id}/complete", tag = "widget", security(("session_token" = [])),
+    params(("id" = String, Path, description = "The SetupIntent (`seti_…`)"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first result for 24 hours instead of acting twice")),
+    responses((status = 201, description = "The new default card and the open invoices it paid", body = portico_wire::payment::CardAttached),
+        (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
+        (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
+        (status = 404, description = "No such SetupIntent for this customer", body = portico_wire::ErrorBody),
+        (status = 409, description = "The SetupIntent is not confirmed", body = portico_wire::ErrorBody),
+        (status = 502, description = "Stripe could not be reached", body = portico_wire::ErrorBody)))]
+pub(super) async fn complete_setup_intent(
     State(ctx): State<ApiContext>,
     session: PortalSession,
     Path(id): Path<String>,
@@ -89,7 +104,13 @@ async fn complete_setup_intent(
 
 /// Stripe's webhook: the signature is checked over the raw body before anything
 /// is parsed; each event is recorded once, by its id.
-async fn webhook(
+#[utoipa::path(post, path = "/v1/stripe/webhooks", tag = "stripe",
+    params(("Stripe-Signature" = String, Header, description = "`t=…,v1=…`: HMAC-SHA256 of `{t}.{body}` with the endpoint's signing secret")),
+    request_body(content = serde_json::Value, description = "A Stripe event"),
+    responses((status = 200, description = "Received; `recorded` and `duplicate` say what became of it", body = serde_json::Value),
+        (status = 400, description = "The signature or the event is invalid", body = portico_wire::ErrorBody),
+        (status = 404, description = "Not the Stripe provider, or no signing secret configured", body = portico_wire::ErrorBody)))]
+pub(super) async fn webhook(
     State(ctx): State<ApiContext>,
     headers: HeaderMap,
     body: Bytes,
@@ -137,7 +158,10 @@ async fn webhook(
 }
 
 /// The Portico events recorded from the provider, newest first (at most 100).
-async fn list_events(
+#[utoipa::path(get, path = "/v1/provider_events", tag = "stripe", security(("secret_key" = [])),
+    responses((status = 200, description = "A list of events: id, type, source_type, object_id, customer, created, received", body = serde_json::Value),
+        (status = 401, description = "Missing or invalid API key", body = portico_wire::ErrorBody)))]
+pub(super) async fn list_events(
     State(ctx): State<ApiContext>,
     auth: SecretKeyAuth,
 ) -> AppResult<Json<serde_json::Value>> {

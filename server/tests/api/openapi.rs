@@ -38,6 +38,10 @@ const ROUTES: &[&str] = &[
     "post /v1/billing_portal/configurations/{id}",
     "post /v1/billing_portal/sessions",
     "get /v1/customers/portal/{external_id}",
+    "post /v1/embed/setup_intents",
+    "post /v1/embed/setup_intents/{id}/complete",
+    "post /v1/stripe/webhooks",
+    "get /v1/provider_events",
     "get /p/session/{login}",
     "get /p/portal",
 ];
