@@ -11,7 +11,11 @@ use portico_wire::embed::{
 };
 use portico_wire::event::ErrorResponse;
 use portico_wire::invoice::Invoice;
-use portico_wire::payment::{CardAttached, CardRequest};
+use portico_wire::payment::{CardAttached, CardRequest, SetupIntent};
+
+/// `{}`: the body of a POST that needs none.
+#[derive(serde::Serialize)]
+struct Empty {}
 use portico_wire::usage::{Usage, UsageRange};
 use portico_wire::wallet::PortalWallet;
 use portico_wire::{EmbedConfig, ErrorBody, ErrorCode, Identity};
@@ -112,6 +116,27 @@ impl Client {
     ) -> Result<CardAttached, ErrorResponse> {
         self.mutate("/payment_methods", token, idempotency_key, card)
             .await
+    }
+
+    /// A SetupIntent for Stripe.js to confirm (Stripe provider).
+    pub async fn create_setup_intent(
+        &self,
+        token: &str,
+        idempotency_key: &str,
+    ) -> Result<SetupIntent, ErrorResponse> {
+        self.mutate("/setup_intents", token, idempotency_key, &Empty {})
+            .await
+    }
+
+    /// The confirmed SetupIntent's card as the default, tried on open invoices.
+    pub async fn complete_setup(
+        &self,
+        token: &str,
+        idempotency_key: &str,
+        setup_intent: &str,
+    ) -> Result<CardAttached, ErrorResponse> {
+        let path = format!("/setup_intents/{setup_intent}/complete");
+        self.mutate(&path, token, idempotency_key, &Empty {}).await
     }
 
     pub async fn invoices(&self, token: &str) -> Result<Vec<Invoice>, ErrorResponse> {

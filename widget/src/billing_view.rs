@@ -27,6 +27,12 @@ pub struct InvoiceRow {
     pub pdf: Option<(String, String)>,
 }
 
+/// Whether a link leaves the portal's server (Stripe's PDFs do), so it is opened
+/// as a plain link instead of fetched with the session.
+pub fn is_absolute_url(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
 pub fn invoice_row(invoice: &Invoice, locale: Locale) -> InvoiceRow {
     let t = locale.text();
     let money = |amount| intl::money(locale, &Money::new(amount, invoice.currency.clone()));

@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod intl;
 pub mod invoice_filter;
 mod mounts;
+pub mod stripe_js;
 pub mod usage_view;
 pub mod view_model;
 

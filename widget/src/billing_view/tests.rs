@@ -255,3 +255,12 @@ fn cards_and_invoices_speak_the_locale() {
     upcoming.number = None;
     assert_eq!(invoice_row(&upcoming, Locale::Ar).number, "قادمة");
 }
+
+#[test]
+fn only_links_off_the_server_count_as_absolute() {
+    use crate::billing_view::is_absolute_url;
+    assert!(is_absolute_url(
+        "https://pay.stripe.com/invoice/acct_1/in_1/pdf"
+    ));
+    assert!(!is_absolute_url("/v1/embed/invoices/in_1/pdf"));
+}

@@ -2,6 +2,7 @@
 
 use super::focus::focus_first;
 use super::invoice_search::InvoiceSearch;
+use super::stripe_card::StripeCardForm;
 use super::{Panel, Portal};
 use crate::billing_view::{card_label, invoice_row};
 use crate::i18n::fill;
@@ -11,7 +12,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use portico_wire::billing_portal::configuration::{CustomerField, CustomerUpdateFeature};
 use portico_wire::customer::{Address, CustomerUpdate, TaxId};
-use portico_wire::embed::Portal as PortalState;
+use portico_wire::embed::{CardEntry, Portal as PortalState};
 use portico_wire::invoice::Invoice;
 use portico_wire::payment::CardRequest;
 
@@ -29,6 +30,7 @@ pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
     let card_section = features.payment_method_update.enabled;
     let customer = customer.filter(|_| features.customer_update.enabled);
     let allowed = StoredValue::new(features.customer_update.clone());
+    let card_entry = state.card_entry.clone();
     view! {
         <div class="portico-account">
             {card_section.then(|| view! {
@@ -40,7 +42,12 @@ pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
                         on:click=move |ev| portal.open_panel(Panel::Card, &ev)>{t.update_card}</button>
                 })}
                 <Show when=move || portal.panel.get() == Panel::Card>
-                    <CardForm portal=portal />
+                    {match card_entry.clone() {
+                        CardEntry::StripeJs { publishable_key, js_url } => view! {
+                            <StripeCardForm portal=portal publishable_key=publishable_key js_url=js_url />
+                        }.into_any(),
+                        _ => view! { <CardForm portal=portal /> }.into_any(),
+                    }}
                 </Show>
             </section>
             })}
@@ -259,6 +266,7 @@ pub fn Invoices(portal: Portal) -> impl IntoView {
                     let lines = row.lines.clone();
                     let paid_from_credits = row.paid_from_credits.clone();
                     let pdf = row.pdf.clone();
+                    let hosted = invoice.hosted_invoice_url.clone();
                     view! {
                         <tr data-testid="invoice-row">
                             <td>{row.date.clone()}</td>
@@ -275,7 +283,17 @@ pub fn Invoices(portal: Portal) -> impl IntoView {
                             <td><span class=format!("portico-status portico-status-{}", row.tone) data-testid="invoice-status">{row.status}</span></td>
                             <td class="portico-num">{row.amount.clone()}</td>
                             <td>
+                                {hosted.clone().map(|url| view! {
+                                    <a class="portico-link" data-testid="invoice-hosted-link" href=url target="_blank" rel="noopener">{t.view_invoice}</a>
+                                    " "
+                                })}
                                 {pdf.clone().map(|(path, file_name)| {
+                                    // With Stripe the PDF is Stripe's own, a plain link.
+                                    if crate::billing_view::is_absolute_url(&path) {
+                                        return view! {
+                                            <a class="portico-button" data-testid="download-pdf" href=path target="_blank" rel="noopener">{t.download_pdf}</a>
+                                        }.into_any();
+                                    }
                                     let busy = format!("pdf:{path}");
                                     let downloading = move || portal.busy.get().as_deref() == Some(busy.as_str());
                                     view! {
@@ -284,7 +302,7 @@ pub fn Invoices(portal: Portal) -> impl IntoView {
                                             on:click=move |_| portal.download_pdf(path.clone(), file_name.clone())>
                                             {move || if downloading() { t.downloading } else { t.download_pdf }}
                                         </button>
-                                    }
+                                    }.into_any()
                                 })}
                             </td>
                         </tr>

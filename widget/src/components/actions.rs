@@ -3,6 +3,7 @@
 
 use super::{Panel, Portal};
 use crate::billing_view::change_event;
+use crate::stripe_js::{CardElement, StripeJs};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use portico_wire::QuantityOption;
@@ -233,6 +234,34 @@ impl Portal {
         }
     }
 
+    /// Stripe.js card entry: a SetupIntent, confirmed in the browser with the card
+    /// Element, then completed by the server — which answers as the built-in card
+    /// form's endpoint does.
+    pub(super) fn attach_stripe_card(self, stripe: StripeJs, card: CardElement) {
+        {
+            let (stripe, card) = (stripe.clone(), card.clone());
+            self.remember(move || self.attach_stripe_card(stripe.clone(), card.clone()));
+        }
+        self.run(
+            "card".to_owned(),
+            // Each entry is a new SetupIntent: a card typed after a decline is not
+            // a retry of the declined one.
+            format!("card:stripe:{}", js_sys::Date::now()),
+            Some((EventName::PreCardUpdate, Intent::default())),
+            move |client, token, key| {
+                let (stripe, card) = (stripe.clone(), card.clone());
+                async move {
+                    let intent = client
+                        .create_setup_intent(&token, &format!("{key}-setup"))
+                        .await?;
+                    crate::stripe_js::confirm_setup(&stripe, &card, &intent.client_secret).await?;
+                    client.complete_setup(&token, &key, &intent.id).await
+                }
+            },
+            move |attached| self.card_attached(attached),
+        );
+    }
+
     pub(super) fn attach_card(self, card: CardRequest) {
         {
             let card = card.clone();
@@ -251,27 +280,30 @@ impl Portal {
                 let card = card.clone();
                 async move { client.attach_card(&token, &key, &card).await }
             },
-            move |attached| {
-                let method = attached.payment_method;
-                self.with_state(|state| state.payment_method = Some(method.clone()));
-                self.panel.set(Panel::None);
-                self.notice.set(Some(self.t().card_saved.to_owned()));
-                self.emit(
-                    EventName::CardUpdate,
-                    EventResponse::PaymentMethod(Box::new(method)),
-                );
-                self.complete_flow(FlowType::PaymentMethodUpdate);
-                match self.signup_after_card.get_untracked() {
-                    Some((plan, quantity)) => {
-                        self.signup_after_card.set(None);
-                        self.subscribe(plan, quantity);
-                    }
-                    // Open invoices were tried with the card: show what they did.
-                    None if !attached.invoices.is_empty() => self.refresh(),
-                    None => {}
-                }
-            },
+            move |attached| self.card_attached(attached),
         );
+    }
+
+    /// A new default card, however it was entered.
+    fn card_attached(self, attached: portico_wire::payment::CardAttached) {
+        let method = attached.payment_method;
+        self.with_state(|state| state.payment_method = Some(method.clone()));
+        self.panel.set(Panel::None);
+        self.notice.set(Some(self.t().card_saved.to_owned()));
+        self.emit(
+            EventName::CardUpdate,
+            EventResponse::PaymentMethod(Box::new(method)),
+        );
+        self.complete_flow(FlowType::PaymentMethodUpdate);
+        match self.signup_after_card.get_untracked() {
+            Some((plan, quantity)) => {
+                self.signup_after_card.set(None);
+                self.subscribe(plan, quantity);
+            }
+            // Open invoices were tried with the card: show what they did.
+            None if !attached.invoices.is_empty() => self.refresh(),
+            None => {}
+        }
     }
 
     pub(super) fn update_customer(self, update: CustomerUpdate) {

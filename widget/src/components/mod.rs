@@ -13,6 +13,7 @@ mod manage;
 mod notice;
 mod plans;
 mod runner;
+mod stripe_card;
 mod tabs;
 mod usage;
 

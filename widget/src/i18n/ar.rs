@@ -86,6 +86,8 @@ pub static TEXT: Text = Text {
     card_expiry: "تاريخ الانتهاء (MM/YY)",
     card_cvc: "رمز التحقق",
     expiry_format: "أدخل تاريخ الانتهاء بالصيغة MM/YY.",
+    card_form_unavailable: "تعذّر تحميل نموذج البطاقة. تحقّق من اتصالك وحاول مرة أخرى.",
+    view_invoice: "عرض",
     save_card: "حفظ البطاقة",
     saving: "جارٍ الحفظ…",
     billing_details: "بيانات الفوترة",

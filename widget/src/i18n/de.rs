@@ -86,6 +86,8 @@ pub static TEXT: Text = Text {
     card_expiry: "Ablaufdatum (MM/JJ)",
     card_cvc: "Prüfnummer",
     expiry_format: "Geben Sie das Ablaufdatum als MM/JJ ein.",
+    card_form_unavailable: "Das Kartenformular konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
+    view_invoice: "Ansehen",
     save_card: "Karte speichern",
     saving: "Wird gespeichert…",
     billing_details: "Rechnungsdaten",

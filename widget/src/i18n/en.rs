@@ -86,6 +86,8 @@ pub static TEXT: Text = Text {
     card_expiry: "Expiry (MM/YY)",
     card_cvc: "CVC",
     expiry_format: "Enter the expiry as MM/YY.",
+    card_form_unavailable: "The card form could not load. Check your connection and try again.",
+    view_invoice: "View",
     save_card: "Save card",
     saving: "Saving…",
     billing_details: "Billing details",

@@ -86,6 +86,8 @@ pub static TEXT: Text = Text {
     card_expiry: "Caducidad (MM/AA)",
     card_cvc: "CVC",
     expiry_format: "Escribe la caducidad como MM/AA.",
+    card_form_unavailable: "No se pudo cargar el formulario de tarjeta. Comprueba tu conexión e inténtalo de nuevo.",
+    view_invoice: "Ver",
     save_card: "Guardar tarjeta",
     saving: "Guardando…",
     billing_details: "Datos de facturación",

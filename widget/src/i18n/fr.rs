@@ -86,6 +86,8 @@ pub static TEXT: Text = Text {
     card_expiry: "Expiration (MM/AA)",
     card_cvc: "Cryptogramme",
     expiry_format: "Saisissez l'expiration au format MM/AA.",
+    card_form_unavailable: "Le formulaire de carte n'a pas pu se charger. Vérifiez votre connexion et réessayez.",
+    view_invoice: "Voir",
     save_card: "Enregistrer la carte",
     saving: "Enregistrement…",
     billing_details: "Informations de facturation",

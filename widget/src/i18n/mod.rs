@@ -171,6 +171,10 @@ pub struct Text {
     pub card_expiry: &'static str,
     pub card_cvc: &'static str,
     pub expiry_format: &'static str,
+    /// Stripe.js could not load (Stripe provider).
+    pub card_form_unavailable: &'static str,
+    /// The link to Stripe's page of an invoice.
+    pub view_invoice: &'static str,
     pub save_card: &'static str,
     pub saving: &'static str,
     // Billing details.
