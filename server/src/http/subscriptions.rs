@@ -233,7 +233,6 @@ async fn stripe_target<'a>(
         )
         .param("at_period_end"));
     }
-    let update = &session.features().subscription_update;
     let current = stripe
         .portal(&session.customer, &session.service)
         .await?
@@ -241,8 +240,26 @@ async fn stripe_target<'a>(
         .into_iter()
         .find(|s| s.id.as_str() == id)
         .ok_or_else(|| not_found(id))?;
-    let plan = find_plan(session, request.plan.as_deref().unwrap_or(&current.plan))?;
-    if plan.id != current.plan
+    let plan = offered_plan(session, request.plan.as_deref(), &current.plan)?;
+    let keep = current.items.first().map(|i| i.quantity);
+    let quantity = first_quantity(&session.service, plan, request.quantity.as_ref(), keep)?;
+    Ok(crate::provider::stripe::ChangeTarget {
+        plan,
+        quantity,
+        proration,
+    })
+}
+
+/// The plan a change asks for (default: the current one), if the configuration
+/// offers a switch to it.
+fn offered_plan<'a>(
+    session: &'a PortalSession,
+    asked: Option<&str>,
+    current: &str,
+) -> AppResult<&'a Plan> {
+    let update = &session.features().subscription_update;
+    let plan = find_plan(session, asked.unwrap_or(current))?;
+    if plan.id != current
         && !update.allows_plan(&plan.id, plan.items.iter().map(|i| i.product.id.as_str()))
     {
         return Err(AppError::forbidden(
@@ -254,13 +271,7 @@ async fn stripe_target<'a>(
         )
         .param("plan"));
     }
-    let keep = current.items.first().map(|i| i.quantity);
-    let quantity = first_quantity(&session.service, plan, request.quantity.as_ref(), keep)?;
-    Ok(crate::provider::stripe::ChangeTarget {
-        plan,
-        quantity,
-        proration,
-    })
+    Ok(plan)
 }
 
 /// The quantity of a plan's (single, with Stripe) item: asked for, or kept.
@@ -291,25 +302,12 @@ async fn apply_change(
     request: &ChangeRequest,
     commit: bool,
 ) -> AppResult<Applied> {
-    let update = &session.features().subscription_update;
     let proration = change_allowed(session, request)?;
     let customer = session_customer(ctx, session, id).await?;
     let service = &session.service;
     let plan_id = request.plan.clone();
     mutate(ctx, session, &customer, id, commit, |sub, account, now| {
-        let plan = find_plan(session, plan_id.as_deref().unwrap_or(&sub.terms.plan))?;
-        if plan.id != sub.terms.plan
-            && !update.allows_plan(&plan.id, plan.items.iter().map(|i| i.product.id.as_str()))
-        {
-            return Err(AppError::forbidden(
-                ErrorCode::FeatureDisabled,
-                format!(
-                    "The portal configuration does not offer a switch to `{}`.",
-                    plan.id
-                ),
-            )
-            .param("plan"));
-        }
+        let plan = offered_plan(session, plan_id.as_deref(), &sub.terms.plan)?;
         let target =
             billing::plan_terms(service, plan, request.quantity.as_ref(), &sub.terms.items)
                 .map_err(terms_error)?;

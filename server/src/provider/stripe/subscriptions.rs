@@ -37,6 +37,24 @@ pub struct ChangeTarget<'a> {
     pub proration: ProrationBehavior,
 }
 
+/// A customer has one live subscription per service.
+fn no_live_subscription(subs: &[Subscription]) -> Result<(), AppError> {
+    match subs.iter().find(|s| !has_ended(s)) {
+        Some(live) => Err(AppError::conflict(
+            ErrorCode::AlreadySubscribed,
+            format!(
+                "The customer already has the subscription `{}` in this service.",
+                live.id
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn has_ended(sub: &Subscription) -> bool {
+    matches!(sub.status.as_str(), "canceled" | "incomplete_expired")
+}
+
 fn internal(message: String) -> AppError {
     AppError::Internal(message)
 }
@@ -147,18 +165,7 @@ impl Stripe {
     ) -> Result<ActionResponse, AppError> {
         let customer = self.ensure_customer(who, keys).await?;
         let existing = self.subscriptions_of(&customer, service).await?;
-        if let Some(live) = existing
-            .iter()
-            .find(|s| !matches!(s.status.as_str(), "canceled" | "incomplete_expired"))
-        {
-            return Err(AppError::conflict(
-                ErrorCode::AlreadySubscribed,
-                format!(
-                    "The customer already has the subscription `{}` in this service.",
-                    live.id
-                ),
-            ));
-        }
+        no_live_subscription(&existing)?;
         let trial = plan.trial_days > 0 && existing.is_empty();
         self.create_subscription(
             &customer,
@@ -380,7 +387,7 @@ impl Stripe {
         keys: &ForwardedKey,
     ) -> Result<ActionResponse, AppError> {
         let (_, sub) = self.owned(who, service, id).await?;
-        if matches!(sub.status.as_str(), "canceled" | "incomplete_expired") {
+        if has_ended(&sub) {
             return Err(AppError::conflict(
                 ErrorCode::SubscriptionCanceled,
                 "The subscription is already canceled.",
@@ -453,25 +460,14 @@ impl Stripe {
         keys: &ForwardedKey,
     ) -> Result<ActionResponse, AppError> {
         let (customer, sub) = self.owned(who, service, id).await?;
-        if !matches!(sub.status.as_str(), "canceled" | "incomplete_expired") {
+        if !has_ended(&sub) {
             return Err(AppError::conflict(
                 ErrorCode::AlreadySubscribed,
                 format!("The subscription `{id}` has not ended; change it instead."),
             ));
         }
         let others = self.subscriptions_of(&customer, service).await?;
-        if let Some(live) = others
-            .iter()
-            .find(|s| !matches!(s.status.as_str(), "canceled" | "incomplete_expired"))
-        {
-            return Err(AppError::conflict(
-                ErrorCode::AlreadySubscribed,
-                format!(
-                    "The customer already has the subscription `{}` in this service.",
-                    live.id
-                ),
-            ));
-        }
+        no_live_subscription(&others)?;
         self.create_subscription(
             &customer,
             service,
