@@ -3,6 +3,7 @@
 use super::session::check_origin;
 use super::{ApiContext, AppError, AppResult, JsonBody, PortalSession, convert};
 use crate::auth::{new_session_token, token_digest, verify_identity};
+use crate::provider::PortalState;
 use crate::store::SessionRow;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
@@ -129,64 +130,33 @@ async fn portal(State(ctx): State<ApiContext>, session: PortalSession) -> AppRes
         .store
         .find_customer(session.row.livemode, &session.customer)
         .await?;
-    let mut subscriptions = Vec::new();
+    let mut state = PortalState::default();
     if let Some(customer) = &customer {
         for row in ctx
             .store
             .subscriptions_of(&customer.id, &session.row.service)
             .await?
         {
-            subscriptions.push(convert::subscription(&row, customer));
+            state
+                .subscriptions
+                .push(convert::subscription(&row, customer));
         }
-    }
-    if let Some(only) = &session.row.subscription_id {
-        subscriptions.retain(|s| s.id.as_str() == only);
-        if subscriptions.is_empty() {
-            return Err(AppError::not_found(
-                ErrorCode::SubscriptionNotFound,
-                format!("The customer has no subscription `{only}` in this service."),
-            )
-            .param("subscription_id"));
-        }
-    }
-    let payment_method = match &customer {
-        Some(customer) => ctx.store.default_card(&customer.id).await?,
-        None => None,
-    };
-    let hosted = match &session.row.billing_portal_session {
-        Some(id) => ctx.store.portal_session(id).await?,
-        None => None,
-    };
-    let configuration = session.configuration;
-    let return_url = hosted
-        .as_ref()
-        .and_then(|h| h.return_url.clone())
-        .or(configuration.default_return_url);
-    let features = configuration.features;
-    Ok(Json(Portal {
-        service: convert::service(&session.service),
-        plans: session.service.plans.iter().map(convert::plan).collect(),
-        customer: customer.as_ref().map(convert::customer),
-        subscriptions,
-        // The card is part of what `payment_method_update` shows.
-        payment_method: payment_method
+        state.payment_method = ctx
+            .store
+            .default_card(&customer.id)
+            .await?
             .as_ref()
-            .filter(|_| features.payment_method_update.enabled || session.row.read_only)
-            .map(convert::payment_method),
-        features,
-        business_profile: configuration.business_profile,
-        read_only: session.row.read_only,
-        return_url,
-        flow: hosted.and_then(|h| h.flow),
-        card_entry: CardEntry::Builtin,
-    }))
+            .map(convert::payment_method);
+        state.customer = Some(convert::customer(customer));
+    }
+    Ok(Json(portal_of(&ctx, &session, state).await?))
 }
 
-/// The portal from a provider's state; the session's rules are the same.
+/// The portal from either provider's state, by the session's rules.
 async fn portal_of(
     ctx: &ApiContext,
     session: &PortalSession,
-    state: crate::provider::stripe::PortalState,
+    state: PortalState,
 ) -> AppResult<Portal> {
     let mut subscriptions = state.subscriptions;
     if let Some(only) = &session.row.subscription_id {
@@ -221,6 +191,7 @@ async fn portal_of(
         plans: session.service.plans.iter().map(convert::plan).collect(),
         customer: state.customer,
         subscriptions,
+        // The card is part of what `payment_method_update` shows.
         payment_method: state
             .payment_method
             .filter(|_| features.payment_method_update.enabled || session.row.read_only),

@@ -25,6 +25,14 @@ impl Provider {
     }
 }
 
+/// What the portal shows of the customer's billing, from either provider.
+#[derive(Debug, Default)]
+pub struct PortalState {
+    pub customer: Option<portico_wire::embed::Customer>,
+    pub subscriptions: Vec<portico_wire::embed::Subscription>,
+    pub payment_method: Option<portico_wire::payment::PaymentMethod>,
+}
+
 /// What `Config` says about the provider.
 #[derive(Debug, Clone, Default)]
 pub enum ProviderConfig {

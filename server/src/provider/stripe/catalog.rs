@@ -133,7 +133,7 @@ fn plan(price: &super::objects::Price, product: &Product) -> Result<(i64, Plan),
         "year" => Interval::Year,
         other => return Err(format!("unknown interval `{other}`")),
     };
-    let currency = Currency::parse(&price.currency.to_ascii_uppercase())?;
+    let currency = Currency::parse(&price.currency)?;
     let name = price
         .metadata
         .get("portico_name")

@@ -133,7 +133,7 @@ impl StripeClient {
         form: &Form,
         idempotency_key: Option<&str>,
     ) -> Result<T, StripeError> {
-        let mut request = self
+        let request = self
             .http
             .post(format!("{}{path}", self.base))
             .header(
@@ -141,10 +141,7 @@ impl StripeClient {
                 "application/x-www-form-urlencoded",
             )
             .body(form.encode());
-        if let Some(key) = idempotency_key {
-            request = request.header("Idempotency-Key", key);
-        }
-        self.send(request).await
+        self.send(with_key(request, idempotency_key)).await
     }
 
     pub async fn delete<T: DeserializeOwned>(
@@ -154,13 +151,10 @@ impl StripeClient {
         idempotency_key: Option<&str>,
     ) -> Result<T, StripeError> {
         // Stripe's libraries send a DELETE's parameters in the query string.
-        let mut request = self
+        let request = self
             .http
             .delete(format!("{}{path}?{}", self.base, form.encode()));
-        if let Some(key) = idempotency_key {
-            request = request.header("Idempotency-Key", key);
-        }
-        self.send(request).await
+        self.send(with_key(request, idempotency_key)).await
     }
 
     async fn send<T: DeserializeOwned>(
@@ -191,6 +185,13 @@ impl StripeClient {
             status: status.as_u16(),
             error,
         })
+    }
+}
+
+fn with_key(request: reqwest::RequestBuilder, key: Option<&str>) -> reqwest::RequestBuilder {
+    match key {
+        Some(key) => request.header("Idempotency-Key", key),
+        None => request,
     }
 }
 

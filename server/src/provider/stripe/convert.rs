@@ -18,10 +18,8 @@ fn named<T: DeserializeOwned>(value: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::from(value)).ok()
 }
 
-fn currency(code: &str) -> Currency {
-    Currency::parse(&code.to_ascii_uppercase())
-        .or_else(|_| Currency::parse(code))
-        .unwrap_or_else(|_| Currency::parse("USD").expect("USD is a currency"))
+fn currency(code: &str) -> Result<Currency, String> {
+    Currency::parse(code).map_err(|e| format!("Stripe returned {e}"))
 }
 
 fn id<T>(parse: fn(&str) -> Option<T>, value: &str, what: &str) -> Result<T, String> {
@@ -84,7 +82,7 @@ pub fn subscription(
         status: named(&sub.status).unwrap_or(wire::SubscriptionStatus::Incomplete),
         currency: plan
             .map(|p| p.currency.clone())
-            .unwrap_or_else(|| currency("usd")),
+            .map_or_else(|| currency("usd"), Ok)?,
         interval: plan.map_or(wire::Interval::Month, |p| p.interval),
         interval_count: plan.map_or(1, |p| p.interval_count),
         items,
@@ -147,7 +145,7 @@ pub fn invoice(invoice: &objects::Invoice) -> Result<invoice::Invoice, String> {
             Some(reason) => named(reason).unwrap_or(invoice::BillingReason::Manual),
             None => invoice::BillingReason::Manual,
         },
-        currency: currency(&invoice.currency),
+        currency: currency(&invoice.currency)?,
         subtotal: invoice.subtotal,
         total: invoice.total,
         starting_balance: invoice.starting_balance,

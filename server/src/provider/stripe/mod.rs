@@ -17,7 +17,7 @@ pub mod signature;
 mod subscriptions;
 
 pub use cards::complete_setup;
-pub use subscriptions::{Cancellation, ChangeTarget, PortalState};
+pub use subscriptions::{Cancellation, ChangeTarget};
 
 use crate::http::AppError;
 use client::{Form, StripeClient, StripeError};

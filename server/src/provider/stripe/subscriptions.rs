@@ -4,21 +4,13 @@
 
 use super::catalog::SERVICE_KEY;
 use super::client::Form;
-use super::objects::{Customer, Invoice, List, PaymentMethod, Subscription};
+use super::objects::{Customer, Invoice, List, PaymentMethod, Subscription, SubscriptionItem};
 use super::{ForwardedKey, Stripe, convert, path};
 use crate::catalog::{Plan, Service};
 use crate::http::AppError;
+use crate::provider::PortalState;
 use portico_wire::actions::{ActionResponse, ChangePreview, ProrationBehavior};
-use portico_wire::embed as wire;
 use portico_wire::{CustomerRef, ErrorCode, Quantity};
-
-/// What the portal shows, from Stripe.
-#[derive(Debug)]
-pub struct PortalState {
-    pub customer: Option<wire::Customer>,
-    pub subscriptions: Vec<wire::Subscription>,
-    pub payment_method: Option<portico_wire::payment::PaymentMethod>,
-}
 
 /// How to cancel, as the handler settled it against the configuration.
 #[derive(Debug, Clone)]
@@ -238,7 +230,8 @@ impl Stripe {
         })
     }
 
-    fn changeable(sub: &Subscription) -> Result<(), AppError> {
+    /// The item a change replaces, if the subscription may change.
+    fn changeable(sub: &Subscription) -> Result<&SubscriptionItem, AppError> {
         match sub.status.as_str() {
             "canceled" | "incomplete_expired" => Err(AppError::conflict(
                 ErrorCode::SubscriptionCanceled,
@@ -248,7 +241,11 @@ impl Stripe {
                 ErrorCode::SubscriptionIncomplete,
                 "The subscription's first invoice is unpaid; pay it before changing it.",
             )),
-            _ => Ok(()),
+            _ => sub
+                .items
+                .data
+                .first()
+                .ok_or_else(|| internal(format!("{} has no item", sub.id))),
         }
     }
 
@@ -263,12 +260,7 @@ impl Stripe {
         now: i64,
     ) -> Result<ChangePreview, AppError> {
         let (customer, sub) = self.owned(who, service, id).await?;
-        Self::changeable(&sub)?;
-        let item = sub
-            .items
-            .data
-            .first()
-            .ok_or_else(|| internal(format!("{id} has no item")))?;
+        let item = Self::changeable(&sub)?;
         let behavior = proration_name(target.proration);
         let form = Form::new()
             .set("customer", &customer.id)
@@ -341,12 +333,7 @@ impl Stripe {
         keys: &ForwardedKey,
     ) -> Result<ActionResponse, AppError> {
         let (_, sub) = self.owned(who, service, id).await?;
-        Self::changeable(&sub)?;
-        let item = sub
-            .items
-            .data
-            .first()
-            .ok_or_else(|| internal(format!("{id} has no item")))?;
+        let item = Self::changeable(&sub)?;
         if item.price_id() == Some(target.plan.id.as_str())
             && item.quantity == target.quantity.get()
         {
