@@ -146,10 +146,15 @@ impl Page {
 
     /// Waits for `[data-testid=…]` inside the widget.
     pub async fn widget(&self, testid: &str) -> Element {
-        let selector = format!("[data-testid=\"{testid}\"]");
+        self.in_widget(&format!("[data-testid=\"{testid}\"]")).await
+    }
+
+    /// Waits for the first element matching a CSS `selector` inside the widget,
+    /// for what the widget does not label itself (Stripe.js's inputs).
+    pub async fn in_widget(&self, selector: &str) -> Element {
         let started = Instant::now();
         loop {
-            if let Ok(element) = self.embed_root().await.find(Locator::Css(&selector)).await {
+            if let Ok(element) = self.embed_root().await.find(Locator::Css(selector)).await {
                 return element;
             }
             if started.elapsed() > WAIT {
@@ -174,9 +179,12 @@ impl Page {
 
     /// Types into a field, like a person.
     pub async fn type_into(&self, testid: &str, text: &str) {
-        let field = self.widget(testid).await;
-        field.clear().await.expect("clear");
-        field.send_keys(text).await.expect("type");
+        type_like_a_person(self.widget(testid).await, text).await;
+    }
+
+    /// Types into the field a CSS `selector` finds inside the widget.
+    pub async fn type_into_selector(&self, selector: &str, text: &str) {
+        type_like_a_person(self.in_widget(selector).await, text).await;
     }
 
     /// Clicks twice in the same task, faster than any person: a double click that
@@ -414,4 +422,9 @@ impl Page {
             .await;
         let _ = std::fs::write(dir.join(format!("{name}.json")), state.to_string());
     }
+}
+
+async fn type_like_a_person(field: Element, text: &str) {
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
 }

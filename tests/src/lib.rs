@@ -4,7 +4,9 @@
 
 mod address;
 mod browser;
+pub mod localstripe;
 mod stack;
+mod stripe_js;
 
 pub use browser::{Browser, Page, run};
 pub use stack::{Stack, StackOptions, TEST_KEY, spawn_stack};

@@ -1,6 +1,8 @@
+use crate::localstripe::Localstripe;
 use jiff::SignedDuration;
 use portico_demo_host::{DemoConfig, DemoService};
 use portico_server::clock::SystemClock;
+use portico_server::provider::ProviderConfig;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tempfile::TempDir;
@@ -16,6 +18,8 @@ pub struct Stack {
     /// `http://127.0.0.1:{port}` of the demo SaaS page.
     pub host: String,
     pub database: String,
+    /// The Stripe peer, when the backend runs with the Stripe provider.
+    pub stripe: Option<Localstripe>,
     _dir: TempDir,
 }
 
@@ -25,6 +29,9 @@ pub struct StackOptions {
     pub host_uses_wrong_live_key: bool,
     /// Portal sessions expire this fast (default: an hour).
     pub session_ttl: Option<SignedDuration>,
+    /// The backend bills through Stripe: a fresh localstripe, seeded with
+    /// [`Localstripe::seed`]'s catalog for `acme`.
+    pub stripe: bool,
 }
 
 /// The built widget: `PORTICO_DIST`, else the workspace's `dist/`.
@@ -48,20 +55,33 @@ pub async fn spawn_stack(options: StackOptions) -> Stack {
         .expect("bind demo host");
     let host = format!("http://{}", host_listener.local_addr().expect("address"));
 
+    let stripe = if options.stripe {
+        let peer = Localstripe::start().await;
+        peer.seed().await;
+        Some(peer)
+    } else {
+        None
+    };
     let catalog = dir.path().join("catalog.toml");
-    let demo_catalog = include_str!("../../demo-host/catalog.toml");
-    let catalog_text = demo_catalog.replace(
-        r#"allowed_origins = ["http://127.0.0.1:8081", "http://localhost:8081"]"#,
-        &format!(r#"allowed_origins = ["{host}"]"#),
-    ) + &format!(
-        "\n[[services]]\nname = \"acme-live\"\nmode = \"live\"\nallowed_origins = [\"{host}\"]\nplans = [\"starter\", \"team\"]\n"
-    );
-    assert_ne!(
-        catalog_text, demo_catalog,
-        "the demo catalog's allowed origins changed; update the harness"
-    );
+    let catalog_text = if stripe.is_some() {
+        // The plans come from Stripe; a test key serves test-mode services only.
+        format!("[[services]]\nname = \"acme\"\nmode = \"test\"\nallowed_origins = [\"{host}\"]\n")
+    } else {
+        local_catalog(&host)
+    };
     std::fs::write(&catalog, catalog_text).expect("write catalog");
 
+    let provider = match &stripe {
+        Some(peer) => {
+            let mut provider = peer.provider(None);
+            if let ProviderConfig::Stripe(config) = &mut provider {
+                let scripts = crate::stripe_js::serve(peer.base.clone()).await;
+                config.js_url = format!("{scripts}/js.stripe.com/v3/");
+            }
+            provider
+        }
+        None => ProviderConfig::Local,
+    };
     let database = dir.path().join("portico.db").display().to_string();
     let config = portico_server::Config {
         database: database.clone(),
@@ -71,7 +91,7 @@ pub async fn spawn_stack(options: StackOptions) -> Stack {
         live_secret_key: Some(LIVE_KEY.into()),
         session_ttl: options.session_ttl.unwrap_or(SignedDuration::from_hours(1)),
         public_url: None,
-        provider: Default::default(),
+        provider,
     };
     let ctx = portico_server::context(&config, Arc::new(SystemClock))
         .await
@@ -86,18 +106,19 @@ pub async fn spawn_stack(options: StackOptions) -> Stack {
     } else {
         LIVE_KEY
     };
+    let mut services = vec![DemoService {
+        name: "acme".into(),
+        secret_key: TEST_KEY.into(),
+    }];
+    if stripe.is_none() {
+        services.push(DemoService {
+            name: "acme-live".into(),
+            secret_key: live_key.into(),
+        });
+    }
     let demo = portico_demo_host::app(DemoConfig {
         backend: backend.clone(),
-        services: vec![
-            DemoService {
-                name: "acme".into(),
-                secret_key: TEST_KEY.into(),
-            },
-            DemoService {
-                name: "acme-live".into(),
-                secret_key: live_key.into(),
-            },
-        ],
+        services,
     });
     tokio::spawn(async move {
         let _ = axum_serve(host_listener, demo).await;
@@ -106,8 +127,25 @@ pub async fn spawn_stack(options: StackOptions) -> Stack {
         backend,
         host,
         database,
+        stripe,
         _dir: dir,
     }
+}
+
+/// The demo's catalog, embeddable from `host`, with a live-mode service besides.
+fn local_catalog(host: &str) -> String {
+    let demo_catalog = include_str!("../../demo-host/catalog.toml");
+    let catalog_text = demo_catalog.replace(
+        r#"allowed_origins = ["http://127.0.0.1:8081", "http://localhost:8081"]"#,
+        &format!(r#"allowed_origins = ["{host}"]"#),
+    ) + &format!(
+        "\n[[services]]\nname = \"acme-live\"\nmode = \"live\"\nallowed_origins = [\"{host}\"]\nplans = [\"starter\", \"team\"]\n"
+    );
+    assert_ne!(
+        catalog_text, demo_catalog,
+        "the demo catalog's allowed origins changed; update the harness"
+    );
+    catalog_text
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {

@@ -21,22 +21,6 @@ async fn ok(response: reqwest::Response, status: u16) -> Value {
     body
 }
 
-/// What Stripe.js does in the browser: confirm the SetupIntent with the card.
-async fn confirm_in_browser(s: &StripeApp, intent: &Value, number: &str) -> reqwest::Response {
-    let id = intent["id"].as_str().unwrap();
-    reqwest::Client::new()
-        .post(format!("{}/v1/setup_intents/{id}/confirm", s.peer.base))
-        .json(&json!({
-            "key": "pk_test_localstripe",
-            "client_secret": intent["client_secret"],
-            "payment_method_data": {"type": "card", "card": {
-                "number": number, "exp_month": "12", "exp_year": "2034", "cvc": "123"}}
-        }))
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_catalog_is_read_from_stripe_products_marked_for_the_service() {
     let s = spawn_stripe_app().await;
@@ -255,7 +239,10 @@ async fn a_card_confirmed_by_setup_intent_becomes_the_default_and_pays_what_is_o
     assert_eq!(error_of(early, 409).await.0, "invalid_request");
 
     // A card Stripe declines at setup never reaches the customer.
-    let declined = confirm_in_browser(&s, &intent, "4000000000000002").await;
+    let declined = s
+        .peer
+        .confirm_setup_intent(&intent, "4000000000000002")
+        .await;
     assert_eq!(declined.status(), 402);
     let intent = ok(
         s.app
@@ -265,7 +252,8 @@ async fn a_card_confirmed_by_setup_intent_becomes_the_default_and_pays_what_is_o
     )
     .await;
     assert_eq!(
-        confirm_in_browser(&s, &intent, "4242424242424242")
+        s.peer
+            .confirm_setup_intent(&intent, "4242424242424242")
             .await
             .status(),
         200
