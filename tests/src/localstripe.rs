@@ -121,7 +121,7 @@ impl Localstripe {
     }
 
     /// The catalog the tests use: a product marked for `acme` with three monthly
-    /// plans, and one product of another service that must not show.
+    /// plans (and one in euros), and one product of another service that must not show.
     pub async fn seed(&self) {
         self.post(
             "/v1/products",
@@ -134,10 +134,13 @@ impl Localstripe {
             ],
         )
         .await;
-        for (id, name, amount, order) in [
-            ("basic", "Basic", "1000", "1"),
-            ("pro", "Pro", "3000", "2"),
-            ("max", "Max", "9000", "3"),
+        // `euro` is the golden catalog's plan in another currency (a change to it
+        // must be refused).
+        for (id, name, amount, currency, order) in [
+            ("basic", "Basic", "1000", "usd", "1"),
+            ("pro", "Pro", "3000", "usd", "2"),
+            ("max", "Max", "9000", "usd", "3"),
+            ("euro", "Euro", "1000", "eur", "4"),
         ] {
             self.post(
                 "/v1/plans",
@@ -146,7 +149,7 @@ impl Localstripe {
                     ("nickname", name),
                     ("product", "prod_app"),
                     ("amount", amount),
-                    ("currency", "usd"),
+                    ("currency", currency),
                     ("interval", "month"),
                     ("metadata[portico_order]", order),
                 ],

@@ -241,6 +241,10 @@ async fn stripe_target<'a>(
         .find(|s| s.id.as_str() == id)
         .ok_or_else(|| not_found(id))?;
     let plan = offered_plan(session, request.plan.as_deref(), &current.plan)?;
+    // Stripe refuses a subscription in two currencies too; the engine's answer is ours.
+    if plan.currency != current.currency {
+        return Err(change_error(ChangeError::Currency(plan.id.clone())));
+    }
     let keep = current.items.first().map(|i| i.quantity);
     let quantity = first_quantity(&session.service, plan, request.quantity.as_ref(), keep)?;
     Ok(crate::provider::stripe::ChangeTarget {

@@ -16,6 +16,11 @@
 //! 6. Its subscription update refuses `cancellation_details`.
 //! 7. Its proration is not by time: a change credits every earlier invoice in full
 //!    and charges nothing for the new plan until the next invoice.
+//! 8. Its `/v1/invoices/create_preview` ignores `subscription_details[proration_behavior]`,
+//!    and its `DELETE /v1/subscriptions/{id}` ignores `prorate` and `invoice_now`.
+//!
+//! 7 and 8 need nothing here (what is sent is Stripe's); the differential test
+//! (`tests/api/stripe/differential.rs`) lists the amounts they change.
 
 use super::client::{Form, StripeError};
 use super::objects::{Expandable, Price, Product, Recurring};

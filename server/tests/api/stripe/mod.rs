@@ -1,6 +1,7 @@
 //! The Stripe provider against localstripe: every portal action, declines,
 //! idempotent retries, card entry by SetupIntent, and signed webhooks.
 
+mod differential;
 mod peer;
 
 use crate::helpers::{TEST_KEY, error_of};
@@ -32,7 +33,7 @@ async fn the_catalog_is_read_from_stripe_products_marked_for_the_service() {
         .iter()
         .map(|p| p["id"].as_str().unwrap())
         .collect();
-    assert_eq!(plans, ["basic", "pro", "max"]);
+    assert_eq!(plans, ["basic", "pro", "max", "euro"]);
     assert_eq!(portal["plans"][1]["items"][0]["price"]["unit_amount"], 3000);
     assert_eq!(
         portal["plans"][0]["features"],
