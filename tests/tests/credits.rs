@@ -208,6 +208,9 @@ async fn a_failed_pdf_download_is_reported_inline_and_to_the_host() {
             stack.seed_preset("subscriber").await;
             page.goto(&stack.host_url("preset=subscriber&service=acme"))
                 .await;
+            // The Credits tab arrives with the wallets, after the portal, and moves
+            // the Invoices tab: a click aimed before it lands on Credits.
+            page.widget("tab-credits").await;
             page.click("tab-invoices").await;
             page.click("invoice-number").await;
             page.widget("download-pdf").await;

@@ -15,6 +15,17 @@ async fn session(s: &StripeApp, email: &str) -> String {
         .await
 }
 
+/// A signup that must succeed: Portico's answer, subscription and invoice.
+async fn signed_up(s: &StripeApp, token: &str, body: Value) -> Value {
+    ok(
+        s.app
+            .post_json("/v1/embed/subscriptions", Some(token), body)
+            .await,
+        201,
+    )
+    .await
+}
+
 async fn ok(response: reqwest::Response, status: u16) -> Value {
     let got = response.status();
     let body: Value = response.json().await.unwrap();
@@ -56,17 +67,7 @@ async fn signup_change_cancel_resume_and_resubscribe_run_on_stripe() {
         .await;
     let token = session(&s, "life@example.com").await;
 
-    let signed = ok(
-        s.app
-            .post_json(
-                "/v1/embed/subscriptions",
-                Some(&token),
-                json!({"plan": "basic", "quantity": 2}),
-            )
-            .await,
-        201,
-    )
-    .await;
+    let signed = signed_up(&s, &token, json!({"plan": "basic", "quantity": 2})).await;
     let sub = signed["subscription"]["id"].as_str().unwrap().to_owned();
     assert_eq!(signed["subscription"]["status"], "active");
     assert_eq!(signed["subscription"]["customer"], customer);
@@ -205,17 +206,7 @@ async fn a_card_confirmed_by_setup_intent_becomes_the_default_and_pays_what_is_o
     let s = spawn_stripe_app().await;
     let token = session(&s, "newcard@example.com").await;
     // No card yet: Stripe keeps the subscription incomplete with its invoice open.
-    let signed = ok(
-        s.app
-            .post_json(
-                "/v1/embed/subscriptions",
-                Some(&token),
-                json!({"plan": "basic"}),
-            )
-            .await,
-        201,
-    )
-    .await;
+    let signed = signed_up(&s, &token, json!({"plan": "basic"})).await;
     assert_eq!(signed["subscription"]["status"], "incomplete");
 
     let intent = ok(
@@ -291,17 +282,7 @@ async fn a_card_declined_at_charge_leaves_the_signup_incomplete() {
         .customer_with_card("declines@example.com", "4000000000000341")
         .await;
     let token = session(&s, "declines@example.com").await;
-    let signed = ok(
-        s.app
-            .post_json(
-                "/v1/embed/subscriptions",
-                Some(&token),
-                json!({"plan": "pro"}),
-            )
-            .await,
-        201,
-    )
-    .await;
+    let signed = signed_up(&s, &token, json!({"plan": "pro"})).await;
     assert_eq!(signed["subscription"]["status"], "incomplete");
     assert_eq!(signed["invoice"]["status"], "open");
     assert_eq!(signed["invoice"]["amount_remaining"], 3000);
@@ -359,17 +340,7 @@ async fn subscriptions_of_other_customers_or_services_are_not_found() {
         .customer_with_card("owner@example.com", "4242424242424242")
         .await;
     let owner = session(&s, "owner@example.com").await;
-    let signed = ok(
-        s.app
-            .post_json(
-                "/v1/embed/subscriptions",
-                Some(&owner),
-                json!({"plan": "basic"}),
-            )
-            .await,
-        201,
-    )
-    .await;
+    let signed = signed_up(&s, &owner, json!({"plan": "basic"})).await;
     let sub = signed["subscription"]["id"].as_str().unwrap();
     let thief = session(&s, "thief@example.com").await;
     let response = s
@@ -472,17 +443,7 @@ async fn the_peer_s_own_signed_deliveries_are_recorded() {
         .customer_with_card("hooks@example.com", "4242424242424242")
         .await;
     let token = session(&s, "hooks@example.com").await;
-    ok(
-        s.app
-            .post_json(
-                "/v1/embed/subscriptions",
-                Some(&token),
-                json!({"plan": "basic"}),
-            )
-            .await,
-        201,
-    )
-    .await;
+    signed_up(&s, &token, json!({"plan": "basic"})).await;
     let mut kinds = Vec::new();
     for _ in 0..60 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
