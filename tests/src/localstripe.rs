@@ -61,14 +61,14 @@ impl Localstripe {
         panic!("localstripe did not start on port {port}");
     }
 
-    /// Portico's provider settings for this peer: its API, its Stripe.js stand-in,
-    /// and the dialect that speaks to it.
-    pub fn provider(&self, webhook_secret: Option<&str>) -> ProviderConfig {
+    /// Portico's provider settings for this peer: its API, its Stripe.js stand-in
+    /// (served from `js_origin`), and the dialect that speaks to it.
+    pub fn provider(&self, webhook_secret: Option<&str>, js_origin: &str) -> ProviderConfig {
         ProviderConfig::Stripe(stripe::StripeConfig {
             secret_key: STRIPE_KEY.into(),
             api_base: self.base.clone(),
             publishable_key: PUBLISHABLE_KEY.into(),
-            js_url: format!("{}/js.stripe.com/v3/", self.base),
+            js_url: format!("{js_origin}/js.stripe.com/v3/"),
             webhook_secret: webhook_secret.map(str::to_owned),
             dialect: stripe::dialect::Dialect::Localstripe,
         })

@@ -72,14 +72,7 @@ pub async fn spawn_stack(options: StackOptions) -> Stack {
     std::fs::write(&catalog, catalog_text).expect("write catalog");
 
     let provider = match &stripe {
-        Some(peer) => {
-            let mut provider = peer.provider(None);
-            if let ProviderConfig::Stripe(config) = &mut provider {
-                let scripts = crate::stripe_js::serve(peer.base.clone()).await;
-                config.js_url = format!("{scripts}/js.stripe.com/v3/");
-            }
-            provider
-        }
+        Some(peer) => peer.provider(None, &crate::stripe_js::serve(peer.base.clone()).await),
         None => ProviderConfig::Local,
     };
     let database = dir.path().join("portico.db").display().to_string();

@@ -155,6 +155,12 @@ async fn replay(scenario: &'static str) -> Vec<String> {
                 body[key] = to_json(value);
             }
         }
+        // The golden runner's defaults when a step names no proration behaviour.
+        let proration_or = |default: &'static str| {
+            step.get("proration_behavior")
+                .and_then(toml::Value::as_str)
+                .unwrap_or(default)
+        };
         let sub_path = |what: &str| format!("/v1/embed/subscriptions/{subscription}/{what}");
         let (status, got, preview) = match action {
             // The card is on the customer already (made on the peer, as Stripe.js would);
@@ -165,10 +171,7 @@ async fn replay(scenario: &'static str) -> Vec<String> {
                 (status, got, None)
             }
             "change" => {
-                let proration = step
-                    .get("proration_behavior")
-                    .and_then(|p| p.as_str())
-                    .unwrap_or("create_prorations");
+                let proration = proration_or("create_prorations");
                 s.app
                     .configure_default(json!({"features": {"subscription_update": {"proration_behavior": proration}}}))
                     .await;
@@ -177,15 +180,11 @@ async fn replay(scenario: &'static str) -> Vec<String> {
                 (status, got, Some(preview))
             }
             "cancel" => {
-                let proration = step
-                    .get("proration_behavior")
-                    .and_then(|p| p.as_str())
-                    .unwrap_or("none");
+                let proration = proration_or("none");
                 s.app
                     .configure_default(json!({"features": {"subscription_cancel": {"mode": "immediately", "proration_behavior": proration}}}))
                     .await;
                 body["at_period_end"] = json!(false);
-                body.as_object_mut().unwrap().remove("plan");
                 let (status, got) = post(sub_path("cancel"), body).await;
                 (status, got, None)
             }

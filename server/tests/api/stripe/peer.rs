@@ -41,7 +41,7 @@ pub async fn spawn_stripe_app() -> StripeApp {
         live_secret_key: Some(LIVE_KEY.into()),
         session_ttl: SignedDuration::from_hours(1),
         public_url: None,
-        provider: peer.provider(Some(WEBHOOK_SECRET)),
+        provider: peer.provider(Some(WEBHOOK_SECRET), &peer.base),
     };
     let ctx = context(&config, Arc::new(SystemClock))
         .await
