@@ -173,8 +173,18 @@ impl Page {
     }
 
     /// Clicks like a person: WebDriver checks the element is visible and enabled.
+    /// If the widget re-rendered between finding the element and clicking it (a
+    /// refresh after an action replaces its nodes), the new one is clicked, as a
+    /// person would.
     pub async fn click(&self, testid: &str) {
-        self.widget(testid).await.click().await.expect("click");
+        let started = Instant::now();
+        loop {
+            match self.widget(testid).await.click().await {
+                Ok(()) => return,
+                Err(error) if error.is_stale_element_reference() && started.elapsed() < WAIT => {}
+                Err(error) => panic!("click `{testid}`: {error}"),
+            }
+        }
     }
 
     /// Types into a field, like a person.
