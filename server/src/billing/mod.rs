@@ -6,6 +6,8 @@ mod cancel;
 pub mod cards;
 mod change;
 mod invoicing;
+#[cfg(test)]
+mod oracle;
 mod period;
 #[cfg(test)]
 mod properties;
