@@ -1,4 +1,5 @@
 use super::*;
+use crate::billing::oracle;
 use crate::billing::period_end;
 use portico_wire::embed::Interval;
 use proptest::prelude::*;
@@ -160,28 +161,89 @@ fn rounding_is_half_away_from_zero() {
     assert_eq!(prorated(3, period, at), 2);
 }
 
+/// Where in (or around) the period a change happens.
+#[derive(Debug, Clone, Copy)]
+enum When {
+    /// Any second, the period's ends included.
+    Anywhere(i64),
+    /// At midnight after whole days, where shares of odd amounts often end in a half.
+    WholeDays(i64),
+    /// Up to a day outside the period: clamped to it.
+    Outside(i64),
+}
+
+fn when() -> impl Strategy<Value = When> {
+    prop_oneof![
+        2 => (0i64..=1_000_000).prop_map(When::Anywhere),
+        2 => (0i64..=366).prop_map(When::WholeDays),
+        1 => (-86_400i64..=86_400).prop_map(When::Outside),
+    ]
+}
+
+fn cycle() -> impl Strategy<Value = (Interval, i64)> {
+    prop_oneof![
+        Just((Interval::Week, 1)),
+        Just((Interval::Month, 1)),
+        Just((Interval::Month, 3)),
+        Just((Interval::Year, 1)),
+    ]
+}
+
+/// (product, quantity, price of a whole period) drawn from a few values, so the two
+/// sides of a change often share an item, which must then produce no line.
+fn priced_item() -> impl Strategy<Value = (String, u32, i64)> {
+    (
+        prop_oneof![Just("base"), Just("seats")],
+        1u32..4,
+        prop_oneof![Just(900), Just(2_901), 0i64..10_000_000],
+    )
+        .prop_map(|(product, quantity, amount)| (product.to_owned(), quantity, amount))
+}
+
 proptest! {
-    /// The credit for unused time never exceeds what was paid for the period, and a
-    /// change followed by its reversal nets to zero.
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Every line is, to the cent, the oracle's day-by-day sum of the remaining time's
+    /// share of the period's price, rounded once half away from zero: credits
+    /// negative, charges positive, lines for unchanged items and zero lines left out.
     #[test]
-    fn credits_are_bounded_and_reversible(
-        amount in 0i64..10_000_000,
-        quantity in 1u32..1_000,
-        other_amount in 0i64..10_000_000,
-        offset in 0i64..(31 * 86_400),
+    fn lines_match_the_day_by_day_oracle(
+        start_day in 0i64..3_000,
+        (interval, count) in cycle(),
+        when in when(),
+        old in proptest::collection::vec(priced_item(), 0..3),
+        new in proptest::collection::vec(priced_item(), 0..3),
     ) {
-        let period = month_from("2026-01-01T00:00:00Z");
-        let at = Timestamp::from_second(period.start.as_second() + offset).unwrap();
-        let old = PricedItem { product: "p".into(), quantity, period_amount: amount };
-        let new = PricedItem { product: "q".into(), quantity, period_amount: other_amount };
-        let forward = change_lines(std::slice::from_ref(&old), std::slice::from_ref(&new), period, at);
-        let back = change_lines(std::slice::from_ref(&new), std::slice::from_ref(&old), period, at);
-        for line in &forward {
-            prop_assert!(line.amount.abs() <= amount.max(other_amount));
-        }
-        let credit: i64 = forward.iter().filter(|l| l.amount < 0).map(|l| -l.amount).sum();
-        prop_assert!(credit <= amount);
-        let net: i64 = forward.iter().chain(&back).map(|l| l.amount).sum();
-        prop_assert_eq!(net, 0);
+        let start = Timestamp::from_second(1_767_225_600 + start_day * 86_400 + 3_600).unwrap();
+        let end = oracle::step(start, interval, count);
+        let seconds = end.as_second() - start.as_second();
+        let at = start.as_second() + match when {
+            When::Anywhere(millionths) => seconds * millionths / 1_000_000,
+            When::WholeDays(days) => (days * 86_400).min(seconds),
+            When::Outside(offset) if offset < 0 => offset,
+            When::Outside(offset) => seconds + offset,
+        };
+        let at = Timestamp::from_second(at).unwrap();
+        let as_items = |items: &[(String, u32, i64)]| -> Vec<PricedItem> {
+            items
+                .iter()
+                .map(|(product, quantity, amount)| PricedItem {
+                    product: product.clone(),
+                    quantity: *quantity,
+                    period_amount: *amount,
+                })
+                .collect()
+        };
+        let lines = change_lines(&as_items(&old), &as_items(&new), Period { start, end }, at);
+        let got: Vec<(String, u32, i64, Timestamp, Timestamp)> = lines
+            .into_iter()
+            .map(|l| (l.product, l.quantity, l.amount, l.period.start, l.period.end))
+            .collect();
+        let expected: Vec<(String, u32, i64, Timestamp, Timestamp)> =
+            oracle::proration_lines_of(&old, &new, start, end, at)
+                .into_iter()
+                .map(|l| (l.product, l.quantity, l.amount, l.start, l.end))
+                .collect();
+        prop_assert_eq!(got, expected);
     }
 }
