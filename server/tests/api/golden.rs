@@ -217,6 +217,14 @@ impl Runner {
             for (i, (expected, got)) in expected.iter().zip(got).enumerate() {
                 check_invoice(&format!("{at} invoice {}", i + 1), expected, got);
             }
+        } else if step.action == "advance" {
+            // An advance that says nothing of invoices expects none: a renewal or a
+            // retry the scenario did not foresee is a failure, not noise.
+            assert_eq!(
+                body["invoices"],
+                json!([]),
+                "{at}: the advance touched invoices the scenario does not expect"
+            );
         }
         if let Some(expected) = &expect.all_invoices {
             let got = self.app.get_json("/v1/embed/invoices", &self.token).await;
@@ -226,12 +234,36 @@ impl Runner {
                 check_invoice(&format!("{at} listed invoice {}", i + 1), expected, got);
             }
         }
-        self.check_subscription(&at, expect).await;
+        self.check_subscriptions(&at, expect).await;
     }
 
-    async fn check_subscription(&self, at: &str, expect: &Expect) {
+    /// Checks the expected fields on the subscription the scenario acts on (found by
+    /// id, wherever the portal lists it), and that every other subscription the
+    /// portal lists has ended: a customer has one live subscription per service.
+    async fn check_subscriptions(&self, at: &str, expect: &Expect) {
         let portal = self.app.get_json("/v1/embed/portal", &self.token).await;
-        let sub = &portal["subscriptions"][0];
+        let listed = portal["subscriptions"].as_array().unwrap();
+        let mut found = false;
+        for sub in listed {
+            if sub["id"].as_str() == self.subscription.as_deref() {
+                found = true;
+                Self::check_subscription(at, expect, sub);
+            } else {
+                let status = sub["status"].as_str().unwrap();
+                assert!(
+                    ["canceled", "incomplete_expired"].contains(&status),
+                    "{at}: another subscription is still {status}: {sub}"
+                );
+            }
+        }
+        assert!(
+            found || (self.subscription.is_none() && listed.is_empty()),
+            "{at}: the portal does not list the scenario's subscription {:?}: {portal}",
+            self.subscription
+        );
+    }
+
+    fn check_subscription(at: &str, expect: &Expect, sub: &Value) {
         let fields = [
             (
                 "status",
