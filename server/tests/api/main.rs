@@ -13,6 +13,8 @@ mod golden;
 mod idempotency;
 mod invoice_pdf;
 mod metered;
+mod metered_periods;
+mod metered_snapshot;
 mod migrations;
 mod openapi;
 mod portal_features;

@@ -1,11 +1,14 @@
 //! Metered prices: usage ingested during a period is billed on the invoice that
-//! ends it, one line per meter, to the cent.
+//! ends it, one line per meter, to the cent; an immediate cancel bills it too.
+//! `metered_periods` checks that consecutive periods bill every hour once,
+//! `metered_snapshot` that prices are the ones snapshotted at signup or change; both
+//! use the helpers here.
 
 use crate::helpers::{TEST_KEY, TestApp, spawn_app};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-async fn ingest(app: &TestApp, events: Vec<Value>) {
+pub(crate) async fn ingest(app: &TestApp, events: Vec<Value>) {
     let response = app
         .admin(
             TEST_KEY,
@@ -20,7 +23,16 @@ async fn ingest(app: &TestApp, events: Vec<Value>) {
     assert_eq!(body["rejected"], 0, "{body}");
 }
 
-fn lines(invoice: &Value) -> Vec<(String, i64)> {
+pub(crate) fn unix(at: &str) -> i64 {
+    at.parse::<jiff::Timestamp>().unwrap().as_second()
+}
+
+/// One `api_calls` event of `email`'s customer at `at`.
+pub(crate) fn calls(id: &str, email: &str, quantity: i64, at: &str) -> Value {
+    json!({"event_id": id, "customer": email, "meter": "api_calls", "quantity": quantity, "timestamp": unix(at)})
+}
+
+pub(crate) fn lines(invoice: &Value) -> Vec<(String, i64)> {
     invoice["lines"]
         .as_array()
         .unwrap()
@@ -32,6 +44,55 @@ fn lines(invoice: &Value) -> Vec<(String, i64)> {
             )
         })
         .collect()
+}
+
+/// `(description, amount)` pairs from literals, to compare with [`lines`].
+pub(crate) fn expected(pairs: &[(&str, i64)]) -> Vec<(String, i64)> {
+    pairs.iter().map(|(d, a)| ((*d).to_owned(), *a)).collect()
+}
+
+/// A session of `email`'s customer in the `metered` service, with a card and a
+/// subscription to `plan`: the session token and the signup's answer.
+pub(crate) async fn subscribed(app: &TestApp, email: &str, plan: &str) -> (String, Value) {
+    let token = app
+        .session(json!({"service": "metered", "email": email}))
+        .await;
+    let card =
+        json!({"number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123"});
+    assert_eq!(
+        app.post_json("/v1/embed/payment_methods", Some(&token), card)
+            .await
+            .status(),
+        201
+    );
+    let response = app
+        .post_json(
+            "/v1/embed/subscriptions",
+            Some(&token),
+            json!({"plan": plan}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    (token, response.json().await.unwrap())
+}
+
+/// Sets the server's clock to `at` and runs what is due by then: a test-clock
+/// advance of zero seconds, so test time stays the real (manual) time that event
+/// timestamps are checked against. Returns the invoices the run touched.
+pub(crate) async fn run_due_at(app: &TestApp, at: &str) -> Vec<Value> {
+    app.clock.set(at.parse().unwrap());
+    let response = app
+        .admin(
+            TEST_KEY,
+            Method::POST,
+            "/v1/test_helpers/test_clocks/advance",
+            Some(json!({"advance_by": 0})),
+        )
+        .await;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    body["invoices"].as_array().unwrap().clone()
 }
 
 #[tokio::test]
@@ -143,4 +204,69 @@ async fn usage_is_billed_at_the_period_end_one_line_per_meter() {
     );
     let usage_line = &renewal["lines"][0];
     assert_eq!(usage_line["period"]["end"].as_i64(), Some(period_end));
+}
+
+#[tokio::test]
+async fn an_immediate_cancel_bills_the_usage_so_far_on_its_final_invoice() {
+    let app = spawn_app().await;
+    // The period runs from 22 Nov 10:00 to 22 Dec 10:00.
+    let (_, created) = subscribed(&app, "ada@example.com", "usage").await;
+    let id = created["subscription"]["id"].as_str().unwrap().to_owned();
+    app.clock.set("2026-12-02T10:00:00Z".parse().unwrap());
+    // Ten days on, the first session has expired.
+    let token = app
+        .session(json!({"service": "metered", "email": "ada@example.com"}))
+        .await;
+    let gpus = |id: &str, quantity: i64, at: &str| json!({"event_id": id, "customer": "ada@example.com", "meter": "peak_gpus", "quantity": quantity, "timestamp": unix(at)});
+    let user = |id: &str, user: &str| json!({"event_id": id, "customer": "ada@example.com", "meter": "active_users", "properties": {"user_id": user}, "timestamp": unix("2026-11-28T10:00:00Z")});
+    ingest(
+        &app,
+        vec![
+            calls("c1", "ada@example.com", 1_000, "2026-11-25T12:00:00Z"),
+            calls("c2", "ada@example.com", 250, "2026-12-01T08:30:00Z"),
+            gpus("g1", 2, "2026-11-26T00:00:00Z"),
+            gpus("g2", 4, "2026-11-27T00:00:00Z"),
+            user("u1", "u_1"),
+            user("u2", "u_2"),
+        ],
+    )
+    .await;
+
+    app.configure_default(json!({"features": {"subscription_cancel": {"mode": "immediately", "proration_behavior": "none"}}}))
+        .await;
+    let response = app
+        .post_json(
+            &format!("/v1/embed/subscriptions/{id}/cancel"),
+            Some(&token),
+            json!({"at_period_end": false}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let cancelled: Value = response.json().await.unwrap();
+    assert_eq!(cancelled["subscription"]["status"], "canceled");
+    let invoice = &cancelled["invoice"];
+    // 1,250 calls: 1,000 free, 250 at 0.02 = 5.00; a peak of 4 GPUs at 5.00 = 20.00;
+    // 2 users at 3.00 = 6.00. No flat line: the period is not renewed, and without
+    // prorations the unused time is not credited.
+    assert_eq!(
+        lines(invoice),
+        expected(&[
+            ("1250 calls × API calls", 500),
+            ("4 GPUs × Peak GPUs", 2000),
+            ("2 users × Active users", 600),
+        ])
+    );
+    assert_eq!(
+        (
+            invoice["total"].as_i64(),
+            invoice["amount_paid"].as_i64(),
+            invoice["status"].as_str()
+        ),
+        (Some(3100), Some(3100), Some("paid"))
+    );
+    // The usage lines cover the period up to the cancel.
+    assert_eq!(
+        invoice["lines"][0]["period"],
+        json!({"start": unix("2026-11-22T10:00:00Z"), "end": unix("2026-12-02T10:00:00Z")})
+    );
 }
