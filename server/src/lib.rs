@@ -194,7 +194,7 @@ async fn secret_key(
 
 /// Serves `ctx` on `listener` until Ctrl-C.
 pub async fn serve(listener: tokio::net::TcpListener, ctx: ApiContext) -> std::io::Result<()> {
-    spawn_background(ctx.clone());
+    spawn_background(ctx.clone(), BILLING_RUN_EVERY);
     axum::serve(listener, http::app(ctx))
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -207,9 +207,19 @@ async fn shutdown_signal() {
 /// Binds `addr` (port 0 picks a free one) and serves in the background. For tests,
 /// benchmarks and `cargo xtask demo`.
 pub async fn spawn(addr: SocketAddr, ctx: ApiContext) -> std::io::Result<SocketAddr> {
+    spawn_with_billing_runner(addr, ctx, BILLING_RUN_EVERY).await
+}
+
+/// [`spawn`] with the billing runner's period chosen: a test that watches the
+/// runner do what is due cannot wait a minute per run.
+pub async fn spawn_with_billing_runner(
+    addr: SocketAddr,
+    ctx: ApiContext,
+    every: std::time::Duration,
+) -> std::io::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
-    spawn_background(ctx.clone());
+    spawn_background(ctx.clone(), every);
     tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, http::app(ctx)).await {
             tracing::error!(%error, "server stopped");
@@ -219,16 +229,19 @@ pub async fn spawn(addr: SocketAddr, ctx: ApiContext) -> std::io::Result<SocketA
 }
 
 /// The server's background work: the billing runner and the session janitor.
-fn spawn_background(ctx: ApiContext) {
-    spawn_billing_runner(ctx.clone());
+fn spawn_background(ctx: ApiContext, billing_every: std::time::Duration) {
+    spawn_billing_runner(ctx.clone(), billing_every);
     spawn_session_janitor(ctx);
 }
 
+/// How often the server runs what is due.
+pub const BILLING_RUN_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Runs what falls due (renewals, trial ends, period-end cancellations, payment
-/// retries) once a minute. The test clock runs it at once after each advance.
-fn spawn_billing_runner(ctx: ApiContext) {
+/// retries) every `period` ([`BILLING_RUN_EVERY`] but in tests). The test clock runs
+/// it at once after each advance.
+fn spawn_billing_runner(ctx: ApiContext, period: std::time::Duration) {
     tokio::spawn(async move {
-        let period = std::time::Duration::from_secs(60);
         let mut every = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

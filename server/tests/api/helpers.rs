@@ -167,6 +167,11 @@ pub struct TestApp {
 /// A server on port 0 with a fresh database, a fixed catalog, tiny stand-in widget
 /// assets, and a clock the test moves.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with_billing_runner(portico_server::BILLING_RUN_EVERY).await
+}
+
+/// [`spawn_app`] whose billing runner runs what is due every `every`.
+pub async fn spawn_app_with_billing_runner(every: std::time::Duration) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("catalog.toml");
     std::fs::write(&catalog, CATALOG).unwrap();
@@ -201,7 +206,10 @@ pub async fn spawn_app() -> TestApp {
     let ctx = context(&config.clone(), clock.clone())
         .await
         .expect("server context");
-    let addr = spawn("127.0.0.1:0".parse().unwrap(), ctx).await.unwrap();
+    let addr =
+        portico_server::spawn_with_billing_runner("127.0.0.1:0".parse().unwrap(), ctx, every)
+            .await
+            .unwrap();
     let client = reqwest::Client::builder()
         .no_gzip()
         .no_brotli()

@@ -6,6 +6,7 @@ mod account;
 mod assets;
 mod billing_portal;
 mod billing_portal_lists;
+mod clocks;
 mod embed_portal;
 mod embed_sessions;
 mod engine;

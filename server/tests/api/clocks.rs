@@ -1,0 +1,125 @@
+//! Time passing: the background runner does what falls due with no test-clock call,
+//! and a test clock advanced for one customer moves that customer's time only.
+
+use crate::helpers::{TEST_KEY, TestApp, spawn_app, spawn_app_with_billing_runner};
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// `email`'s customer in the `golden` service with a card and a `basic`
+/// subscription (10.00 a month), signed up at the server's time.
+async fn subscribed(app: &TestApp, email: &str) -> String {
+    let token = app
+        .session(json!({"service": "golden", "email": email}))
+        .await;
+    let card =
+        json!({"number": "4242424242424242", "exp_month": 12, "exp_year": 2035, "cvc": "123"});
+    let response = app
+        .post_json("/v1/embed/payment_methods", Some(&token), card)
+        .await;
+    assert_eq!(response.status(), 201);
+    let response = app
+        .post_json(
+            "/v1/embed/subscriptions",
+            Some(&token),
+            json!({"plan": "basic"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    token
+}
+
+/// `email`'s invoices, newest first, read with a new session (the server's time
+/// may have moved past the first one's expiry).
+async fn invoices(app: &TestApp, email: &str) -> Vec<Value> {
+    let token = app
+        .session(json!({"service": "golden", "email": email}))
+        .await;
+    let list = app.get_json("/v1/embed/invoices", &token).await;
+    list.as_array().unwrap().clone()
+}
+
+fn unix(at: &str) -> i64 {
+    at.parse::<Timestamp>().unwrap().as_second()
+}
+
+#[tokio::test]
+async fn the_background_runner_renews_what_falls_due_without_a_clock_advance() {
+    let app = spawn_app_with_billing_runner(Duration::from_millis(50)).await;
+    // Signed up at 22 Nov 10:00: the period ends on 22 Dec at 10:00.
+    subscribed(&app, "ada@example.com").await;
+    // The server's own clock passes the period end; no test clock is touched.
+    app.clock.set("2026-12-22T10:00:01Z".parse().unwrap());
+
+    // Each run of the runner is 50 ms apart; five seconds is a hundred chances.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let listed = loop {
+        let listed = invoices(&app, "ada@example.com").await;
+        if listed.len() > 1 || tokio::time::Instant::now() > deadline {
+            break listed;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(listed.len(), 2, "the runner renewed within 5 s: {listed:?}");
+    let renewal = &listed[0];
+    assert_eq!(renewal["billing_reason"], "subscription_cycle");
+    assert_eq!(renewal["period_start"], unix("2026-12-22T10:00:00Z"));
+    assert_eq!(renewal["period_end"], unix("2027-01-22T10:00:00Z"));
+    assert_eq!(
+        (renewal["amount_paid"].as_i64(), renewal["status"].as_str()),
+        (Some(1000), Some("paid"))
+    );
+}
+
+#[tokio::test]
+async fn one_customers_test_clock_renews_that_customer_only() {
+    let app = spawn_app().await;
+    // Both sign up at 22 Nov 10:00, periods ending 22 Dec 10:00.
+    subscribed(&app, "ada@example.com").await;
+    subscribed(&app, "bo@example.com").await;
+
+    let response = app
+        .admin(
+            TEST_KEY,
+            reqwest::Method::POST,
+            "/v1/test_helpers/test_clocks/advance",
+            Some(
+                json!({"customer": "ada@example.com", "frozen_time": unix("2026-12-22T10:00:00Z")}),
+            ),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let clock: Value = response.json().await.unwrap();
+    assert!(
+        clock["customer"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("cus_")),
+        "{clock}"
+    );
+    assert_eq!(clock["frozen_time"], unix("2026-12-22T10:00:00Z"));
+    let touched = clock["invoices"].as_array().unwrap();
+    assert_eq!(touched.len(), 1, "Ada's renewal alone: {clock}");
+    assert_eq!(touched[0]["customer"], clock["customer"]);
+    assert_eq!(touched[0]["period_start"], unix("2026-12-22T10:00:00Z"));
+    assert_eq!(touched[0]["amount_paid"], 1000);
+
+    assert_eq!(invoices(&app, "ada@example.com").await.len(), 2);
+    let bos = invoices(&app, "bo@example.com").await;
+    assert_eq!(bos.len(), 1, "Bo's time has not moved: {bos:?}");
+    assert_eq!(bos[0]["billing_reason"], "subscription_create");
+
+    // Bo's own clock still starts from the real time: taking it to the same moment
+    // renews Bo now.
+    let bo_clock = app
+        .admin(
+            TEST_KEY,
+            reqwest::Method::POST,
+            "/v1/test_helpers/test_clocks/advance",
+            Some(
+                json!({"customer": "bo@example.com", "frozen_time": unix("2026-12-22T10:00:00Z")}),
+            ),
+        )
+        .await;
+    assert_eq!(bo_clock.status(), 200);
+    assert_eq!(invoices(&app, "bo@example.com").await.len(), 2);
+}
