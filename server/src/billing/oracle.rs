@@ -312,7 +312,9 @@ pub fn usage_lines(
 
 /// An invoice of `subtotal` against a customer balance: credit (a negative balance)
 /// pays first; a negative subtotal adds to the credit. Returns (amount due, balance
-/// after).
+/// after). A positive balance is left as it is, as the engine's rules only spend
+/// credit: nothing in Portico makes a balance positive (Stripe would add it to the
+/// amount due).
 pub fn settle(subtotal: i64, balance: i64) -> (i64, i64) {
     if subtotal < 0 {
         return (0, balance + subtotal);
