@@ -133,40 +133,6 @@ async fn signup_errors_name_the_parameter() {
 }
 
 #[tokio::test]
-async fn subscription_id_limits_the_portal_to_that_subscription() {
-    let app = spawn_app().await;
-    let token = app
-        .session(json!({"service": "acme", "email": "ada@example.com"}))
-        .await;
-    let created: Value = app
-        .post_json(SIGNUP, Some(&token), json!({"plan": "starter"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = created["subscription"]["id"].as_str().unwrap();
-
-    let scoped = app
-        .session(json!({"service": "acme", "email": "ada@example.com", "subscription_id": id}))
-        .await;
-    let portal: Value = app.get_portal(&scoped).await.json().await.unwrap();
-    assert_eq!(portal["subscriptions"].as_array().unwrap().len(), 1);
-
-    let foreign = app
-        .session(
-            json!({"service": "acme", "email": "ada@example.com", "subscription_id": "sub_other"}),
-        )
-        .await;
-    assert_eq!(
-        error_of(app.get_portal(&foreign).await, 404).await,
-        (
-            "subscription_not_found".into(),
-            Some("subscription_id".into())
-        )
-    );
-}
-
-#[tokio::test]
 async fn expired_sessions_are_purged() {
     let app = spawn_app().await;
     app.session(json!({"service": "acme", "email": "ada@example.com"}))

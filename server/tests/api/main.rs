@@ -21,5 +21,6 @@ mod openapi;
 mod portal_features;
 mod portal_sessions;
 mod stripe;
+mod subscription_scope;
 mod usage;
 mod wallets;
