@@ -33,6 +33,13 @@ async fn advance(
             "Test clocks exist only in test mode; use the test secret key.",
         ));
     }
+    if ctx.provider.stripe().is_some() {
+        // Nothing here bills with Stripe: a moved clock would silently do nothing.
+        return Err(AppError::bad_request(
+            ErrorCode::InvalidRequest,
+            "Test clocks move the built-in billing engine's time; with the Stripe provider, use Stripe's test clocks.",
+        ));
+    }
     let customer = match request.customer.as_deref() {
         Some(reference) => Some(find_customer(&ctx, reference).await?),
         None => None,

@@ -52,6 +52,14 @@ async fn create(
     auth: SecretKeyAuth,
     Params(params): Params<CreateWallet>,
 ) -> AppResult<(StatusCode, Json<Wallet>)> {
+    if ctx.provider.stripe().is_some() {
+        // Stripe's invoices never draw on Portico's wallets: credits would be sold
+        // and never spent.
+        return Err(AppError::bad_request(
+            ErrorCode::InvalidRequest,
+            "Prepaid wallets are the built-in billing engine's; the Stripe provider does not offer them.",
+        ));
+    }
     let currency = Currency::parse(&params.currency).map_err(|m| {
         AppError::bad_request(ErrorCode::InvalidRequest, format!("`currency`: {m}."))
             .param("currency")

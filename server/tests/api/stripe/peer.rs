@@ -29,6 +29,12 @@ pub struct StripeApp {
 pub async fn spawn_stripe_app() -> StripeApp {
     let peer = Localstripe::start().await;
     peer.seed().await;
+    spawn_on(peer, Some(WEBHOOK_SECRET)).await
+}
+
+/// A Portico server in Stripe mode on `peer` as it is now (the plans are read at
+/// start), with the webhook signing secret `webhook_secret` or none.
+pub async fn spawn_on(peer: Localstripe, webhook_secret: Option<&str>) -> StripeApp {
     let dir = TempDir::new().unwrap();
     let catalog = dir.path().join("catalog.toml");
     std::fs::write(&catalog, CATALOG).unwrap();
@@ -41,7 +47,7 @@ pub async fn spawn_stripe_app() -> StripeApp {
         live_secret_key: Some(LIVE_KEY.into()),
         session_ttl: SignedDuration::from_hours(1),
         public_url: None,
-        provider: peer.provider(Some(WEBHOOK_SECRET), &peer.base),
+        provider: peer.provider(webhook_secret, &peer.base),
     };
     let ctx = context(&config, Arc::new(SystemClock))
         .await
