@@ -230,8 +230,27 @@ impl Stripe {
         })
     }
 
-    /// The item a change replaces, if the subscription may change.
-    fn changeable(sub: &Subscription) -> Result<&SubscriptionItem, AppError> {
+    /// The item a change to `target` replaces, if the subscription may change and
+    /// the change changes something. Shared by the preview and the change, so the
+    /// preview refuses what the change refuses.
+    fn changeable<'s>(
+        sub: &'s Subscription,
+        target: &ChangeTarget<'_>,
+    ) -> Result<&'s SubscriptionItem, AppError> {
+        let item = Self::live_item(sub)?;
+        if item.price_id() == Some(target.plan.id.as_str())
+            && item.quantity == target.quantity.get()
+        {
+            return Err(AppError::bad_request(
+                ErrorCode::NoChange,
+                "The requested change leaves the subscription as it is.",
+            ));
+        }
+        Ok(item)
+    }
+
+    /// The item of a subscription that may change.
+    fn live_item(sub: &Subscription) -> Result<&SubscriptionItem, AppError> {
         match sub.status.as_str() {
             "canceled" | "incomplete_expired" => Err(AppError::conflict(
                 ErrorCode::SubscriptionCanceled,
@@ -260,7 +279,7 @@ impl Stripe {
         now: i64,
     ) -> Result<ChangePreview, AppError> {
         let (customer, sub) = self.owned(who, service, id).await?;
-        let item = Self::changeable(&sub)?;
+        let item = Self::changeable(&sub, target)?;
         let behavior = proration_name(target.proration);
         let form = Form::new()
             .set("customer", &customer.id)
@@ -333,15 +352,7 @@ impl Stripe {
         keys: &ForwardedKey,
     ) -> Result<ActionResponse, AppError> {
         let (_, sub) = self.owned(who, service, id).await?;
-        let item = Self::changeable(&sub)?;
-        if item.price_id() == Some(target.plan.id.as_str())
-            && item.quantity == target.quantity.get()
-        {
-            return Err(AppError::bad_request(
-                ErrorCode::NoChange,
-                "The requested change leaves the subscription as it is.",
-            ));
-        }
+        let item = Self::changeable(&sub, target)?;
         let form = Form::new()
             .set("items[0][id]", &item.id)
             .set(self.dialect.item_price_key("items", 0), &target.plan.id)
