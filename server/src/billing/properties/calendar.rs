@@ -23,7 +23,7 @@ fn any_cycle() -> impl Strategy<Value = (Interval, u32)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn a_period_ends_where_the_calendar_walk_does(

@@ -89,7 +89,7 @@ fn scheduled_after(scheduled: Option<&Terms>, now: &Terms) -> Option<Terms> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn a_change_matches_the_oracle((scenario, command, at) in change_case()) {

@@ -62,7 +62,7 @@ fn expected(sub: &Subscription) -> Expected {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn the_renewal_and_its_preview_match_the_oracle(scenario in scenario()) {

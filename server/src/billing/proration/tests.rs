@@ -201,7 +201,7 @@ fn priced_item() -> impl Strategy<Value = (String, u32, i64)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     /// Every line is, to the cent, the oracle's day-by-day sum of the remaining time's
     /// share of the period's price, rounded once half away from zero: credits
