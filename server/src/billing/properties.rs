@@ -19,7 +19,8 @@ use super::cards::{CardInput, accept};
 use super::oracle::{self, Card, Civil, LineView};
 use super::proration::Period;
 use super::state::{
-    Account, BillingReason, Invoice, InvoiceStatus, Item, Line, MeteredItem, Subscription, Terms,
+    Account, BillingReason, Decision, Invoice, InvoiceStatus, Item, Line, MeteredItem,
+    Subscription, Terms,
 };
 use jiff::Timestamp;
 use portico_wire::embed::Interval;

@@ -5,13 +5,27 @@
 use super::*;
 use crate::billing::{next_due, run_due, upcoming};
 
-/// What the oracle expects at the end of the period.
+/// The invoice the oracle expects the period's end to create.
+struct ExpectedInvoice {
+    lines: Vec<LineView>,
+    period: Period,
+    reason: BillingReason,
+    /// Whether its payment is attempted automatically, so retried if it fails.
+    automatic: bool,
+}
+
+/// What the subscription becomes when it renews.
+struct Renewed {
+    terms: Terms,
+    period: Period,
+    anchor: Timestamp,
+}
+
+/// What the oracle expects at the end of the period: an invoice if anything is
+/// billed, and a renewal unless a cancellation was pending.
 struct Expected {
-    /// The invoice created, if any: its lines, period, reason, and whether its
-    /// payment is attempted automatically (so retried if it fails).
-    invoice: Option<(Vec<LineView>, Period, BillingReason, bool)>,
-    /// The subscription's terms, period and anchor after, unless it ended.
-    renewed: Option<(Terms, Period, Timestamp)>,
+    invoice: Option<ExpectedInvoice>,
+    renewed: Option<Renewed>,
 }
 
 fn expected(sub: &Subscription) -> Expected {
@@ -26,9 +40,11 @@ fn expected(sub: &Subscription) -> Expected {
     let lines: Vec<LineView> = waiting.into_iter().chain(usage).collect();
     if sub.cancel_at_period_end {
         // A final invoice, only if something is left to bill, not retried.
-        let invoice = (!lines.is_empty()).then(|| {
-            let period = Period { start: end, end };
-            (lines, period, BillingReason::SubscriptionUpdate, false)
+        let invoice = (!lines.is_empty()).then_some(ExpectedInvoice {
+            lines,
+            period: Period { start: end, end },
+            reason: BillingReason::SubscriptionUpdate,
+            automatic: false,
         });
         return Expected {
             invoice,
@@ -47,17 +63,26 @@ fn expected(sub: &Subscription) -> Expected {
     } else {
         sub.billing_cycle_anchor
     };
-    let next = Period {
+    let period = Period {
         start: end,
         end: oracle::period_end_after(anchor, end, terms.interval, terms.interval_count),
     };
     let lines = lines
         .into_iter()
-        .chain(oracle::recurring_lines(&terms, next.start, next.end))
+        .chain(oracle::recurring_lines(&terms, period.start, period.end))
         .collect();
     Expected {
-        invoice: Some((lines, next, BillingReason::SubscriptionCycle, true)),
-        renewed: Some((terms, next, anchor)),
+        invoice: Some(ExpectedInvoice {
+            lines,
+            period,
+            reason: BillingReason::SubscriptionCycle,
+            automatic: true,
+        }),
+        renewed: Some(Renewed {
+            terms,
+            period,
+            anchor,
+        }),
     }
 }
 
@@ -81,111 +106,134 @@ fn check_renewal(scenario: &Scenario) -> Result<(), TestCaseError> {
     let Some(decision) = run_due(sub, account, end) else {
         return Err(TestCaseError::fail("nothing ran at the period's end"));
     };
-    let preview = upcoming(sub, account);
 
-    match &expected.invoice {
-        Some((lines, period, reason, automatic)) => {
-            let Some(created) = decision.created_invoice() else {
-                return Err(TestCaseError::fail("the period's end invoiced nothing"));
-            };
+    match (&expected.invoice, decision.created_invoice()) {
+        (Some(invoice), Some(created)) => {
             prop_assert_eq!(
                 (created.reason, created.period, created.created),
-                (*reason, *period, end)
+                (invoice.reason, invoice.period, end)
             );
-            let balance = check_invoice(created, lines, account.balance, *card, *automatic)?;
+            let balance = check_invoice(
+                created,
+                &invoice.lines,
+                account.balance,
+                *card,
+                invoice.automatic,
+            )?;
             prop_assert_eq!(decision.account.balance, balance);
-
-            // The preview: the same lines and amounts, as a draft nothing was
-            // attempted on. Checked against the oracle, not against `created`.
-            let Some(preview) = preview else {
-                return Err(TestCaseError::fail("no upcoming invoice announced"));
-            };
-            let subtotal: i64 = lines.iter().map(|line| line.amount).sum();
-            let (amount_due, balance_after) = oracle::settle(subtotal, account.balance);
-            prop_assert_eq!(
-                oracle::views(&preview.lines),
-                lines.clone(),
-                "the preview's lines"
-            );
-            prop_assert_eq!(
-                (
-                    preview.period,
-                    preview.subtotal,
-                    preview.amount_due,
-                    preview.ending_balance
-                ),
-                (*period, subtotal, amount_due, balance_after),
-                "the preview's (period, subtotal, amount due, ending balance)"
-            );
-            prop_assert_eq!(
-                (
-                    preview.reason,
-                    preview.status,
-                    preview.amount_paid,
-                    preview.attempt_count
-                ),
-                (BillingReason::Upcoming, InvoiceStatus::Draft, 0, 0)
-            );
-            prop_assert_eq!(preview.next_payment_attempt, None);
         }
-        None => {
-            prop_assert!(decision.created_invoice().is_none(), "nothing left to bill");
-            prop_assert_eq!(preview, None);
-            prop_assert_eq!(&decision.account, account);
+        (None, None) => prop_assert_eq!(&decision.account, account),
+        (Some(_), None) => return Err(TestCaseError::fail("the period's end invoiced nothing")),
+        (None, Some(created)) => {
+            return Err(TestCaseError::fail(format!(
+                "nothing was left to bill, yet invoiced {created:?}"
+            )));
         }
     }
+    check_preview(
+        upcoming(sub, account),
+        expected.invoice.as_ref(),
+        account.balance,
+    )?;
+    check_after(sub, &decision, expected.renewed)
+}
 
+/// The upcoming invoice announces what the oracle expects, as a draft nothing was
+/// attempted on. Checked against the oracle, not against the renewal's invoice.
+fn check_preview(
+    preview: Option<Invoice>,
+    expected: Option<&ExpectedInvoice>,
+    balance: i64,
+) -> Result<(), TestCaseError> {
+    let (preview, expected) = match (preview, expected) {
+        (Some(preview), Some(expected)) => (preview, expected),
+        (None, None) => return Ok(()),
+        (preview, _) => {
+            return Err(TestCaseError::fail(format!(
+                "announced {preview:?}, expected an invoice: {}",
+                expected.is_some()
+            )));
+        }
+    };
+    prop_assert_eq!(
+        oracle::views(&preview.lines),
+        expected.lines.clone(),
+        "the preview's lines"
+    );
+    let subtotal: i64 = expected.lines.iter().map(|line| line.amount).sum();
+    let (amount_due, balance_after) = oracle::settle(subtotal, balance);
+    prop_assert_eq!(
+        (preview.period, preview.subtotal),
+        (expected.period, subtotal),
+        "the preview's (period, subtotal)"
+    );
+    prop_assert_eq!(
+        (preview.amount_due, preview.ending_balance),
+        (amount_due, balance_after),
+        "the preview's (amount due, ending balance)"
+    );
+    prop_assert_eq!(
+        (preview.reason, preview.status, preview.amount_paid),
+        (BillingReason::Upcoming, InvoiceStatus::Draft, 0)
+    );
+    prop_assert_eq!(
+        (preview.attempt_count, preview.next_payment_attempt),
+        (0, None)
+    );
+    Ok(())
+}
+
+/// The subscription after its period's end: renewed on the oracle's terms, period and
+/// anchor, or ended.
+fn check_after(
+    sub: &Subscription,
+    decision: &Decision,
+    renewed: Option<Renewed>,
+) -> Result<(), TestCaseError> {
     let after = &decision.subscription;
     prop_assert!(
         after.pending_lines.is_empty() && after.usage.is_empty(),
         "all billed"
     );
     prop_assert_eq!(&after.pending_update, &None);
-    let still_owed = decision
-        .invoices
-        .iter()
-        .any(|i| i.status == InvoiceStatus::Open);
-    match expected.renewed {
-        Some((terms, period, anchor)) => {
-            prop_assert_eq!(&after.terms, &terms);
-            prop_assert_eq!((after.period, after.billing_cycle_anchor), (period, anchor));
-            // Earlier open invoices stay open alongside the new one.
-            let owed = !sub.open_invoices.is_empty() || still_owed;
-            let status = if owed {
-                Status::PastDue
-            } else {
-                Status::Active
-            };
-            prop_assert_eq!(
-                after.status,
-                status,
-                "a trial ends; open invoices make it past due"
-            );
-        }
-        None => {
-            prop_assert_eq!(
-                (after.status, after.ended_at),
-                (Status::Canceled, Some(end))
-            );
-            prop_assert!(after.open_invoices.is_empty());
-            // Invoices still owed stay owed but are no longer retried.
-            let retried = decision
-                .invoices
-                .iter()
-                .filter(|i| i.next_payment_attempt.is_some());
-            prop_assert_eq!(retried.count(), 0);
-            let carried: Vec<_> = decision
-                .invoices
-                .iter()
-                .filter_map(|i| i.id.clone())
-                .collect();
-            let open: Vec<_> = sub
-                .open_invoices
-                .iter()
-                .filter_map(|i| i.id.clone())
-                .collect();
-            prop_assert_eq!(carried, open, "the open invoices are returned, updated");
-        }
-    }
+    let Some(renewed) = renewed else {
+        prop_assert_eq!(
+            (after.status, after.ended_at),
+            (Status::Canceled, Some(sub.period.end))
+        );
+        prop_assert!(after.open_invoices.is_empty());
+        // Invoices still owed stay owed but are no longer retried.
+        let retried = decision
+            .invoices
+            .iter()
+            .filter(|i| i.next_payment_attempt.is_some());
+        prop_assert_eq!(retried.count(), 0);
+        let ids = |invoices: &[Invoice]| -> Vec<String> {
+            invoices.iter().filter_map(|i| i.id.clone()).collect()
+        };
+        prop_assert_eq!(
+            ids(&decision.invoices),
+            ids(&sub.open_invoices),
+            "the open invoices are returned, updated"
+        );
+        return Ok(());
+    };
+    prop_assert_eq!(&after.terms, &renewed.terms);
+    prop_assert_eq!(
+        (after.period, after.billing_cycle_anchor),
+        (renewed.period, renewed.anchor)
+    );
+    // A trial ends; earlier open invoices stay open alongside the new one.
+    let owed = !sub.open_invoices.is_empty()
+        || decision
+            .invoices
+            .iter()
+            .any(|i| i.status == InvoiceStatus::Open);
+    let status = if owed {
+        Status::PastDue
+    } else {
+        Status::Active
+    };
+    prop_assert_eq!(after.status, status);
     Ok(())
 }
