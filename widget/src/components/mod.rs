@@ -144,6 +144,11 @@ impl Portal {
                 Ok(portal) => portal,
                 Err(error) => return self.fail(error),
             };
+            // Destroyed while the answers were on their way: its stored values are
+            // gone (reading one panics), and there is nothing left to show.
+            if self.phase.is_disposed() {
+                return;
+            }
             self.livemode.try_set(Some(portal.service.livemode));
             if let Err(error) = check_unit_labels(config.quantity.as_ref(), &portal.plans) {
                 return self.fail(error);
