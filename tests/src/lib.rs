@@ -4,9 +4,11 @@
 
 mod address;
 mod browser;
+mod devtools;
 pub mod localstripe;
 mod stack;
 mod stripe_js;
 
 pub use browser::{Browser, Page, run};
+pub use devtools::ColorScheme;
 pub use stack::{Stack, StackOptions, TEST_KEY, spawn_stack};
