@@ -5,7 +5,10 @@
 mod address;
 mod browser;
 mod devtools;
+pub mod figures;
+pub mod known_usage;
 pub mod localstripe;
+mod requests;
 mod stack;
 mod stripe_js;
 
