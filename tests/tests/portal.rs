@@ -1,8 +1,29 @@
 //! The portal's actions end to end: each asserts what the host page's
 //! `handleResponse` received and what the backend now holds.
 
+use portico_e2e::figures::{medium_date, today};
 use portico_e2e::{StackOptions, run};
-use serde_json::Value;
+use serde_json::{Value, json};
+
+/// The change preview's lines (what the next invoice will carry), as
+/// `[description, amount]` pairs.
+const PREVIEW_LINES: &str = "
+    const root = document.getElementById('portico-embed').shadowRoot;
+    return [...root.querySelectorAll('[data-testid=preview-summary] table.portico-lines tbody tr')]
+        .map(row => [...row.cells].map(cell => cell.textContent));";
+
+/// The invoices list as the customer reads it, one `[date, number, status, amount]`
+/// per row.
+const INVOICE_ROWS: &str = "
+    const root = document.getElementById('portico-embed').shadowRoot;
+    return [...root.querySelectorAll('[data-testid=invoice-row]')]
+        .map(row => [...row.cells].slice(0, 4).map(cell => cell.textContent));";
+
+/// The open invoice's lines and total, as `[description, amount]` pairs.
+const DETAIL_LINES: &str = "
+    const root = document.getElementById('portico-embed').shadowRoot;
+    return [...root.querySelectorAll('[data-testid=invoice-detail] table.portico-lines tr')]
+        .map(row => [...row.cells].map(cell => cell.textContent));";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn card_signup_change_cancel_resume_and_invoices() {
@@ -45,14 +66,43 @@ async fn card_signup_change_cancel_resume_and_invoices() {
             page.type_into("seats", "2").await;
             page.click("preview").await;
             // Same billing cycle, default create_prorations: nothing is charged now;
-            // the next invoice carries the credit and the remaining time.
-            let summary = page.widget_text("preview-summary").await;
-            assert!(
-                summary.contains("Unused time on 1 × Acme Analytics") && summary.contains("-$9.00"),
-                "{summary}"
+            // the next invoice carries the credit and the remaining time. The change
+            // comes seconds into a month-long period, so each line is the whole
+            // period's price to the cent (a minute is 0.02 % of a month: 900 × 0.0002
+            // is under half a cent).
+            page.widget("preview-summary").await;
+            let changed = today().strftime("%-d %b %Y").to_string();
+            assert_eq!(
+                page.script(PREVIEW_LINES).await,
+                json!([
+                    [
+                        format!("Unused time on 1 × Acme Analytics after {changed}"),
+                        "-$9.00"
+                    ],
+                    [
+                        format!("Remaining time on 1 × Acme Analytics after {changed}"),
+                        "$29.00"
+                    ],
+                    [
+                        format!("Remaining time on 2 × Team seats after {changed}"),
+                        "$16.00"
+                    ],
+                ])
             );
-            let next = page.widget_text("next-invoice").await;
-            assert!(next.starts_with("Next invoice on "), "{next}");
+            let charged_now = page
+                .script(
+                    "return document.getElementById('portico-embed').shadowRoot
+                         .querySelectorAll('[data-testid=due-now]').length;",
+                )
+                .await;
+            assert_eq!(charged_now, json!(0), "nothing is charged now");
+            // The renewal a month after the signup: the prorations (-9 + 29 + 16 = $36)
+            // and Team's next month (29 + 2 × 8 = $45): $81.00.
+            let renewal = today().checked_add(jiff::Span::new().months(1)).unwrap();
+            assert_eq!(
+                page.widget_text("next-invoice").await,
+                format!("Next invoice on {}: $81.00", medium_date(renewal))
+            );
             page.click("confirm-change").await;
             let change = page.event("plan_change").await;
             assert_eq!(change["response"]["plan"], "team");
@@ -92,19 +142,23 @@ async fn card_signup_change_cancel_resume_and_invoices() {
                 vec![vec!["0".to_owned()]]
             );
 
-            // Invoices: the first period and the upgrade, color-coded, with details.
+            // Invoices: only the first period's. The upgrade created prorations for
+            // the next invoice, and cancel and resume invoice nothing.
             page.click("tab-invoices").await;
             page.widget("invoices").await;
-            let statuses = page.widget_text("invoices").await;
-            assert!(
-                statuses.contains("Paid") && statuses.contains("INV-"),
-                "{statuses}"
+            assert_eq!(page.widget_text("invoices-shown").await, "1 of 1 invoices");
+            let rows = page.script(INVOICE_ROWS).await;
+            let number = rows[0][1].as_str().unwrap_or_default().to_owned();
+            assert!(number.starts_with("INV-"), "{rows}");
+            assert_eq!(
+                rows,
+                json!([[medium_date(today()), number, "Paid", "$9.00"]])
             );
             page.click("invoice-number").await;
-            assert!(
-                page.widget_text("invoice-detail")
-                    .await
-                    .contains("Amount due")
+            page.widget("invoice-detail").await;
+            assert_eq!(
+                page.script(DETAIL_LINES).await,
+                json!([["1 × Acme Analytics", "$9.00"], ["Amount due", "$9.00"]])
             );
             assert_eq!(page.host_errors().await, Vec::<Value>::new());
         },
@@ -166,11 +220,37 @@ async fn a_declined_card_and_a_double_click() {
                     .is_empty()
             );
 
-            // Two clicks in one tick on a trial plan: one subscription.
+            // Two clicks in one tick on a trial plan: the widget sends one signup with
+            // one Idempotency-Key. Counting subscriptions alone would not tell: the
+            // server refuses a second signup (409 `already_subscribed`) anyway.
+            page.record_requests().await;
             page.double_click("subscribe-team").await;
             page.event("signup").await;
-            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            // Both clicks' requests would have left before the first answer came
+            // back; once the portal shows the subscription, every request is in.
+            page.widget("subscription").await;
+            let signups = page.requests_to("/v1/embed/subscriptions").await;
+            assert_eq!(signups.len(), 1, "one signup request: {signups:?}");
+            assert_eq!(signups[0]["method"], "POST");
+            let key = signups[0]["idempotencyKey"].as_str().unwrap_or_default();
+            assert!(key.starts_with("idem_"), "{signups:?}");
+            assert!(
+                stack.idempotency_keys().await.iter().any(|k| k == key),
+                "the backend recorded the signup's key {key}"
+            );
+            assert_eq!(page.events_named("pre_signup").await.len(), 1);
             assert_eq!(page.events_named("signup").await.len(), 1);
+            let errors: Vec<Value> = page
+                .events_named("error")
+                .await
+                .into_iter()
+                .map(|e| e["response"]["code"].clone())
+                .collect();
+            assert_eq!(
+                errors,
+                vec![json!("card_declined")],
+                "only the declined card"
+            );
             assert_eq!(stack.subscriptions().await.len(), 1);
         },
     )
