@@ -1,5 +1,6 @@
 //! The portal's remaining actions and every veto hook, end to end.
 
+use portico_e2e::figures::{medium_date, today};
 use portico_e2e::{Page, Stack, StackOptions, run};
 use serde_json::Value;
 
@@ -37,11 +38,25 @@ async fn seats_billing_details_and_resubscribe() {
         let signup = page.event("signup").await;
         let id = signup["response"]["id"].as_str().unwrap().to_owned();
 
-        // Seats only: a quantity_change.
+        // Seats only: a quantity_change. Team's 14-day trial has paid nothing, so
+        // the change prorates nothing and charges nothing now; the first invoice, at
+        // the trial's end, is Team's month at five seats: 29 + 5 × 8 = $69.00.
         page.click("change").await;
         page.type_into("seats", "5").await;
         page.click("preview").await;
         page.widget("preview-summary").await;
+        let trial_end = today().checked_add(jiff::Span::new().days(14)).unwrap();
+        assert_eq!(
+            page.widget_text("next-invoice").await,
+            format!("Next invoice on {}: $69.00", medium_date(trial_end))
+        );
+        let line_tables = page
+            .script(
+                "return document.getElementById('portico-embed').shadowRoot
+                     .querySelectorAll('[data-testid=preview-summary] table').length;",
+            )
+            .await;
+        assert_eq!(line_tables, serde_json::json!(0), "no line now, none carried");
         page.click("confirm-change").await;
         let change = page.event("quantity_change").await;
         assert_eq!(change["response"]["items"][1]["quantity"], 5);
