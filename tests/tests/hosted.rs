@@ -1,5 +1,8 @@
 //! The hosted portal a `billing_portal.session` URL opens, and Flexprice's token URL.
 
+#[path = "hosted/deep_links.rs"]
+mod deep_links;
+
 use portico_e2e::{Page, Stack, StackOptions, run};
 use serde_json::{Value, json};
 
