@@ -11,6 +11,7 @@
 //! oracle can price; tiers are `portico_wire::price`'s own tests.
 
 mod calendar;
+mod cancel;
 mod change;
 mod renewal;
 
@@ -163,19 +164,34 @@ fn standing() -> impl Strategy<Value = Standing> {
     ]
 }
 
-/// An open invoice of an earlier failure: unpaid `amount`, its next automatic attempt
+/// An open invoice of a failed payment: unpaid `amount`, its next automatic attempt
 /// `retry_days` after the current period ends (or none left). Retries never fall
-/// inside the period, so the period's end is the next thing due.
-fn open_invoice(n: usize, amount: i64, retry_days: Option<i64>, period: Period) -> Invoice {
-    let after_end =
-        |days: i64| Timestamp::from_second(period.end.as_second() + days * 86_400).unwrap();
+/// inside the period, so the period's end is the next thing due. It bills the
+/// current period, or the week before it (then the current one was paid).
+fn open_invoice(
+    n: usize,
+    amount: i64,
+    retry_days: Option<i64>,
+    current: Period,
+    for_current: bool,
+) -> Invoice {
+    let days_after =
+        |t: Timestamp, days: i64| Timestamp::from_second(t.as_second() + days * 86_400).unwrap();
+    let billed = if for_current {
+        current
+    } else {
+        Period {
+            start: days_after(current.start, -7),
+            end: current.start,
+        }
+    };
     Invoice {
         id: Some(format!("in_open_{n}")),
         reason: BillingReason::SubscriptionCycle,
         currency: usd(),
         lines: Vec::new(),
-        period,
-        created: period.start,
+        period: billed,
+        created: billed.start,
         status: InvoiceStatus::Open,
         subtotal: amount,
         starting_balance: 0,
@@ -185,7 +201,7 @@ fn open_invoice(n: usize, amount: i64, retry_days: Option<i64>, period: Period) 
         paid_from_wallet: 0,
         wallet_credits: Credits::ZERO,
         attempt_count: 1,
-        next_payment_attempt: retry_days.map(after_end),
+        next_payment_attempt: retry_days.map(|days| days_after(current.end, days)),
         last_failure: None,
         paid_at: None,
     }
@@ -201,7 +217,7 @@ prop_compose! {
         waiting in vec(-5_000i64..5_000, 0..3),
         usage in 0i64..100_000,
         cancel_at_period_end in prop::bool::weighted(0.15),
-        open in vec((100i64..10_000, option::of(1i64..20)), 1..3),
+        open in vec((100i64..10_000, option::of(1i64..20), any::<bool>()), 1..3),
         balance in -30_000i64..30_000,
         card in card(),
     ) -> Scenario {
@@ -233,7 +249,9 @@ prop_compose! {
             Standing::PastDue => open
                 .iter()
                 .enumerate()
-                .map(|(n, &(amount, retry))| open_invoice(n, amount, retry, period))
+                .map(|(n, &(amount, retry, current))| {
+                    open_invoice(n, amount, retry, period, current)
+                })
                 .collect(),
             _ => Vec::new(),
         };
