@@ -31,9 +31,16 @@ impl Portal {
                 .authed(move |client, token| async move { client.usage(&token, asked).await })
                 .await
             {
-                // A slower answer for a range no longer selected is dropped.
+                // A slower answer for a range no longer selected is dropped, and one
+                // that brings nothing new changes nothing: setting it would redraw
+                // the chart and drop a keyboard user's place in it every 5 s.
                 Ok(answer) if Some(answer.range) == self.usage_range.try_get_untracked() => {
-                    self.usage.try_set(Some(answer));
+                    let new = self
+                        .usage
+                        .try_with_untracked(|shown| shown.as_ref() != Some(&answer));
+                    if new == Some(true) {
+                        self.usage.try_set(Some(answer));
+                    }
                 }
                 Ok(_) => {}
                 Err(error) => self.report(&error),
