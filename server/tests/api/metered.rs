@@ -35,7 +35,7 @@ pub(crate) fn calls(id: &str, email: &str, quantity: i64, at: &str) -> Value {
 pub(crate) fn lines(invoice: &Value) -> Vec<(String, i64)> {
     invoice["lines"]
         .as_array()
-        .unwrap()
+        .unwrap_or_else(|| panic!("expected an invoice, got {invoice}"))
         .iter()
         .map(|l| {
             (
@@ -245,6 +245,10 @@ async fn an_immediate_cancel_bills_the_usage_so_far_on_its_final_invoice() {
     let cancelled: Value = response.json().await.unwrap();
     assert_eq!(cancelled["subscription"]["status"], "canceled");
     let invoice = &cancelled["invoice"];
+    assert!(
+        invoice.is_object(),
+        "the cancel billed no final invoice: {cancelled}"
+    );
     // 1,250 calls: 1,000 free, 250 at 0.02 = 5.00; a peak of 4 GPUs at 5.00 = 20.00;
     // 2 users at 3.00 = 6.00. No flat line: the period is not renewed, and without
     // prorations the unused time is not credited.

@@ -51,11 +51,12 @@ async fn session(app: &TestApp, email: &str) -> String {
         .await
 }
 
-/// The unit price of `meter` in a subscription's `metered` prices.
-fn unit_amount(subscription: &Value, meter: &str) -> i64 {
-    let metered = subscription["metered"].as_array().unwrap();
-    let price = metered.iter().find(|m| m["meter"] == meter).unwrap();
-    price["price"]["unit_amount"].as_i64().unwrap()
+/// The unit price of `meter` in a subscription's `metered` prices; `None` if the
+/// meter is not there or its price is tiered.
+fn unit_amount(subscription: &Value, meter: &str) -> Option<i64> {
+    let metered = subscription["metered"].as_array()?;
+    let price = metered.iter().find(|m| m["meter"] == meter)?;
+    price["price"]["unit_amount"].as_i64()
 }
 
 /// The newest invoice of `email`'s customer.
@@ -71,15 +72,19 @@ async fn metered_prices_are_snapshotted_at_signup_and_at_a_change() {
     let mut app = spawn_app().await;
     // Ada's period runs from 22 Nov 10:00 to 22 Dec 10:00, at 5.00 a GPU.
     let (_, ada) = subscribed(&app, ADA, "usage").await;
-    assert_eq!(unit_amount(&ada["subscription"], "peak_gpus"), 500);
+    assert_eq!(unit_amount(&ada["subscription"], "peak_gpus"), Some(500));
 
     restart_with_catalog(&mut app, &edited_catalog()).await;
     // Bo signs up under the edited catalog; Ada keeps her snapshot.
     let (_, bo) = subscribed(&app, BO, "usage").await;
-    assert_eq!(unit_amount(&bo["subscription"], "peak_gpus"), 700);
+    assert_eq!(unit_amount(&bo["subscription"], "peak_gpus"), Some(700));
     let ada_token = session(&app, ADA).await;
     let portal = app.get_json("/v1/embed/portal", &ada_token).await;
-    assert_eq!(unit_amount(&portal["subscriptions"][0], "peak_gpus"), 500);
+    assert_eq!(
+        unit_amount(&portal["subscriptions"][0], "peak_gpus"),
+        Some(500),
+        "Ada keeps her signup's snapshot"
+    );
 
     app.clock.set("2026-12-01T10:00:00Z".parse().unwrap());
     let gpus = |id: &str, email: &str| json!({"event_id": id, "customer": email, "meter": "peak_gpus", "quantity": 3, "timestamp": unix("2026-11-30T10:00:00Z")});
@@ -119,8 +124,12 @@ async fn metered_prices_are_snapshotted_at_signup_and_at_a_change() {
         .await;
     assert_eq!(response.status(), 200);
     let changed: Value = response.json().await.unwrap();
-    assert_eq!(unit_amount(&changed["subscription"], "api_calls"), 3);
-    assert_eq!(unit_amount(&changed["subscription"], "peak_gpus"), 900);
+    // The change snapshots `usage-plus`'s prices in place of `usage`'s.
+    assert_eq!(unit_amount(&changed["subscription"], "api_calls"), Some(3));
+    assert_eq!(
+        unit_amount(&changed["subscription"], "peak_gpus"),
+        Some(900)
+    );
 
     app.clock.set("2027-01-10T10:00:00Z".parse().unwrap());
     ingest(&app, vec![calls("after", ADA, 200, "2027-01-05T10:00:00Z")]).await;
