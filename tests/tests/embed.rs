@@ -128,10 +128,16 @@ async fn auto_mount_and_queued_calls_both_mount_the_portal() {
 /// the demo page with its own fresh `portico.js`: its script calls
 /// `Portico.customerPortal` right after the script tag, as integrators do, and
 /// records what it saw at the call. Each portal reports its events to
-/// `events[its element's id]`; the identity is the demo page's own `config`.
+/// `events[its element's id]`; the identity is the demo page's own `config`. The
+/// frame keeps its own uncaught errors, as the demo page does.
 fn framed_page(backend: &str) -> String {
     format!(
         r##"<div id="destroyed"></div><div id="kept"></div><div id="twice"></div>
+<script>
+  var errors = [];
+  window.addEventListener("error", function (e) {{ errors.push(String(e.message)); }});
+  window.addEventListener("unhandledrejection", function (e) {{ errors.push("unhandled rejection: " + String(e.reason)); }});
+</script>
 <script src="{backend}/portico.js"></script>
 <script>
   var events = {{ destroyed: [], kept: [], twice: [] }};
@@ -174,7 +180,7 @@ async fn portico_js_hands_back_a_handle_before_the_widget_has_loaded() {
             ))
             .await;
             let events = "document.getElementById('loader-frame').contentWindow.events";
-            // Both live portals load (the one mounted twice, once).
+            // Wait until both live portals have loaded.
             page.wait_script(&format!(
                 "const events = {events};
                  return events && events.kept.includes('load') && events.twice.includes('load');"
@@ -188,7 +194,9 @@ async fn portico_js_hands_back_a_handle_before_the_widget_has_loaded() {
                 page.script(&format!("return {frame}.atCall;")).await,
                 json!({ "destroy": "function", "shadowRoot": false, "wasmFetched": false })
             );
-            // Destroyed before the widget was ready: it never mounts, never reports.
+            // Destroyed before the widget was ready, a portal never mounts nor
+            // reports; mounted twice into one element, there is one portal, which
+            // loads once.
             let outcome = page
                 .script(&format!(
                     "const frame = {frame};
@@ -196,7 +204,7 @@ async fn portico_js_hands_back_a_handle_before_the_widget_has_loaded() {
                        const root = frame.document.getElementById(id).shadowRoot;
                        return root ? root.querySelectorAll('[data-testid=portico-root]').length : 0;
                      }};
-                     return {{ events: frame.events, destroyed: portals('destroyed'),
+                     return {{ events: frame.events, errors: frame.errors, destroyed: portals('destroyed'),
                                kept: portals('kept'), twice: portals('twice') }};"
                 ))
                 .await;
@@ -204,6 +212,7 @@ async fn portico_js_hands_back_a_handle_before_the_widget_has_loaded() {
                 outcome,
                 json!({
                     "events": { "destroyed": [], "kept": ["load"], "twice": ["load"] },
+                    "errors": [],
                     "destroyed": 0, "kept": 1, "twice": 1,
                 })
             );
