@@ -96,6 +96,7 @@ async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
 }
 
 async fn assert_not_found(response: reqwest::Response, code: &str, what: &str) {
+    assert_eq!(response.status(), 404, "{what}");
     assert_eq!(error_of(response, 404).await.0, code, "{what}");
 }
 

@@ -150,8 +150,8 @@ async fn an_update_confirm_deep_link_proposes_its_plan_and_seats_then_redirects(
             page.widget("change-panel").await;
             let proposed = page
                 .script(&format!(
-                    "return [{SHADOW}.querySelector('[data-testid=choose-team]').checked, \
-                     {SHADOW}.querySelector('[data-testid=seats]').value];"
+                    "return [{SHADOW}.querySelector('[data-testid=choose-team]')?.checked ?? null, \
+                     {SHADOW}.querySelector('[data-testid=seats]')?.value ?? null];"
                 ))
                 .await;
             assert_eq!(proposed, json!([true, "3"]), "Team with 3 seats proposed");
