@@ -109,14 +109,23 @@ pub fn change(
             }
         }
     } else {
-        // A new billing cycle starts now: credit what is left of the old one, charge
-        // a whole new period.
+        // A new billing cycle starts now: credit what is left of the old one, bill
+        // the old period's usage so far (the new period starts now, so no later
+        // renewal would), charge a whole new period.
         let end = anchored_end(now, now, target.interval, target.interval_count);
         let period = Period { start: now, end };
         let mut lines = std::mem::take(&mut next.pending_lines);
         if command.proration != Proration::None {
             lines.extend(proration_lines(&sub.terms.items, &[], sub.period, now));
         }
+        let so_far = Period {
+            start: sub.period.start,
+            end: now,
+        };
+        lines.extend(invoicing::usage_lines(
+            &sub.terms, &sub.usage, so_far, false,
+        ));
+        next.usage.clear();
         lines.extend(
             target
                 .items

@@ -15,6 +15,7 @@ mod idempotency;
 mod invoice_pdf;
 mod metered;
 mod metered_periods;
+mod metered_cycle;
 mod metered_snapshot;
 mod migrations;
 mod openapi;

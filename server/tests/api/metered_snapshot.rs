@@ -39,7 +39,7 @@ metered = [
 
 /// Restarts the server over the same database with `catalog` in place of the
 /// catalog file; `app` talks to the new server from then on.
-async fn restart_with_catalog(app: &mut TestApp, catalog: &str) {
+pub(crate) async fn restart_with_catalog(app: &mut TestApp, catalog: &str) {
     let path = std::path::Path::new(&app.database).with_file_name("catalog.toml");
     assert!(path.exists(), "the server reads its catalog from {path:?}");
     std::fs::write(&path, catalog).unwrap();

@@ -171,7 +171,7 @@ fn check_change(
             ))
         }
         // A new cycle starts now: credit what is left (unless prorations are
-        // off), charge a whole new period.
+        // off), bill the old period's usage so far, charge a whole new period.
         (_, false, proration) => {
             let new_end = oracle::step(at, target.interval, i64::from(target.interval_count));
             let credits = if proration == Proration::None {
@@ -182,6 +182,7 @@ fn check_change(
             let lines: Vec<LineView> = waiting
                 .into_iter()
                 .chain(credits)
+                .chain(oracle::usage_lines(&sub.terms, &sub.usage, start, at))
                 .chain(oracle::recurring_lines(target, at, new_end))
                 .collect();
             Some((
