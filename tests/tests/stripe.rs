@@ -41,20 +41,23 @@ impl Provider {
     }
 
     /// The change preview's amounts: the lines carried to the next invoice, and
-    /// that invoice's total, a month after the signup.
-    fn preview(self) -> (Vec<Value>, &'static str) {
+    /// that invoice's date and total.
+    fn preview(self) -> (Vec<Value>, jiff::civil::Date, &'static str) {
         match self {
             // Seconds into the month, each proration line is a whole month's price:
             // Starter's $9 credited, Scale's $99 and one $8 seat charged; the
-            // renewal adds Scale's next month: (-9 + 99 + 8) + (99 + 8) = $205.00.
+            // renewal, a month after the signup, adds Scale's next month:
+            // (-9 + 99 + 8) + (99 + 8) = $205.00.
             Self::Local => (
                 vec![json!("-$9.00"), json!("$99.00"), json!("$8.00")],
+                today().checked_add(jiff::Span::new().months(1)).unwrap(),
                 "$205.00",
             ),
             // localstripe keeps no clock: it credits the whole $10 Basic invoice and
             // charges nothing for the remaining time (README "Proration, compared");
-            // Pro's $30 month less that credit is $20.00.
-            Self::Stripe => (vec![json!("-$10.00")], "$20.00"),
+            // Pro's $30 month less that credit is $20.00. It also dates its upcoming
+            // invoice now rather than at the period's end.
+            Self::Stripe => (vec![json!("-$10.00")], today(), "$20.00"),
         }
     }
 
@@ -116,7 +119,7 @@ async fn journey(page: &Page, stack: &Stack, provider: Provider) -> Vec<String> 
     page.click(&format!("choose-{second}")).await;
     page.click("preview").await;
     page.widget("preview-summary").await;
-    let (lines, next) = provider.preview();
+    let (lines, next_date, next) = provider.preview();
     let amounts: Vec<Value> = page
         .script(PREVIEW_LINES)
         .await
@@ -126,10 +129,9 @@ async fn journey(page: &Page, stack: &Stack, provider: Provider) -> Vec<String> 
         .map(|line| line[1].clone())
         .collect();
     assert_eq!(amounts, lines, "the lines the next invoice will carry");
-    let renewal = today().checked_add(jiff::Span::new().months(1)).unwrap();
     assert_eq!(
         page.widget_text("next-invoice").await,
-        format!("Next invoice on {}: {next}", medium_date(renewal))
+        format!("Next invoice on {}: {next}", medium_date(next_date))
     );
     page.click("confirm-change").await;
     let change = page.event("plan_change").await;
