@@ -68,13 +68,7 @@ pub fn cancel(
     }
     // Usage so far is billed on the final invoice, as at a period's end.
     if matches!(sub.status, Status::Active | Status::PastDue) {
-        let so_far = Period {
-            start: sub.period.start,
-            end: now,
-        };
-        lines.extend(invoicing::usage_lines(
-            &sub.terms, &sub.usage, so_far, false,
-        ));
+        lines.extend(invoicing::usage_so_far(sub, now));
     }
     next.usage.clear();
     let invoices = end(&mut next, &mut account, lines, now);

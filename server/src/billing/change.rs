@@ -118,13 +118,7 @@ pub fn change(
         if command.proration != Proration::None {
             lines.extend(proration_lines(&sub.terms.items, &[], sub.period, now));
         }
-        let so_far = Period {
-            start: sub.period.start,
-            end: now,
-        };
-        lines.extend(invoicing::usage_lines(
-            &sub.terms, &sub.usage, so_far, false,
-        ));
+        lines.extend(invoicing::usage_so_far(sub, now));
         next.usage.clear();
         lines.extend(
             target

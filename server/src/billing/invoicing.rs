@@ -9,7 +9,7 @@
 use super::cards;
 use super::proration::Period;
 use super::state::{
-    Account, BillingReason, Invoice, InvoiceStatus, Item, Line, PaymentFailure, Terms,
+    Account, BillingReason, Invoice, InvoiceStatus, Item, Line, PaymentFailure, Subscription, Terms,
 };
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -147,6 +147,16 @@ pub fn recurring_line(item: &Item, period: Period) -> Line {
         proration: false,
         period,
     }
+}
+
+/// The usage lines of `sub`'s period so far, from its start to `now`: what a
+/// subscription that stops or restarts its period early owes for its meters.
+pub fn usage_so_far(sub: &Subscription, now: Timestamp) -> Vec<Line> {
+    let so_far = Period {
+        start: sub.period.start,
+        end: now,
+    };
+    usage_lines(&sub.terms, &sub.usage, so_far, false)
 }
 
 /// One line per metered meter of `terms` for its usage in `period`; none while the

@@ -2,22 +2,18 @@
 //! period's usage so far is billed on the change's invoice, at the old plan's
 //! prices; no later renewal bills it again.
 
-use crate::helpers::{CATALOG, spawn_app};
+use crate::helpers::spawn_app;
 use crate::metered::{calls, expected, ingest, lines, run_due_at, subscribed, unix};
-use crate::metered_snapshot::restart_with_catalog;
+use crate::metered_snapshot::{metered_catalog_with, restart_with_catalog};
 use serde_json::{Value, json};
 
 /// The catalog with `usage-yearly`: the `usage` plan's items and meters, billed
 /// yearly at 100.00, and its calls at 0.05 each from the first.
 fn catalog_with_yearly_plan() -> String {
-    let edited = CATALOG.replacen(
-        r#"plans = ["usage"]"#,
-        r#"plans = ["usage", "usage-yearly"]"#,
-        1,
-    );
-    assert_ne!(edited, CATALOG, "the edit applies to the catalog as it is");
-    edited
-        + r#"
+    metered_catalog_with(
+        "usage-yearly",
+        &[],
+        r#"
 [[plans]]
 id = "usage-yearly"
 name = "Usage (yearly)"
@@ -29,7 +25,8 @@ metered = [
   { meter = "peak_gpus", unit_amount = 500 },
   { meter = "active_users", unit_amount = 300 },
 ]
-"#
+"#,
+    )
 }
 
 #[tokio::test]

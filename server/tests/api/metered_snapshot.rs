@@ -6,23 +6,36 @@ use crate::helpers::{CATALOG, TestApp, spawn_app};
 use crate::metered::{calls, expected, ingest, lines, run_due_at, subscribed, unix};
 use serde_json::{Value, json};
 
+/// The test catalog with `extra` (TOML) added and sold by the `metered` service
+/// beside `usage`; `replacements` edit the catalog as it is first, each of them
+/// checked to apply.
+pub(crate) fn metered_catalog_with(
+    plan: &str,
+    replacements: &[(&str, &str)],
+    extra: &str,
+) -> String {
+    let mut edited = CATALOG.to_owned();
+    let sold = format!(r#"plans = ["usage", "{plan}"]"#);
+    for (from, to) in [(r#"plans = ["usage"]"#, sold.as_str())]
+        .into_iter()
+        .chain(replacements.iter().copied())
+    {
+        assert!(edited.contains(from), "the catalog has `{from}` to edit");
+        edited = edited.replacen(from, to, 1);
+    }
+    edited + extra
+}
+
 /// The catalog after an edit: Peak GPUs at 7.00 on `usage` (was 5.00), and a plan
 /// `usage-plus` whose calls cost 0.03 each from the first, its GPUs 9.00.
 fn edited_catalog() -> String {
-    let edited = CATALOG
-        .replacen(
+    metered_catalog_with(
+        "usage-plus",
+        &[(
             r#"{ meter = "peak_gpus", unit_amount = 500 }"#,
             r#"{ meter = "peak_gpus", unit_amount = 700 }"#,
-            1,
-        )
-        .replacen(
-            r#"plans = ["usage"]"#,
-            r#"plans = ["usage", "usage-plus"]"#,
-            1,
-        );
-    assert_ne!(edited, CATALOG, "the edit applies to the catalog as it is");
-    edited
-        + r#"
+        )],
+        r#"
 [[plans]]
 id = "usage-plus"
 name = "Usage Plus"
@@ -34,7 +47,8 @@ metered = [
   { meter = "peak_gpus", unit_amount = 900 },
   { meter = "active_users", unit_amount = 300 },
 ]
-"#
+"#,
+    )
 }
 
 /// Restarts the server over the same database with `catalog` in place of the

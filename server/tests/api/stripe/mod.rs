@@ -373,10 +373,10 @@ async fn subscriptions_of_other_customers_or_services_are_not_found() {
     assert_eq!(error_of(builtin_card, 400).await.0, "invalid_request");
 }
 
-async fn deliver(s: &StripeApp, body: &str, header: &str) -> reqwest::Response {
-    s.app
-        .client
-        .post(s.app.url("/v1/stripe/webhooks"))
+/// Posts a webhook body with its `Stripe-Signature` header, as Stripe would.
+async fn deliver(app: &crate::helpers::TestApp, body: &str, header: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/v1/stripe/webhooks"))
         .header("stripe-signature", header)
         .header("content-type", "application/json")
         .body(body.to_owned())
@@ -392,32 +392,32 @@ async fn signed_webhooks_become_portico_events_once() {
     let body = json!({"id": "evt_test_1", "type": "customer.subscription.deleted", "created": now, "livemode": false,
         "data": {"object": {"id": "sub_123", "customer": "cus_123", "status": "canceled"}}}).to_string();
     let header = signature::sign(WEBHOOK_SECRET, now, body.as_bytes());
-    let first = ok(deliver(&s, &body, &header).await, 200).await;
+    let first = ok(deliver(&s.app, &body, &header).await, 200).await;
     assert_eq!(
         (first["recorded"].clone(), first["duplicate"].clone()),
         (json!(true), json!(false))
     );
     assert_eq!(first["type"], "subscription.canceled");
-    let again = ok(deliver(&s, &body, &header).await, 200).await;
+    let again = ok(deliver(&s.app, &body, &header).await, 200).await;
     assert_eq!(again["duplicate"], true);
 
     let wrong = signature::sign("whsec_wrong", now, body.as_bytes());
     assert_eq!(
-        error_of(deliver(&s, &body, &wrong).await, 400)
+        error_of(deliver(&s.app, &body, &wrong).await, 400)
             .await
             .1
             .as_deref(),
         Some("Stripe-Signature")
     );
     let stale = signature::sign(WEBHOOK_SECRET, now - 301, body.as_bytes());
-    assert_eq!(deliver(&s, &body, &stale).await.status(), 400);
+    assert_eq!(deliver(&s.app, &body, &stale).await.status(), 400);
     assert_eq!(
-        deliver(&s, &body.replace("sub_123", "sub_999"), &header)
+        deliver(&s.app, &body.replace("sub_123", "sub_999"), &header)
             .await
             .status(),
         400
     );
-    assert_eq!(deliver(&s, &body, "").await.status(), 400);
+    assert_eq!(deliver(&s.app, &body, "").await.status(), 400);
 
     let events = s
         .app

@@ -3,7 +3,7 @@
 //! half-done, never accepted silently.
 
 use super::peer::{Localstripe, spawn_on};
-use super::{ok, session, signed_up};
+use super::{deliver, ok, session, signed_up};
 use crate::helpers::{TEST_KEY, spawn_app};
 use serde_json::{Value, json};
 
@@ -20,17 +20,6 @@ fn event_body() -> (String, i64) {
     let body = json!({"id": "evt_refused_1", "type": "customer.subscription.deleted", "created": now,
         "livemode": false, "data": {"object": {"id": "sub_1", "customer": "cus_1", "status": "canceled"}}});
     (body.to_string(), now)
-}
-
-async fn deliver(app: &crate::helpers::TestApp, body: &str, header: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/v1/stripe/webhooks"))
-        .header("stripe-signature", header)
-        .header("content-type", "application/json")
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
