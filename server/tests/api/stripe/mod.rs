@@ -39,13 +39,7 @@ async fn the_catalog_is_read_from_stripe_products_marked_for_the_service() {
     let s = spawn_stripe_app().await;
     let token = session(&s, "catalog@example.com").await;
     let portal = ok(s.app.get_portal(&token).await, 200).await;
-    let plans: Vec<&str> = portal["plans"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(plans, ["basic", "pro", "max", "euro"]);
+    assert_eq!(plan_ids(&portal), ["basic", "pro", "max", "euro"]);
     assert_eq!(portal["plans"][1]["items"][0]["price"]["unit_amount"], 3000);
     assert_eq!(
         portal["plans"][0]["features"],
@@ -371,6 +365,16 @@ async fn subscriptions_of_other_customers_or_services_are_not_found() {
         )
         .await;
     assert_eq!(error_of(builtin_card, 400).await.0, "invalid_request");
+}
+
+/// The ids of the plans a portal offers, in its order.
+fn plan_ids(portal: &Value) -> Vec<&str> {
+    portal["plans"]
+        .as_array()
+        .expect("the portal lists plans")
+        .iter()
+        .map(|p| p["id"].as_str().expect("a plan has an id"))
+        .collect()
 }
 
 /// Posts a webhook body with its `Stripe-Signature` header, as Stripe would.

@@ -3,7 +3,7 @@
 //! half-done, never accepted silently.
 
 use super::peer::{Localstripe, spawn_on};
-use super::{deliver, ok, session, signed_up};
+use super::{deliver, ok, plan_ids, session, signed_up};
 use crate::helpers::{TEST_KEY, spawn_app};
 use serde_json::{Value, json};
 
@@ -117,13 +117,7 @@ async fn metered_prices_are_left_out_of_the_catalog() {
     let s = spawn_on(peer, None).await;
     let token = session(&s, "metered@example.com").await;
     let portal = ok(s.app.get_portal(&token).await, 200).await;
-    let plans: Vec<&str> = portal["plans"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(plans, ["basic", "pro", "max", "euro"]);
+    assert_eq!(plan_ids(&portal), ["basic", "pro", "max", "euro"]);
     let response = s
         .app
         .post_json(
