@@ -140,7 +140,7 @@ impl AppError {
     /// Stripe's answer in our error shape: a card error stays a 402 with its
     /// codes, a bad parameter a 400, a missing object a 404; Stripe unreachable,
     /// rate-limited or failing is a 502; our own key refused is logged as ours.
-    pub fn from_stripe(error: crate::provider::stripe::client::StripeError) -> Self {
+    fn from_stripe(error: crate::provider::stripe::client::StripeError) -> Self {
         use crate::provider::stripe::client::StripeError;
         let unavailable = |detail: String| {
             tracing::warn!(%detail, "Stripe unavailable");
@@ -255,3 +255,32 @@ impl IntoResponse for AppError {
 #[derive(Debug, axum::extract::FromRequest)]
 #[from_request(via(axum::Json), rejection(AppError))]
 pub struct JsonBody<T>(pub T);
+
+/// The provider's refusals keep their code, message and parameter; Stripe's errors
+/// are mapped by [`AppError::from_stripe`]; internal faults stay internal (logged,
+/// not shown).
+impl From<crate::provider::ProviderError> for AppError {
+    fn from(error: crate::provider::ProviderError) -> Self {
+        use crate::provider::{ProviderError, Refusal};
+        match error {
+            ProviderError::Refused {
+                why,
+                code,
+                message,
+                param,
+            } => {
+                let refused = match why {
+                    Refusal::Invalid => Self::bad_request(code, message),
+                    Refusal::NotFound => Self::not_found(code, message),
+                    Refusal::Conflict => Self::conflict(code, message),
+                };
+                match param {
+                    Some(param) => refused.param(param),
+                    None => refused,
+                }
+            }
+            ProviderError::Stripe(error) => Self::from_stripe(*error),
+            ProviderError::Internal(detail) => Self::Internal(detail),
+        }
+    }
+}

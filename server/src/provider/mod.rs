@@ -3,7 +3,10 @@
 //! HTTP API are the same with either. Each action handler checks the session and
 //! the portal configuration, then asks `ctx.provider` which path runs it.
 
+mod error;
 pub mod stripe;
+
+pub use error::{ProviderError, Refusal};
 
 use std::sync::Arc;
 

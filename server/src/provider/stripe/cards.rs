@@ -6,7 +6,7 @@ use super::client::Form;
 use super::objects::{Customer, Expandable, Invoice, List, PaymentMethod, SetupIntent};
 use super::{ForwardedKey, Stripe, convert, path};
 use crate::catalog::Service;
-use crate::http::AppError;
+use crate::provider::ProviderError;
 use portico_wire::payment::{CardAttached, SetupIntent as WireSetupIntent};
 use portico_wire::{CustomerRef, ErrorCode};
 
@@ -15,7 +15,7 @@ impl Stripe {
         &self,
         who: &CustomerRef,
         keys: &ForwardedKey,
-    ) -> Result<WireSetupIntent, AppError> {
+    ) -> Result<WireSetupIntent, ProviderError> {
         let customer = self.ensure_customer(who, keys).await?;
         let form = Form::new()
             .set("customer", &customer.id)
@@ -26,7 +26,9 @@ impl Stripe {
             .post("/v1/setup_intents", &form, Some(&keys.step("setup_intent")))
             .await?;
         let client_secret = intent.client_secret.ok_or_else(|| {
-            AppError::Internal("Stripe returned a SetupIntent without its client_secret".into())
+            ProviderError::Internal(
+                "Stripe returned a SetupIntent without its client_secret".into(),
+            )
         })?;
         Ok(WireSetupIntent {
             id: intent.id,
@@ -44,9 +46,9 @@ pub async fn complete_setup(
     service: &Service,
     id: &str,
     keys: &ForwardedKey,
-) -> Result<CardAttached, AppError> {
+) -> Result<CardAttached, ProviderError> {
     let missing = || {
-        AppError::not_found(
+        ProviderError::not_found(
             ErrorCode::ResourceMissing,
             format!("No such SetupIntent for this customer: `{id}`."),
         )
@@ -65,7 +67,7 @@ pub async fn complete_setup(
         return Err(missing());
     }
     if intent.status != "succeeded" {
-        return Err(AppError::conflict(
+        return Err(ProviderError::conflict(
             ErrorCode::InvalidRequest,
             format!(
                 "The SetupIntent is `{}`, not `succeeded`: confirm the card with Stripe.js first.",
@@ -77,7 +79,7 @@ pub async fn complete_setup(
         Some(Expandable::Id(id)) => id.clone(),
         Some(Expandable::Object(pm)) => pm.id.clone(),
         None => {
-            return Err(AppError::Internal(format!(
+            return Err(ProviderError::Internal(format!(
                 "{id} succeeded without a payment method"
             )));
         }
@@ -112,7 +114,7 @@ pub async fn complete_setup(
     let invoices = pay_open_invoices(stripe, &customer, service, keys).await?;
     tracing::info!(customer = %customer.id, payment_method = %pm_id, "card attached (Stripe)");
     Ok(CardAttached {
-        payment_method: convert::payment_method(&method).map_err(AppError::Internal)?,
+        payment_method: convert::payment_method(&method).map_err(ProviderError::Internal)?,
         invoices,
     })
 }
@@ -124,7 +126,7 @@ async fn pay_open_invoices(
     customer: &Customer,
     service: &Service,
     keys: &ForwardedKey,
-) -> Result<Vec<portico_wire::invoice::Invoice>, AppError> {
+) -> Result<Vec<portico_wire::invoice::Invoice>, ProviderError> {
     let subs: Vec<String> = stripe
         .subscriptions_of(customer, service)
         .await?
@@ -160,7 +162,7 @@ async fn pay_open_invoices(
             }
             Err(other) => return Err(other.into()),
         };
-        touched.push(convert::invoice(&current).map_err(AppError::Internal)?);
+        touched.push(convert::invoice(&current).map_err(ProviderError::Internal)?);
     }
     Ok(touched)
 }

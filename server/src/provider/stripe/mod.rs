@@ -19,7 +19,7 @@ mod subscriptions;
 pub use cards::complete_setup;
 pub use subscriptions::{Cancellation, ChangeTarget};
 
-use crate::http::AppError;
+use crate::provider::ProviderError;
 use client::{Form, StripeClient, StripeError};
 use dialect::Dialect;
 use objects::{Customer, List};
@@ -87,7 +87,10 @@ impl Stripe {
 
     /// The customer a session speaks for: by Stripe id (`customer_id`, as
     /// Billflow documents it) or by email. `None` if Stripe has none yet.
-    pub async fn find_customer(&self, who: &CustomerRef) -> Result<Option<Customer>, AppError> {
+    pub async fn find_customer(
+        &self,
+        who: &CustomerRef,
+    ) -> Result<Option<Customer>, ProviderError> {
         match who {
             CustomerRef::CustomerId(id) => {
                 match self
@@ -115,12 +118,12 @@ impl Stripe {
         &self,
         who: &CustomerRef,
         keys: &ForwardedKey,
-    ) -> Result<Customer, AppError> {
+    ) -> Result<Customer, ProviderError> {
         if let Some(customer) = self.find_customer(who).await? {
             return Ok(customer);
         }
         match who {
-            CustomerRef::CustomerId(id) => Err(AppError::not_found(
+            CustomerRef::CustomerId(id) => Err(ProviderError::not_found(
                 ErrorCode::ResourceMissing,
                 format!(
                     "Stripe has no customer `{id}`: `customer_id` must be the Stripe customer's id."
@@ -165,12 +168,6 @@ impl ForwardedKey {
 /// is percent-encoded so a crafted id cannot change the path.
 pub fn path(id: &str) -> String {
     url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
-}
-
-impl From<StripeError> for AppError {
-    fn from(error: StripeError) -> Self {
-        AppError::from_stripe(error)
-    }
 }
 
 #[cfg(test)]

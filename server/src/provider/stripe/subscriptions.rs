@@ -7,8 +7,8 @@ use super::client::Form;
 use super::objects::{Customer, Invoice, List, PaymentMethod, Subscription, SubscriptionItem};
 use super::{ForwardedKey, Stripe, convert, path};
 use crate::catalog::{Plan, Service};
-use crate::http::AppError;
 use crate::provider::PortalState;
+use crate::provider::ProviderError;
 use portico_wire::actions::{ActionResponse, ChangePreview, ProrationBehavior};
 use portico_wire::{CustomerRef, ErrorCode, Quantity};
 
@@ -30,9 +30,9 @@ pub struct ChangeTarget<'a> {
 }
 
 /// A customer has one live subscription per service.
-fn no_live_subscription(subs: &[Subscription]) -> Result<(), AppError> {
+fn no_live_subscription(subs: &[Subscription]) -> Result<(), ProviderError> {
     match subs.iter().find(|s| !has_ended(s)) {
-        Some(live) => Err(AppError::conflict(
+        Some(live) => Err(ProviderError::conflict(
             ErrorCode::AlreadySubscribed,
             format!(
                 "The customer already has the subscription `{}` in this service.",
@@ -47,8 +47,8 @@ fn has_ended(sub: &Subscription) -> bool {
     matches!(sub.status.as_str(), "canceled" | "incomplete_expired")
 }
 
-fn internal(message: String) -> AppError {
-    AppError::Internal(message)
+fn internal(message: String) -> ProviderError {
+    ProviderError::Internal(message)
 }
 
 fn proration_name(behavior: ProrationBehavior) -> &'static str {
@@ -64,7 +64,7 @@ impl Stripe {
         &self,
         who: &CustomerRef,
         service: &Service,
-    ) -> Result<PortalState, AppError> {
+    ) -> Result<PortalState, ProviderError> {
         let Some(customer) = self.find_customer(who).await? else {
             return Ok(PortalState {
                 customer: None,
@@ -89,7 +89,7 @@ impl Stripe {
     pub(super) async fn default_card(
         &self,
         customer: &Customer,
-    ) -> Result<Option<portico_wire::payment::PaymentMethod>, AppError> {
+    ) -> Result<Option<portico_wire::payment::PaymentMethod>, ProviderError> {
         let Some(default) = convert::default_payment_method(customer) else {
             return Ok(None);
         };
@@ -109,7 +109,7 @@ impl Stripe {
         &self,
         customer: &Customer,
         service: &Service,
-    ) -> Result<Vec<Subscription>, AppError> {
+    ) -> Result<Vec<Subscription>, ProviderError> {
         let query = Form::new()
             .set("customer", &customer.id)
             .set("status", "all")
@@ -134,9 +134,9 @@ impl Stripe {
         who: &CustomerRef,
         service: &Service,
         id: &str,
-    ) -> Result<(Customer, Subscription), AppError> {
+    ) -> Result<(Customer, Subscription), ProviderError> {
         let missing = || {
-            AppError::not_found(
+            ProviderError::not_found(
                 ErrorCode::SubscriptionNotFound,
                 format!("The customer has no subscription `{id}` in this service."),
             )
@@ -154,7 +154,7 @@ impl Stripe {
         plan: &Plan,
         quantity: Quantity,
         keys: &ForwardedKey,
-    ) -> Result<ActionResponse, AppError> {
+    ) -> Result<ActionResponse, ProviderError> {
         let customer = self.ensure_customer(who, keys).await?;
         let existing = self.subscriptions_of(&customer, service).await?;
         no_live_subscription(&existing)?;
@@ -178,7 +178,7 @@ impl Stripe {
         quantity: Quantity,
         trial: bool,
         key: &str,
-    ) -> Result<ActionResponse, AppError> {
+    ) -> Result<ActionResponse, ProviderError> {
         let form = Form::new()
             .set("customer", &customer.id)
             .set(self.dialect.item_price_key("items", 0), &plan.id)
@@ -198,7 +198,7 @@ impl Stripe {
                 .await?
                 .into_iter()
                 .next()
-                .ok_or_else(|| AppError::from(error))?,
+                .ok_or_else(|| ProviderError::from(error))?,
             Err(error) => return Err(error.into()),
         };
         tracing::info!(subscription = %sub.id, customer = %customer.id, plan = %plan.id, "signup (Stripe)");
@@ -212,7 +212,7 @@ impl Stripe {
         sub: &Subscription,
         service: &Service,
         before: Option<&str>,
-    ) -> Result<ActionResponse, AppError> {
+    ) -> Result<ActionResponse, ProviderError> {
         let latest = sub.latest_invoice.as_ref().map(|i| i.id().to_owned());
         let invoice = match latest.filter(|id| Some(id.as_str()) != before) {
             Some(id) => {
@@ -236,12 +236,12 @@ impl Stripe {
     fn changeable<'s>(
         sub: &'s Subscription,
         target: &ChangeTarget<'_>,
-    ) -> Result<&'s SubscriptionItem, AppError> {
+    ) -> Result<&'s SubscriptionItem, ProviderError> {
         let item = Self::live_item(sub)?;
         if item.price_id() == Some(target.plan.id.as_str())
             && item.quantity == target.quantity.get()
         {
-            return Err(AppError::bad_request(
+            return Err(ProviderError::bad_request(
                 ErrorCode::NoChange,
                 "The requested change leaves the subscription as it is.",
             ));
@@ -250,13 +250,13 @@ impl Stripe {
     }
 
     /// The item of a subscription that may change.
-    fn live_item(sub: &Subscription) -> Result<&SubscriptionItem, AppError> {
+    fn live_item(sub: &Subscription) -> Result<&SubscriptionItem, ProviderError> {
         match sub.status.as_str() {
-            "canceled" | "incomplete_expired" => Err(AppError::conflict(
+            "canceled" | "incomplete_expired" => Err(ProviderError::conflict(
                 ErrorCode::SubscriptionCanceled,
                 "The subscription is canceled; resubscribe instead.",
             )),
-            "incomplete" => Err(AppError::conflict(
+            "incomplete" => Err(ProviderError::conflict(
                 ErrorCode::SubscriptionIncomplete,
                 "The subscription's first invoice is unpaid; pay it before changing it.",
             )),
@@ -277,7 +277,7 @@ impl Stripe {
         id: &str,
         target: &ChangeTarget<'_>,
         now: i64,
-    ) -> Result<ChangePreview, AppError> {
+    ) -> Result<ChangePreview, ProviderError> {
         let (customer, sub) = self.owned(who, service, id).await?;
         let item = Self::changeable(&sub, target)?;
         let behavior = proration_name(target.proration);
@@ -350,7 +350,7 @@ impl Stripe {
         id: &str,
         target: &ChangeTarget<'_>,
         keys: &ForwardedKey,
-    ) -> Result<ActionResponse, AppError> {
+    ) -> Result<ActionResponse, ProviderError> {
         let (_, sub) = self.owned(who, service, id).await?;
         let item = Self::changeable(&sub, target)?;
         let form = Form::new()
@@ -383,10 +383,10 @@ impl Stripe {
         id: &str,
         how: &Cancellation<'_>,
         keys: &ForwardedKey,
-    ) -> Result<ActionResponse, AppError> {
+    ) -> Result<ActionResponse, ProviderError> {
         let (_, sub) = self.owned(who, service, id).await?;
         if has_ended(&sub) {
-            return Err(AppError::conflict(
+            return Err(ProviderError::conflict(
                 ErrorCode::SubscriptionCanceled,
                 "The subscription is already canceled.",
             ));
@@ -422,10 +422,10 @@ impl Stripe {
         service: &Service,
         id: &str,
         keys: &ForwardedKey,
-    ) -> Result<ActionResponse, AppError> {
+    ) -> Result<ActionResponse, ProviderError> {
         let (_, sub) = self.owned(who, service, id).await?;
         if !sub.cancel_at_period_end || sub.status == "canceled" {
-            return Err(AppError::conflict(
+            return Err(ProviderError::conflict(
                 ErrorCode::NotPendingCancellation,
                 "The subscription has no cancellation pending at period end.",
             ));
@@ -456,10 +456,10 @@ impl Stripe {
         plan: &Plan,
         quantity: Quantity,
         keys: &ForwardedKey,
-    ) -> Result<ActionResponse, AppError> {
+    ) -> Result<ActionResponse, ProviderError> {
         let (customer, sub) = self.owned(who, service, id).await?;
         if !has_ended(&sub) {
-            return Err(AppError::conflict(
+            return Err(ProviderError::conflict(
                 ErrorCode::AlreadySubscribed,
                 format!("The subscription `{id}` has not ended; change it instead."),
             ));
@@ -482,7 +482,7 @@ impl Stripe {
         &self,
         who: &CustomerRef,
         service: &Service,
-    ) -> Result<Vec<portico_wire::invoice::Invoice>, AppError> {
+    ) -> Result<Vec<portico_wire::invoice::Invoice>, ProviderError> {
         let Some(customer) = self.find_customer(who).await? else {
             return Ok(Vec::new());
         };
