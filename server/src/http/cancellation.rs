@@ -90,6 +90,7 @@ pub(super) async fn cancel(
         feedback: feedback.and_then(|v| v.as_str().map(str::to_owned)),
         comment: comment.map(str::to_owned),
     };
+    session.may_act_on(&id)?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("cancel", &id, &request), || async {
         if let Some(stripe) = ctx.provider.stripe() {
@@ -134,6 +135,7 @@ pub(super) async fn resume(
     key: IdempotencyKey,
 ) -> AppResult<Response> {
     session.require_writable()?;
+    session.may_act_on(&id)?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("resume", &id), || async {
         if let Some(stripe) = ctx.provider.stripe() {

@@ -108,6 +108,19 @@ impl PortalSession {
         &self.configuration.features
     }
 
+    /// Refuses subscription `id` when the session is scoped to another one
+    /// (`subscription_id`). Every subscription route checks this first, before it
+    /// reaches a provider, so the scope holds on either.
+    pub fn may_act_on(&self, id: &str) -> Result<(), AppError> {
+        match self.row.subscription_id.as_deref() {
+            Some(only) if only != id => Err(AppError::not_found(
+                ErrorCode::SubscriptionNotFound,
+                format!("The customer has no subscription `{id}` in this service."),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Refuses any change in a read-only session.
     pub fn require_writable(&self) -> Result<(), AppError> {
         if self.row.read_only {

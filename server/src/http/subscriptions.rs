@@ -128,6 +128,7 @@ async fn preview(
     Path(id): Path<String>,
     JsonBody(request): JsonBody<ChangeRequest>,
 ) -> AppResult<Json<ChangePreview>> {
+    session.may_act_on(&id)?;
     if let Some(stripe) = ctx.provider.stripe() {
         let proration = change_allowed(&session, &request)?;
         let target = stripe_target(stripe, &session, &id, &request, proration).await?;
@@ -174,6 +175,7 @@ async fn change(
     key: IdempotencyKey,
     JsonBody(request): JsonBody<ChangeRequest>,
 ) -> AppResult<Response> {
+    session.may_act_on(&id)?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("change", &id, &request), || async {
         if let Some(stripe) = ctx.provider.stripe() {
@@ -349,6 +351,7 @@ async fn resubscribe(
     JsonBody(request): JsonBody<ResubscribeRequest>,
 ) -> AppResult<Response> {
     session.require_writable()?;
+    session.may_act_on(&id)?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("resubscribe", &id, &request), || async {
         if let Some(stripe) = ctx.provider.stripe() {
@@ -442,14 +445,7 @@ pub(super) async fn session_customer(
     session: &PortalSession,
     id: &str,
 ) -> AppResult<CustomerRow> {
-    if session
-        .row
-        .subscription_id
-        .as_deref()
-        .is_some_and(|only| only != id)
-    {
-        return Err(not_found(id));
-    }
+    session.may_act_on(id)?;
     ctx.store
         .find_customer(session.row.livemode, &session.customer)
         .await?

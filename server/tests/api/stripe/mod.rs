@@ -4,6 +4,7 @@
 mod differential;
 mod peer;
 mod refusals;
+mod scope;
 
 use crate::helpers::{TEST_KEY, error_of};
 use peer::{StripeApp, WEBHOOK_SECRET, spawn_stripe_app};
