@@ -9,23 +9,9 @@ use std::time::Duration;
 /// `email`'s customer in the `golden` service with a card and a `basic`
 /// subscription (10.00 a month), signed up at the server's time.
 async fn subscribed(app: &TestApp, email: &str) -> String {
-    let token = app
-        .session(json!({"service": "golden", "email": email}))
+    let (token, _) = app
+        .signed_up_with_card("golden", email, json!({"plan": "basic"}))
         .await;
-    let card =
-        json!({"number": "4242424242424242", "exp_month": 12, "exp_year": 2035, "cvc": "123"});
-    let response = app
-        .post_json("/v1/embed/payment_methods", Some(&token), card)
-        .await;
-    assert_eq!(response.status(), 201);
-    let response = app
-        .post_json(
-            "/v1/embed/subscriptions",
-            Some(&token),
-            json!({"plan": "basic"}),
-        )
-        .await;
-    assert_eq!(response.status(), 201);
     token
 }
 

@@ -257,41 +257,6 @@ impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
-
-    pub async fn post_json(
-        &self,
-        path: &str,
-        token: Option<&str>,
-        body: serde_json::Value,
-    ) -> reqwest::Response {
-        let mut request = self
-            .client
-            .post(self.url(path))
-            .header("origin", HOST_ORIGIN)
-            .json(&body);
-        if let Some(token) = token {
-            request = request.header("x-session-token", token);
-        }
-        request.send().await.unwrap()
-    }
-
-    pub async fn get_portal(&self, token: &str) -> reqwest::Response {
-        self.client
-            .get(self.url("/v1/embed/portal"))
-            .header("origin", HOST_ORIGIN)
-            .header("x-session-token", token)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// Exchanges an identity and returns the session token, asserting success.
-    pub async fn session(&self, body: serde_json::Value) -> String {
-        let response = self.post_json("/v1/embed/sessions", None, body).await;
-        assert_eq!(response.status(), 201);
-        let json: serde_json::Value = response.json().await.unwrap();
-        json["token"].as_str().unwrap().to_owned()
-    }
 }
 
 impl TestApp {
@@ -351,20 +316,6 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(response.status(), 200);
-        response.json().await.unwrap()
-    }
-
-    /// `GET` with the session token.
-    pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
-        let response = self
-            .client
-            .get(self.url(path))
-            .header("origin", HOST_ORIGIN)
-            .header("x-session-token", token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "GET {path}");
         response.json().await.unwrap()
     }
 

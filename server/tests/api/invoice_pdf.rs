@@ -1,7 +1,7 @@
 //! Invoice PDFs: downloaded through the portal session (only the customer's own)
 //! and through the admin API with a secret key; read back with poppler's `pdftotext`.
 
-use crate::helpers::{HOST_ORIGIN, LIVE_KEY, TEST_KEY, TestApp, error_of, spawn_app};
+use crate::helpers::{LIVE_KEY, TEST_KEY, TestApp, error_of, spawn_app};
 use serde_json::{Value, json};
 
 /// A session of `email`'s customer, subscribed to `seats` for 3 users with a card:
@@ -36,16 +36,6 @@ const TOTALS: [&str; 5] = [
     "Amount paid USD 35.00",
     "Amount remaining USD 0.00",
 ];
-
-async fn session_get(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
-    app.client
-        .get(app.url(path))
-        .header("origin", HOST_ORIGIN)
-        .header("x-session-token", token)
-        .send()
-        .await
-        .unwrap()
-}
 
 /// The text poppler's `pdftotext -layout` reads from `pdf`, each printed row on one
 /// line with its runs of spaces made one, so a label and its amount read
@@ -88,7 +78,7 @@ async fn the_portal_downloads_its_invoice_as_a_pdf() {
     let path = format!("/v1/embed/invoices/{id}/pdf");
     assert_eq!(invoice["invoice_pdf"], path.as_str());
 
-    let response = session_get(&app, &path, &token).await;
+    let response = app.session_get(&path, &token).await;
     assert_eq!(response.status(), 200);
     let headers = response.headers().clone();
     assert_eq!(headers["content-type"], "application/pdf");
@@ -112,7 +102,7 @@ async fn a_session_gets_no_other_customers_invoice_pdf() {
     let (_, adas) = customer_with_invoice(&app, "ada@example.com").await;
     let (bob, _) = customer_with_invoice(&app, "bob@example.com").await;
     let path = format!("/v1/embed/invoices/{}/pdf", adas["id"].as_str().unwrap());
-    let response = session_get(&app, &path, &bob).await;
+    let response = app.session_get(&path, &bob).await;
     assert_eq!(error_of(response, 404).await.0, "invoice_not_found");
 
     let unauthenticated = app.client.get(app.url(&path)).send().await.unwrap();

@@ -7,6 +7,7 @@ mod assets;
 mod billing_portal;
 mod billing_portal_lists;
 mod clocks;
+mod embed_calls;
 mod embed_portal;
 mod embed_sessions;
 mod engine;

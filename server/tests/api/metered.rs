@@ -54,26 +54,8 @@ pub(crate) fn expected(pairs: &[(&str, i64)]) -> Vec<(String, i64)> {
 /// A session of `email`'s customer in the `metered` service, with a card and a
 /// subscription to `plan`: the session token and the signup's answer.
 pub(crate) async fn subscribed(app: &TestApp, email: &str, plan: &str) -> (String, Value) {
-    let token = app
-        .session(json!({"service": "metered", "email": email}))
-        .await;
-    let card =
-        json!({"number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123"});
-    assert_eq!(
-        app.post_json("/v1/embed/payment_methods", Some(&token), card)
-            .await
-            .status(),
-        201
-    );
-    let response = app
-        .post_json(
-            "/v1/embed/subscriptions",
-            Some(&token),
-            json!({"plan": plan}),
-        )
-        .await;
-    assert_eq!(response.status(), 201);
-    (token, response.json().await.unwrap())
+    app.signed_up_with_card("metered", email, json!({"plan": plan}))
+        .await
 }
 
 /// Sets the server's clock to `at` and runs what is due by then: a test-clock
@@ -98,27 +80,7 @@ pub(crate) async fn run_due_at(app: &TestApp, at: &str) -> Vec<Value> {
 #[tokio::test]
 async fn usage_is_billed_at_the_period_end_one_line_per_meter() {
     let app = spawn_app().await;
-    let token = app
-        .session(json!({"service": "metered", "email": "ada@example.com"}))
-        .await;
-    let card =
-        json!({"number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123"});
-    assert_eq!(
-        app.post_json("/v1/embed/payment_methods", Some(&token), card)
-            .await
-            .status(),
-        201
-    );
-    let created: Value = app
-        .post_json(
-            "/v1/embed/subscriptions",
-            Some(&token),
-            json!({"plan": "usage"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (_, created) = subscribed(&app, "ada@example.com", "usage").await;
     // Metered usage is billed in arrears: the first invoice is the flat fee only.
     assert_eq!(lines(&created["invoice"]), [("1 × App".to_owned(), 1000)]);
     assert_eq!(created["subscription"]["metered"][0]["meter"], "api_calls");

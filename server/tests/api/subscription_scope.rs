@@ -4,7 +4,7 @@
 //! "only one is shown" and "the other is refused" can fail when scoping is lost:
 //! unscoped, every refused request below would succeed or fail differently.
 
-use crate::helpers::{HOST_ORIGIN, TestApp, error_of, spawn_app};
+use crate::helpers::{TestApp, error_of, spawn_app};
 use serde_json::{Value, json};
 
 const EMAIL: &str = "ada@example.com";
@@ -21,23 +21,9 @@ struct TwoSubscriptions {
 /// invoice), then a resubscription; the configuration then cancels at period
 /// end, so a cancel of the live one is reversible and a resume is possible.
 async fn customer_with_two_subscriptions(app: &TestApp) -> TwoSubscriptions {
-    let token = app
-        .session(json!({"service": "acme", "email": EMAIL}))
+    let (token, first) = app
+        .signed_up_with_card("acme", EMAIL, json!({"plan": "starter"}))
         .await;
-    let card =
-        json!({"number": "4242424242424242", "exp_month": 12, "exp_year": 2035, "cvc": "123"});
-    let attached = app
-        .post_json("/v1/embed/payment_methods", Some(&token), card)
-        .await;
-    assert_eq!(attached.status(), 201);
-    let first = action(
-        app,
-        &token,
-        "/v1/embed/subscriptions",
-        json!({"plan": "starter"}),
-        201,
-    )
-    .await;
     let canceled = first["subscription"]["id"].as_str().unwrap().to_owned();
 
     app.configure_default(json!({"features": {"subscription_cancel": {
@@ -85,16 +71,6 @@ fn ids(list: &Value) -> Vec<&str> {
         .collect()
 }
 
-async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
-    app.client
-        .get(app.url(path))
-        .header("origin", HOST_ORIGIN)
-        .header("x-session-token", token)
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn assert_not_found(response: reqwest::Response, code: &str, what: &str) {
     assert_eq!(response.status(), 404, "{what}");
     assert_eq!(error_of(response, 404).await.0, code, "{what}");
@@ -112,13 +88,18 @@ async fn a_session_scoped_to_the_canceled_subscription_cannot_see_or_touch_the_l
     assert_eq!(ids(&invoices), [two.canceled_invoice.as_str()]);
     let invoice = format!("/v1/embed/invoices/{}", two.live_invoice);
     assert_not_found(
-        get(&app, &scoped, &invoice).await,
+        app.session_get(&invoice, &scoped).await,
         "invoice_not_found",
         "invoice",
     )
     .await;
     let pdf = format!("{invoice}/pdf");
-    assert_not_found(get(&app, &scoped, &pdf).await, "invoice_not_found", "PDF").await;
+    assert_not_found(
+        app.session_get(&pdf, &scoped).await,
+        "invoice_not_found",
+        "PDF",
+    )
+    .await;
 
     // Unscoped, each of these would succeed on the live subscription.
     let upgrade = json!({"plan": "team", "quantity": {"seat": 2}});
@@ -179,7 +160,7 @@ async fn a_session_scoped_to_the_live_subscription_cannot_see_or_resubscribe_the
     assert_eq!(ids(&invoices), [two.live_invoice.as_str()]);
     let invoice = format!("/v1/embed/invoices/{}", two.canceled_invoice);
     assert_not_found(
-        get(&app, &scoped, &invoice).await,
+        app.session_get(&invoice, &scoped).await,
         "invoice_not_found",
         "invoice",
     )
