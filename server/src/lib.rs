@@ -8,6 +8,7 @@ pub mod auth;
 pub mod billing;
 pub mod catalog;
 pub mod clock;
+pub mod convert;
 pub mod http;
 pub mod metering;
 pub mod pdf;
@@ -85,9 +86,12 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
         },
     };
     let provider = match &config.provider {
-        provider::ProviderConfig::Local => provider::Provider::Local,
+        provider::ProviderConfig::Local => {
+            Arc::new(provider::engine::Engine::new(store.clone(), clock.clone()))
+                as provider::Provider
+        }
         provider::ProviderConfig::Stripe(stripe_config) => {
-            let stripe = provider::stripe::Stripe::new(stripe_config)
+            let stripe = provider::stripe::Stripe::new(stripe_config, clock.clone())
                 .map_err(|e| StartError::Config(format!("Stripe: {e}")))?;
             let plans = provider::stripe::catalog::load(&stripe.client, stripe.dialect)
                 .await
@@ -108,7 +112,7 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
             }
             catalog.replace_plans(&plans);
             tracing::info!(services = plans.len(), "catalog read from Stripe");
-            provider::Provider::Stripe(Arc::new(stripe))
+            Arc::new(stripe) as provider::Provider
         }
     };
     catalog.require_plans()?;

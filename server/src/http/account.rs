@@ -1,24 +1,19 @@
 //! The customer's side of billing in the portal: their card, their invoices (and
-//! their PDFs), their billing details.
+//! their PDFs), their billing details. Each handler checks the session and the
+//! portal configuration, then asks the provider.
 
-use super::{
-    ApiContext, AppError, AppResult, IdempotencyKey, JsonBody, PortalSession, convert, invoices,
-};
-use crate::billing::cards::{self, CardInput};
-use crate::billing::year_month;
+use super::{ApiContext, AppError, AppResult, IdempotencyKey, JsonBody, PortalSession, invoices};
 use crate::pdf::Seller;
-use crate::store::{CustomerRow, InvoiceRow};
+use crate::provider::{InvoiceView, rules};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use portico_wire::ErrorCode;
-use portico_wire::billing_portal::configuration::CustomerField;
 use portico_wire::customer::CustomerUpdate;
-use portico_wire::embed::Customer;
 use portico_wire::invoice::Invoice;
-use portico_wire::payment::{CardAttached, CardRequest};
+use portico_wire::payment::CardRequest;
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
@@ -29,8 +24,8 @@ pub fn router() -> Router<ApiContext> {
         .route("/customer", post(update_customer))
 }
 
-/// Validates a test card, keeps brand, last4 and expiry as the default card, and
-/// tries it on the customer's open invoices.
+/// With the built-in engine: validates a test card, keeps brand, last4 and expiry
+/// as the default card, and tries it on the customer's open invoices.
 #[utoipa::path(post, path = "/v1/embed/payment_methods", tag = "widget", security(("session_token" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first result for 24 hours instead of acting twice")),
     request_body = portico_wire::payment::CardRequest,
@@ -49,52 +44,18 @@ async fn attach_card(
         session.features().payment_method_update.enabled,
         "payment_method_update",
     )?;
-    if ctx.provider.stripe().is_some() {
-        return Err(AppError::bad_request(
-            ErrorCode::InvalidRequest,
-            "With the Stripe provider, cards are entered through Stripe.js: create a SetupIntent \
-             (`POST /v1/embed/setup_intents`) and complete it once confirmed.",
-        ));
-    }
-    if session.row.livemode {
-        return Err(AppError::bad_request(
-            ErrorCode::TestModeOnly,
-            "The built-in billing engine takes only test cards, so it cannot take cards in live mode; \
-             configure a payment provider for live payments.",
-        ));
-    }
     // The digest of what is replayed must not be a digest of the card number.
     let fingerprint = ("card", request.last4(), request.exp_month, request.exp_year);
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &fingerprint, || async {
-        let input = CardInput {
-            number: request.number.clone(),
-            exp_month: request.exp_month,
-            exp_year: request.exp_year,
-            cvc: request.cvc.clone(),
-        };
-        let customer_now = match ctx.store.find_customer(false, &session.customer).await? {
-            Some(customer) => ctx.store.customer_now(&customer, ctx.clock.now()).await?,
-            None => ctx.clock.now(),
-        };
-        let card = cards::accept(&input, year_month(customer_now)).map_err(AppError::card)?;
-        let (customer, row, touched) = ctx
-            .store
-            .attach_card(false, &session.customer, &session.row.service, &card, ctx.clock.now())
+        let mut attached = ctx
+            .provider
+            .attach_card(session.party(), &request, key.action(&scope))
             .await?;
-        let visible = visible_subscriptions(&ctx, &session, &customer.id).await?;
-        tracing::info!(customer = %customer.id, payment_method = %row.id, brand = card.brand.as_str(), last4 = %card.last4, "card attached");
-        Ok((
-            StatusCode::CREATED,
-            CardAttached {
-                payment_method: convert::payment_method(&row),
-                invoices: touched
-                    .iter()
-                    .filter(|i| i.subscription_id.as_ref().is_some_and(|s| visible.contains(s.as_str())))
-                    .map(|i| convert::invoice(i, &customer))
-                    .collect(),
-            },
-        ))
+        attached
+            .invoices
+            .retain(|i| session.shows(i.subscription.as_ref().map(|s| s.as_str())));
+        Ok((StatusCode::CREATED, attached))
     })
     .await
 }
@@ -111,32 +72,9 @@ async fn invoices(
         session.features().invoice_history.enabled,
         "invoice_history",
     )?;
-    if let Some(stripe) = ctx.provider.stripe() {
-        let mut invoices = stripe.invoices(&session.customer, &session.service).await?;
-        if let Some(only) = &session.row.subscription_id {
-            invoices.retain(|i| i.subscription.as_ref().is_some_and(|s| s.as_str() == only));
-        }
-        return Ok(Json(invoices));
-    }
-    let Some(customer) = ctx
-        .store
-        .find_customer(session.row.livemode, &session.customer)
-        .await?
-    else {
-        return Ok(Json(Vec::new()));
-    };
-    let visible = visible_subscriptions(&ctx, &session, &customer.id).await?;
-    let rows = ctx.store.invoices_of(&customer.id).await?;
-    Ok(Json(
-        rows.iter()
-            .filter(|row| {
-                row.subscription_id
-                    .as_ref()
-                    .is_some_and(|s| visible.contains(s.as_str()))
-            })
-            .map(|row| convert::invoice(row, &customer))
-            .collect(),
-    ))
+    let mut invoices = ctx.provider.invoices(session.party()).await?;
+    invoices.retain(|i| session.shows(i.subscription.as_ref().map(|s| s.as_str())));
+    Ok(Json(invoices))
 }
 
 #[utoipa::path(get, path = "/v1/embed/invoices/{id}", tag = "widget", security(("session_token" = [])),
@@ -150,13 +88,13 @@ async fn invoice(
     session: PortalSession,
     Path(id): Path<String>,
 ) -> AppResult<Json<Invoice>> {
-    let (row, customer) = session_invoice(&ctx, &session, &id).await?;
-    Ok(Json(convert::invoice(&row, &customer)))
+    Ok(Json(session_invoice(&ctx, &session, &id).await?.invoice))
 }
 
 #[utoipa::path(get, path = "/v1/embed/invoices/{id}/pdf", tag = "widget", security(("session_token" = [])),
     params(("id" = String, Path, description = "The invoice (`in_…`)")),
     responses((status = 200, description = "The invoice as a PDF file, to download", content_type = "application/pdf", body = super::invoices::PdfFile),
+        (status = 303, description = "The provider's own PDF of the invoice (Stripe's `invoice_pdf`), at the `Location`"),
         (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
         (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
         (status = 404, description = "No such object", body = portico_wire::ErrorBody)))]
@@ -165,76 +103,39 @@ async fn invoice_pdf(
     session: PortalSession,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (row, customer) = session_invoice(&ctx, &session, &id).await?;
+    let view = session_invoice(&ctx, &session, &id).await?;
+    if let Some(link) = view.pdf_link {
+        // The provider renders its own PDF (Stripe's `invoice_pdf`).
+        return Ok(Redirect::to(&link).into_response());
+    }
     let seller = Seller {
         name: session.service.name.to_string(),
         headline: session.configuration.business_profile.headline.clone(),
     };
-    Ok(invoices::pdf_download(seller, &row, &customer))
+    Ok(invoices::pdf_download(seller, view.invoice, view.customer))
 }
 
-/// The invoice `id` and its customer, if this session may see it: the
-/// configuration shows invoices, the invoice is the session's customer's, and it
-/// belongs to a subscription the session shows. Anything else is "no such invoice",
-/// so a session learns nothing about invoices that are not its own.
+/// The invoice `id`, if this session may see it: the configuration shows
+/// invoices, the provider has it for the session's customer in the service, and
+/// it belongs to a subscription the session shows. Anything else is "no such
+/// invoice", so a session learns nothing about invoices that are not its own.
 async fn session_invoice(
     ctx: &ApiContext,
     session: &PortalSession,
     id: &str,
-) -> AppResult<(InvoiceRow, CustomerRow)> {
+) -> AppResult<InvoiceView> {
     session.feature(
         session.features().invoice_history.enabled,
         "invoice_history",
     )?;
-    let not_found = || {
-        AppError::not_found(
+    let view = ctx.provider.invoice(session.party(), id).await?;
+    if !session.shows(view.invoice.subscription.as_ref().map(|s| s.as_str())) {
+        return Err(AppError::not_found(
             ErrorCode::InvoiceNotFound,
             format!("The customer has no invoice `{id}` in this service."),
-        )
-    };
-    let customer = ctx
-        .store
-        .find_customer(session.row.livemode, &session.customer)
-        .await?
-        .ok_or_else(not_found)?;
-    let row = ctx
-        .store
-        .invoice(id)
-        .await?
-        .filter(|row| row.customer_id == customer.id)
-        .ok_or_else(not_found)?;
-    let visible = visible_subscriptions(ctx, session, &customer.id).await?;
-    if !row
-        .subscription_id
-        .as_ref()
-        .is_some_and(|s| visible.contains(s.as_str()))
-    {
-        return Err(not_found());
+        ));
     }
-    Ok((row, customer))
-}
-
-/// Ids of the subscriptions this session shows: the service's, or just the one the
-/// embed named.
-async fn visible_subscriptions(
-    ctx: &ApiContext,
-    session: &PortalSession,
-    customer_id: &str,
-) -> AppResult<std::collections::BTreeSet<String>> {
-    Ok(ctx
-        .store
-        .subscriptions_of(customer_id, &session.row.service)
-        .await?
-        .into_iter()
-        .map(|row| row.id.to_string())
-        .filter(|id| {
-            session
-                .row
-                .subscription_id
-                .as_deref()
-                .is_none_or(|only| only == id)
-        })
-        .collect())
+    Ok(view)
 }
 
 #[utoipa::path(post, path = "/v1/embed/customer", tag = "widget", security(("session_token" = [])),
@@ -253,71 +154,14 @@ async fn update_customer(
 ) -> AppResult<Response> {
     let allowed = &session.features().customer_update;
     session.require(allowed.enabled, "customer_update")?;
-    let asked = [
-        ("name", request.name.is_some(), CustomerField::Name),
-        ("email", request.email.is_some(), CustomerField::Email),
-        ("address", request.address.is_some(), CustomerField::Address),
-        ("tax_id", request.tax_id.is_some(), CustomerField::TaxId),
-    ];
-    if let Some((param, ..)) = asked
-        .into_iter()
-        .find(|(_, given, field)| *given && !allowed.allows(*field))
-    {
-        return Err(AppError::forbidden(
-            ErrorCode::FeatureDisabled,
-            format!("The portal configuration does not let the customer update `{param}`."),
-        )
-        .param(param));
-    }
-    let email = match request.email.as_deref().map(str::trim) {
-        Some("") => Some(None),
-        Some(email) => Some(Some(
-            portico_wire::Email::parse(email)
-                .map_err(|m| {
-                    AppError::bad_request(ErrorCode::InvalidRequest, format!("`email` {m}"))
-                        .param("email")
-                })?
-                .normalized(),
-        )),
-        None => None,
-    };
-    if let Some(country) = request.address.as_ref().and_then(|a| a.country.as_deref())
-        && !(country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()))
-    {
-        return Err(AppError::bad_request(
-            ErrorCode::InvalidRequest,
-            format!(
-                "`address.country` `{country}` is not an ISO 3166-1 alpha-2 code such as `DE`."
-            ),
-        )
-        .param("address[country]"));
-    }
+    let update = rules::details(session.features(), &request)?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("customer", &request), || async {
-        let row = ctx
-            .store
-            .update_customer(
-                session.row.livemode,
-                &session.customer,
-                ctx.now(),
-                |details| {
-                    if let Some(name) = &request.name {
-                        details.name = Some(name.trim().to_owned()).filter(|n| !n.is_empty());
-                    }
-                    if let Some(email) = &email {
-                        details.billing_email.clone_from(email);
-                    }
-                    if let Some(address) = &request.address {
-                        details.address = Some(address.clone());
-                    }
-                    if let Some(tax_id) = &request.tax_id {
-                        details.tax_id =
-                            Some(tax_id.clone()).filter(|t| !t.value.trim().is_empty());
-                    }
-                },
-            )
+        let customer = ctx
+            .provider
+            .update_details(session.party(), &update)
             .await?;
-        Ok((StatusCode::OK, convert::customer(&row) as Customer))
+        Ok((StatusCode::OK, customer))
     })
     .await
 }

@@ -1,15 +1,16 @@
 //! The widget API: identity exchange, portal state, signup.
 
 use super::session::check_origin;
-use super::{ApiContext, AppError, AppResult, JsonBody, PortalSession, convert};
+use super::{ApiContext, AppError, AppResult, JsonBody, PortalSession};
 use crate::auth::{new_session_token, token_digest, verify_identity};
+use crate::convert;
 use crate::provider::PortalState;
 use crate::store::SessionRow;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use portico_wire::embed::{CardEntry, Portal, SESSION_HEADER, SessionRequest, SessionResponse};
+use portico_wire::embed::{Portal, SESSION_HEADER, SessionRequest, SessionResponse};
 use portico_wire::{CustomerRef, ErrorCode, ServiceName, config::parse_hash};
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -122,33 +123,7 @@ async fn create_session(
         (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
         (status = 404, description = "No such object", body = portico_wire::ErrorBody)))]
 async fn portal(State(ctx): State<ApiContext>, session: PortalSession) -> AppResult<Json<Portal>> {
-    if let Some(stripe) = ctx.provider.stripe() {
-        let state = stripe.portal(&session.customer, &session.service).await?;
-        return Ok(Json(portal_of(&ctx, &session, state).await?));
-    }
-    let customer = ctx
-        .store
-        .find_customer(session.row.livemode, &session.customer)
-        .await?;
-    let mut state = PortalState::default();
-    if let Some(customer) = &customer {
-        for row in ctx
-            .store
-            .subscriptions_of(&customer.id, &session.row.service)
-            .await?
-        {
-            state
-                .subscriptions
-                .push(convert::subscription(&row, customer));
-        }
-        state.payment_method = ctx
-            .store
-            .default_card(&customer.id)
-            .await?
-            .as_ref()
-            .map(convert::payment_method);
-        state.customer = Some(convert::customer(customer));
-    }
+    let state = ctx.provider.portal(session.party()).await?;
     Ok(Json(portal_of(&ctx, &session, state).await?))
 }
 
@@ -179,13 +154,7 @@ async fn portal_of(
         .and_then(|h| h.return_url.clone())
         .or(configuration.default_return_url);
     let features = configuration.features;
-    let card_entry = match ctx.provider.stripe() {
-        Some(stripe) => CardEntry::StripeJs {
-            publishable_key: stripe.publishable_key.clone(),
-            js_url: stripe.js_url.clone(),
-        },
-        None => CardEntry::Builtin,
-    };
+    let card_entry = ctx.provider.card_entry();
     Ok(Portal {
         service: convert::service(&session.service),
         plans: session.service.plans.iter().map(convert::plan).collect(),

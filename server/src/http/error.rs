@@ -273,12 +273,14 @@ impl From<crate::provider::ProviderError> for AppError {
                     Refusal::Invalid => Self::bad_request(code, message),
                     Refusal::NotFound => Self::not_found(code, message),
                     Refusal::Conflict => Self::conflict(code, message),
+                    Refusal::Forbidden => Self::forbidden(code, message),
                 };
                 match param {
                     Some(param) => refused.param(param),
                     None => refused,
                 }
             }
+            ProviderError::Declined(decline) => Self::card(decline),
             ProviderError::Stripe(error) => Self::from_stripe(*error),
             ProviderError::Internal(detail) => Self::Internal(detail),
         }

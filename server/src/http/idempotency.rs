@@ -40,9 +40,12 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
 }
 
 impl IdempotencyKey {
-    /// The key to forward to the provider for this request in `scope`.
-    pub fn forwarded(&self, scope: &str) -> crate::provider::stripe::ForwardedKey {
-        crate::provider::stripe::ForwardedKey::new(self.0.as_deref(), scope)
+    /// The action's key as the provider sees it, within `scope`.
+    pub fn action<'a>(&'a self, scope: &'a str) -> crate::provider::ActionKey<'a> {
+        crate::provider::ActionKey {
+            client_key: self.0.as_deref(),
+            scope,
+        }
     }
 
     /// Runs `action` at most once per key within `scope` (whose keys these are) and

@@ -4,7 +4,8 @@
 use super::api_key::SecretKeyAuth;
 use super::configurations::mode_name;
 use super::session::configuration_for;
-use super::{ApiContext, AppError, AppResult, convert};
+use super::{ApiContext, AppError, AppResult};
+use crate::convert;
 use crate::pdf::{self, InvoiceDocument, Seller};
 use crate::store::{CustomerRow, InvoiceRow};
 use axum::extract::{Path, State};
@@ -52,7 +53,11 @@ async fn admin_pdf(
 ) -> AppResult<Response> {
     let (row, customer) = find(&ctx, auth, &id).await?;
     let seller = invoice_seller(&ctx, &row).await?;
-    Ok(pdf_download(seller, &row, &customer))
+    Ok(pdf_download(
+        seller,
+        convert::invoice(&row, &customer),
+        convert::customer(&customer),
+    ))
 }
 
 /// The invoice `id` of the key's mode and its customer. One of the other mode is
@@ -117,18 +122,25 @@ async fn invoice_seller(ctx: &ApiContext, row: &InvoiceRow) -> AppResult<Seller>
 }
 
 /// The invoice's PDF as a download named after its number.
-pub(super) fn pdf_download(seller: Seller, row: &InvoiceRow, customer: &CustomerRow) -> Response {
-    let document = InvoiceDocument {
-        seller,
-        customer: convert::customer(customer),
-        invoice: convert::invoice(row, customer),
-    };
-    // Numbers are `INV-YYYYMM-NNNNN`; anything else is kept out of the header.
-    let filename: String = row
+pub(super) fn pdf_download(
+    seller: Seller,
+    invoice: Invoice,
+    customer: portico_wire::embed::Customer,
+) -> Response {
+    // Numbers are `INV-YYYYMM-NNNNN` (Stripe's are alike); anything else is kept
+    // out of the header.
+    let filename: String = invoice
         .number
+        .as_deref()
+        .unwrap_or("invoice")
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
+    let document = InvoiceDocument {
+        seller,
+        customer,
+        invoice,
+    };
     PdfFile(pdf::invoice_pdf(&document)).download(&format!("{filename}.pdf"))
 }
 

@@ -5,7 +5,6 @@ mod api_key;
 mod assets;
 mod cancellation;
 mod configurations;
-mod convert;
 mod embed;
 mod error;
 mod events;

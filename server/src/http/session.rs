@@ -1,10 +1,10 @@
 //! The `PortalSession` extractor: a handler that takes one is only reached with a
 //! live session token, from an allowed origin.
 
-use super::AppResult;
 use super::{ApiContext, AppError};
 use crate::auth::token_digest;
 use crate::catalog::Service;
+use crate::provider::Party;
 use crate::store::SessionRow;
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
@@ -108,6 +108,24 @@ impl PortalSession {
         &self.configuration.features
     }
 
+    /// Whose billing the session's requests are about, for the provider.
+    pub fn party(&self) -> Party<'_> {
+        Party {
+            customer: &self.customer,
+            service: &self.service,
+            livemode: self.row.livemode,
+        }
+    }
+
+    /// Whether the session shows subscription `id` (and its invoices): all of the
+    /// service's, or the one the embed named with `subscription_id`.
+    pub fn shows(&self, subscription: Option<&str>) -> bool {
+        match self.row.subscription_id.as_deref() {
+            None => true,
+            Some(only) => subscription == Some(only),
+        }
+    }
+
     /// Refuses subscription `id` when the session is scoped to another one
     /// (`subscription_id`). Every subscription route checks this first, before it
     /// reaches a provider, so the scope holds on either.
@@ -179,26 +197,5 @@ pub fn check_origin(headers: &HeaderMap, service: &Service) -> Result<(), AppErr
             ),
         )),
         _ => Ok(()),
-    }
-}
-
-/// The portal configuration decides how changes are billed and cancels happen: a
-/// request may restate its choice, not override it (a customer must not pick
-/// `proration_behavior=none` to upgrade for free).
-pub fn configured<T: PartialEq + serde::Serialize>(
-    requested: Option<T>,
-    configured: T,
-    param: &str,
-) -> AppResult<T> {
-    match requested {
-        Some(requested) if requested != configured => Err(AppError::bad_request(
-            ErrorCode::FeatureDisabled,
-            format!(
-                "`{param}` is set by the portal configuration to {}.",
-                serde_json::to_string(&configured).unwrap_or_default()
-            ),
-        )
-        .param(param)),
-        _ => Ok(configured),
     }
 }

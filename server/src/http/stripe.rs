@@ -1,10 +1,9 @@
-//! What only the Stripe provider has: SetupIntents for Stripe.js card entry
-//! (`/v1/embed/setup_intents…`), the inbound webhook endpoint
-//! (`POST /v1/stripe/webhooks`), and the Portico events it records
-//! (`GET /v1/provider_events`, with a secret key).
+//! Card entry by SetupIntent (`/v1/embed/setup_intents…`, for Stripe.js), the
+//! provider's inbound webhook endpoint (`POST /v1/stripe/webhooks`), and the
+//! Portico events it records (`GET /v1/provider_events`, with a secret key).
+//! A provider without them (the built-in engine) answers 404.
 
-use super::{ApiContext, AppError, AppResult, IdempotencyKey, PortalSession, SecretKeyAuth};
-use crate::provider::stripe::{self, Stripe, objects::Event, signature};
+use super::{ApiContext, AppResult, IdempotencyKey, PortalSession, SecretKeyAuth};
 use crate::store::ProviderEventRow;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -12,7 +11,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use portico_wire::ErrorCode;
 use serde_json::json;
 
 pub fn embed_router() -> Router<ApiContext> {
@@ -27,15 +25,6 @@ pub fn webhook_router() -> Router<ApiContext> {
 
 pub fn events_router() -> Router<ApiContext> {
     Router::new().route("/provider_events", get(list_events))
-}
-
-fn stripe_only(ctx: &ApiContext) -> AppResult<&Stripe> {
-    ctx.provider.stripe().ok_or_else(|| {
-        AppError::not_found(
-            ErrorCode::ResourceNotFound,
-            "This server runs the built-in billing engine; SetupIntents and Stripe webhooks exist only with `--provider stripe`.",
-        )
-    })
 }
 
 fn card_updates(session: &PortalSession) -> AppResult<()> {
@@ -59,11 +48,11 @@ pub(super) async fn create_setup_intent(
     key: IdempotencyKey,
 ) -> AppResult<Response> {
     card_updates(&session)?;
-    let stripe = stripe_only(&ctx)?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("setup_intent",), || async {
-        let intent = stripe
-            .create_setup_intent(&session.customer, &key.forwarded(&scope))
+        let intent = ctx
+            .provider
+            .create_setup_intent(session.party(), key.action(&scope))
             .await?;
         Ok((StatusCode::CREATED, intent))
     })
@@ -86,17 +75,15 @@ pub(super) async fn complete_setup_intent(
     key: IdempotencyKey,
 ) -> AppResult<Response> {
     card_updates(&session)?;
-    let stripe = stripe_only(&ctx)?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("complete_setup", &id), || async {
-        let attached = stripe::complete_setup(
-            stripe,
-            &session.customer,
-            &session.service,
-            &id,
-            &key.forwarded(&scope),
-        )
-        .await?;
+        let mut attached = ctx
+            .provider
+            .complete_setup_intent(session.party(), &id, key.action(&scope))
+            .await?;
+        attached
+            .invoices
+            .retain(|i| session.shows(i.subscription.as_ref().map(|s| s.as_str())));
         Ok((StatusCode::CREATED, attached))
     })
     .await
@@ -115,45 +102,26 @@ pub(super) async fn webhook(
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<serde_json::Value>)> {
-    let stripe = stripe_only(&ctx)?;
-    let Some(secret) = &stripe.webhook_secret else {
-        return Err(AppError::not_found(
-            ErrorCode::ResourceNotFound,
-            "No webhook signing secret is configured (STRIPE_WEBHOOK_SECRET), so no webhook is accepted.",
-        ));
-    };
-    let header = headers
+    let signature = headers
         .get("stripe-signature")
         .and_then(|h| h.to_str().ok());
-    signature::verify(header, &body, secret, ctx.now()).map_err(|e| {
-        tracing::warn!(error = %e, "Stripe webhook refused");
-        AppError::bad_request(ErrorCode::InvalidRequest, format!("Stripe-Signature: {e}."))
-            .param("Stripe-Signature")
-    })?;
-    let event: Event = serde_json::from_slice(&body).map_err(|e| {
-        AppError::bad_request(
-            ErrorCode::InvalidRequest,
-            format!("The event is not a Stripe event: {e}."),
-        )
-    })?;
-    let Some(translated) = stripe::events::translate(&event) else {
+    let Some(event) = ctx
+        .provider
+        .receive_webhook(signature, &body, ctx.now())
+        .await?
+    else {
         return Ok((
             StatusCode::OK,
             Json(json!({"received": true, "recorded": false})),
         ));
     };
-    let new = ctx
-        .store
-        .record_provider_event(&translated, ctx.now())
-        .await?;
+    let new = ctx.store.record_provider_event(&event, ctx.now()).await?;
     if new {
-        tracing::info!(event = %event.id, kind = translated.kind, object = %translated.object_id, "Stripe event");
+        tracing::info!(event = %event.id, kind = event.kind, object = %event.object_id, "provider event");
     }
     Ok((
         StatusCode::OK,
-        Json(
-            json!({"received": true, "recorded": true, "duplicate": !new, "type": translated.kind}),
-        ),
+        Json(json!({"received": true, "recorded": true, "duplicate": !new, "type": event.kind})),
     ))
 }
 

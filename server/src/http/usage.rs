@@ -53,14 +53,7 @@ async fn usage(
         None => Vec::new(),
     };
     // The prices the customer's live subscription meters usage at, for the costs.
-    let prices = match &customer {
-        Some(customer) => {
-            ctx.store
-                .live_metered_prices(&customer.id, &session.row.service)
-                .await?
-        }
-        None => None,
-    };
+    let prices = ctx.provider.metered_prices(session.party()).await?;
     let mut meters = Vec::with_capacity(session.service.meters.len());
     for meter in &session.service.meters {
         let unique = match (&customer, meter.aggregation) {

@@ -5,7 +5,8 @@
 use super::api_key::SecretKeyAuth;
 use super::configurations::mode_name;
 use super::params::{Params, QueryParams};
-use super::{ApiContext, AppError, AppResult, IdempotencyKey, PortalSession, convert};
+use super::{ApiContext, AppError, AppResult, IdempotencyKey, PortalSession};
+use crate::convert;
 use crate::store::{CreateWalletError, NewGrant, WalletRow};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -52,14 +53,7 @@ async fn create(
     auth: SecretKeyAuth,
     Params(params): Params<CreateWallet>,
 ) -> AppResult<(StatusCode, Json<Wallet>)> {
-    if ctx.provider.stripe().is_some() {
-        // Stripe's invoices never draw on Portico's wallets: credits would be sold
-        // and never spent.
-        return Err(AppError::bad_request(
-            ErrorCode::InvalidRequest,
-            "Prepaid wallets are the built-in billing engine's; the Stripe provider does not offer them.",
-        ));
-    }
+    ctx.provider.wallets_pay_invoices()?;
     let currency = Currency::parse(&params.currency).map_err(|m| {
         AppError::bad_request(ErrorCode::InvalidRequest, format!("`currency`: {m}."))
             .param("currency")

@@ -16,6 +16,9 @@ pub enum ProviderError {
         /// The request parameter at fault, if one is.
         param: Option<String>,
     },
+    /// The built-in engine declined the card.
+    #[error("{}", .0.message())]
+    Declined(crate::billing::cards::Decline),
     /// Stripe answered with an error, or could not be reached (boxed: it carries
     /// Stripe's whole error object).
     #[error(transparent)]
@@ -34,6 +37,8 @@ pub enum Refusal {
     NotFound,
     /// The object's state forbids it.
     Conflict,
+    /// The portal configuration does not allow it.
+    Forbidden,
 }
 
 impl ProviderError {
@@ -52,6 +57,10 @@ impl ProviderError {
 
     pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::refused(Refusal::NotFound, code, message)
+    }
+
+    pub fn forbidden(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::refused(Refusal::Forbidden, code, message)
     }
 
     pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {

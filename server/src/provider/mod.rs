@@ -1,40 +1,248 @@
-//! Who holds the billing: Portico's own engine (the store's transactions over the
-//! pure core in `billing/`) or Stripe. Chosen once at start; the widget and the
-//! HTTP API are the same with either. Each action handler checks the session and
-//! the portal configuration, then asks `ctx.provider` which path runs it.
+//! Who holds the billing: Portico's own engine (`engine/`: the store's
+//! transactions over the pure core in `billing/`) or Stripe (`stripe/`). Both
+//! implement [`BillingProvider`], the one interface the HTTP layer calls; it is
+//! chosen once at start (`lib.rs`) and handlers never name an implementation.
+//! What the portal configuration allows is decided before a provider is called,
+//! by the pure functions in `rules.rs`.
 
+pub mod engine;
 mod error;
+pub mod rules;
 pub mod stripe;
 
 pub use error::{ProviderError, Refusal};
+pub use rules::{Cancellation, ChangeRules};
 
+use crate::catalog::{Plan, Service};
+use portico_wire::actions::{ActionResponse, ChangePreview};
+use portico_wire::customer::{Address, TaxId};
+use portico_wire::embed::{CardEntry, Customer};
+use portico_wire::invoice::Invoice;
+use portico_wire::payment::{CardAttached, CardRequest, SetupIntent};
+use portico_wire::test_clock::TestClock;
+use portico_wire::{CustomerRef, QuantityOption};
 use std::sync::Arc;
 
-/// The provider the server runs with.
-#[derive(Debug, Clone, Default)]
-pub enum Provider {
-    /// The built-in engine on SQLite.
-    #[default]
-    Local,
-    Stripe(Arc<stripe::Stripe>),
+pub type ProviderResult<T> = Result<T, ProviderError>;
+
+/// Whose billing an operation is about: the session's customer, in its service
+/// and mode.
+#[derive(Debug, Clone, Copy)]
+pub struct Party<'a> {
+    pub customer: &'a CustomerRef,
+    pub service: &'a Service,
+    pub livemode: bool,
 }
 
-impl Provider {
-    pub fn stripe(&self) -> Option<&stripe::Stripe> {
-        match self {
-            Self::Local => None,
-            Self::Stripe(stripe) => Some(stripe),
-        }
-    }
+/// The idempotency of one action: the client's `Idempotency-Key` (if it sent
+/// one) within the scope of the customer's keys. Portico replays a finished
+/// action itself; a provider that calls out forwards keys derived from this,
+/// so a retry after a crash mid-action does not act twice there either.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionKey<'a> {
+    pub client_key: Option<&'a str>,
+    pub scope: &'a str,
 }
 
 /// What the portal shows of the customer's billing, from either provider.
 #[derive(Debug, Default)]
 pub struct PortalState {
-    pub customer: Option<portico_wire::embed::Customer>,
+    pub customer: Option<Customer>,
     pub subscriptions: Vec<portico_wire::embed::Subscription>,
     pub payment_method: Option<portico_wire::payment::PaymentMethod>,
 }
+
+/// A plan change as the customer asked for it, with what the configuration
+/// allows of it.
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    /// The plan to switch to; `None` keeps the current one.
+    pub plan: Option<&'a str>,
+    pub quantity: Option<&'a QuantityOption>,
+    pub rules: &'a ChangeRules,
+}
+
+/// An invoice, its customer, and the provider's own PDF of it if it has one
+/// (otherwise Portico renders the PDF from the invoice).
+#[derive(Debug, Clone)]
+pub struct InvoiceView {
+    pub invoice: Invoice,
+    pub customer: Customer,
+    pub pdf_link: Option<String>,
+}
+
+/// Billing details to change; a field left `None` stays as it is, and
+/// `Some(None)` clears it. Validated before it reaches a provider.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DetailsUpdate {
+    pub name: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    pub address: Option<Address>,
+    pub tax_id: Option<Option<TaxId>>,
+}
+
+/// An event of the provider's (from its webhook), under Portico's
+/// provider-neutral name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PorticoEvent {
+    /// The provider's event id: the de-duplication key.
+    pub id: String,
+    pub kind: &'static str,
+    /// The provider's own name for the event.
+    pub source_type: String,
+    pub object_id: String,
+    pub customer: Option<String>,
+    pub livemode: bool,
+    pub created: i64,
+}
+
+/// How a test clock moves: to a time, or by a number of seconds.
+#[derive(Debug, Clone, Copy)]
+pub enum ClockMove {
+    To(i64),
+    By(i64),
+}
+
+/// Every operation the widget API, the hosted portal and the admin API need of
+/// whoever holds the billing. A provider that cannot do one refuses it with a
+/// [`ProviderError::Refused`] whose message says why (the README's provider
+/// table lists each); it cannot leave one out.
+#[async_trait::async_trait]
+pub trait BillingProvider: Send + Sync + std::fmt::Debug {
+    /// A short name for logs and refusals: `engine`, `stripe`.
+    fn name(&self) -> &'static str;
+
+    /// How the portal takes a card with this provider.
+    fn card_entry(&self) -> CardEntry;
+
+    /// The customer, their subscriptions in the service and their default card.
+    async fn portal(&self, party: Party<'_>) -> ProviderResult<PortalState>;
+
+    async fn sign_up(
+        &self,
+        party: Party<'_>,
+        plan: &Plan,
+        quantity: Option<&QuantityOption>,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse>;
+
+    /// What [`Self::change`] would do, computed without doing it.
+    async fn preview_change(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        change: Change<'_>,
+    ) -> ProviderResult<ChangePreview>;
+
+    /// Plan, seats or interval, now or at the period end, as the rules say.
+    async fn change(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        change: Change<'_>,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse>;
+
+    async fn cancel(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        how: &Cancellation,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse>;
+
+    /// Undoes a cancel that waits for the period end.
+    async fn resume(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse>;
+
+    /// A new subscription after `id` ended; by default to the same plan and
+    /// quantities.
+    async fn resubscribe(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        plan: Option<&Plan>,
+        quantity: Option<&QuantityOption>,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse>;
+
+    /// A card typed into the portal's own form (`CardEntry::Builtin`).
+    async fn attach_card(
+        &self,
+        party: Party<'_>,
+        card: &CardRequest,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<CardAttached>;
+
+    /// A SetupIntent for Stripe.js to confirm (`CardEntry::StripeJs`).
+    async fn create_setup_intent(
+        &self,
+        party: Party<'_>,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<SetupIntent>;
+
+    /// The confirmed SetupIntent's card becomes the default and pays what is open.
+    async fn complete_setup_intent(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<CardAttached>;
+
+    /// The customer's invoices of the service's subscriptions, newest first.
+    async fn invoices(&self, party: Party<'_>) -> ProviderResult<Vec<Invoice>>;
+
+    /// One of those invoices, or `invoice_not_found`.
+    async fn invoice(&self, party: Party<'_>, id: &str) -> ProviderResult<InvoiceView>;
+
+    /// Saves billing details (name, email, address, tax id) and answers with
+    /// the customer as the provider now holds it.
+    async fn update_details(
+        &self,
+        party: Party<'_>,
+        update: &DetailsUpdate,
+    ) -> ProviderResult<Customer>;
+
+    /// Refuses, with the reason, if prepaid wallets cannot pay this provider's
+    /// invoices (credits would be sold and never spent).
+    fn wallets_pay_invoices(&self) -> ProviderResult<()>;
+
+    /// The prices the customer's live subscription puts on metered usage, to
+    /// show usage priced; `None` when there are none.
+    async fn metered_prices(
+        &self,
+        party: Party<'_>,
+    ) -> ProviderResult<
+        Option<(
+            Vec<crate::billing::state::MeteredItem>,
+            portico_wire::Currency,
+        )>,
+    >;
+
+    /// A webhook the provider sent, checked against its signature over the raw
+    /// body at `now`: the Portico event it is, if it is one Portico records.
+    async fn receive_webhook(
+        &self,
+        signature: Option<&str>,
+        body: &[u8],
+        now: i64,
+    ) -> ProviderResult<Option<PorticoEvent>>;
+
+    /// Moves a test-mode clock (one customer's, or everyone's) and runs what fell
+    /// due.
+    async fn advance_test_clock(
+        &self,
+        customer: Option<&str>,
+        how: ClockMove,
+    ) -> ProviderResult<TestClock>;
+}
+
+/// The provider the server runs with.
+pub type Provider = Arc<dyn BillingProvider>;
 
 /// What `Config` says about the provider.
 #[derive(Debug, Clone, Default)]

@@ -1,7 +1,7 @@
 //! Provider events (Stripe webhooks as Portico events), one per provider event id.
 
 use super::{Store, StoreResult};
-use crate::provider::stripe::events::PorticoEvent;
+use crate::provider::PorticoEvent;
 use sqlx::Row;
 
 /// A recorded event, as the admin API lists it.

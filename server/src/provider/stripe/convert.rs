@@ -33,7 +33,7 @@ pub fn customer(customer: &objects::Customer) -> Result<wire::Customer, String> 
         email: customer.email.clone(),
         external_id: None,
         name: customer.name.clone(),
-        address: None,
+        address: customer.address.clone(),
         tax_id: None,
         created: customer.created,
         livemode: customer.livemode,

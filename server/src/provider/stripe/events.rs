@@ -3,19 +3,7 @@
 //! Pure: the HTTP handler verifies the signature and the store de-duplicates.
 
 use super::objects::Event;
-
-/// A Stripe event, translated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PorticoEvent {
-    /// Stripe's event id: the de-duplication key.
-    pub id: String,
-    pub kind: &'static str,
-    pub source_type: String,
-    pub object_id: String,
-    pub customer: Option<String>,
-    pub livemode: bool,
-    pub created: i64,
-}
+use crate::provider::PorticoEvent;
 
 /// Portico's name for a Stripe event type; `None` for the ones it ignores.
 pub fn portico_kind(stripe_type: &str) -> Option<&'static str> {

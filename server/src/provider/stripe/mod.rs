@@ -3,9 +3,12 @@
 //! `client.rs` speaks HTTP, `objects.rs` reads Stripe's objects, `convert.rs`
 //! turns them into wire types, `catalog.rs` reads the plans, `dialect.rs` holds
 //! every difference of the test peer, `signature.rs` checks webhooks and
-//! `events.rs` turns them into Portico events. The operations are in
-//! `subscriptions.rs` and `cards.rs`.
+//! `events.rs` turns them into Portico events, `webhooks.rs` receives them.
+//! `provider.rs` is the [`BillingProvider`](crate::provider::BillingProvider)
+//! implementation; the operations are in `subscriptions.rs`, `cards.rs` and
+//! `account.rs` (invoices and billing details).
 
+mod account;
 mod cards;
 pub mod catalog;
 pub mod client;
@@ -13,11 +16,12 @@ mod convert;
 pub mod dialect;
 pub mod events;
 pub mod objects;
+mod provider;
 pub mod signature;
 mod subscriptions;
+mod webhooks;
 
 pub use cards::complete_setup;
-pub use subscriptions::{Cancellation, ChangeTarget};
 
 use crate::provider::ProviderError;
 use client::{Form, StripeClient, StripeError};
@@ -57,10 +61,15 @@ pub struct Stripe {
     pub webhook_secret: Option<String>,
     /// Whether the secret key is a live one: Stripe's objects are of that mode.
     pub livemode: bool,
+    /// The server's clock: a preview prorates as of its now.
+    pub clock: std::sync::Arc<dyn crate::clock::Clock>,
 }
 
 impl Stripe {
-    pub fn new(config: &StripeConfig) -> Result<Self, String> {
+    pub fn new(
+        config: &StripeConfig,
+        clock: std::sync::Arc<dyn crate::clock::Clock>,
+    ) -> Result<Self, String> {
         let livemode = if config.secret_key.starts_with("sk_live_")
             || config.secret_key.starts_with("rk_live_")
         {
@@ -82,6 +91,7 @@ impl Stripe {
             js_url: config.js_url.clone(),
             webhook_secret: config.webhook_secret.clone(),
             livemode,
+            clock,
         })
     }
 

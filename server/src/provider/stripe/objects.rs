@@ -49,6 +49,9 @@ pub struct Customer {
     pub email: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
+    /// Stripe's address has the wire type's fields.
+    #[serde(default)]
+    pub address: Option<portico_wire::customer::Address>,
     #[serde(default)]
     pub created: i64,
     #[serde(default)]

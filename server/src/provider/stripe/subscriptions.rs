@@ -7,19 +7,9 @@ use super::client::Form;
 use super::objects::{Customer, Invoice, List, PaymentMethod, Subscription, SubscriptionItem};
 use super::{ForwardedKey, Stripe, convert, path};
 use crate::catalog::{Plan, Service};
-use crate::provider::PortalState;
-use crate::provider::ProviderError;
+use crate::provider::{Cancellation, PortalState, ProviderError};
 use portico_wire::actions::{ActionResponse, ChangePreview, ProrationBehavior};
 use portico_wire::{CustomerRef, ErrorCode, Quantity};
-
-/// How to cancel, as the handler settled it against the configuration.
-#[derive(Debug, Clone)]
-pub struct Cancellation<'a> {
-    pub at_period_end: bool,
-    pub proration: ProrationBehavior,
-    pub feedback: Option<&'a str>,
-    pub comment: Option<&'a str>,
-}
 
 /// A change's target: the plan (its Stripe price) and the item's quantity.
 #[derive(Debug, Clone)]
@@ -80,7 +70,7 @@ impl Stripe {
             .collect::<Result<_, _>>()?;
         let payment_method = self.default_card(&customer).await?;
         Ok(PortalState {
-            customer: Some(convert::customer(&customer).map_err(internal)?),
+            customer: Some(self.customer_details(&customer).await?),
             subscriptions,
             payment_method,
         })
@@ -129,7 +119,7 @@ impl Stripe {
     }
 
     /// The session's subscription `id`, or 404 — whoever else's it is.
-    async fn owned(
+    pub(super) async fn owned(
         &self,
         who: &CustomerRef,
         service: &Service,
@@ -270,16 +260,15 @@ impl Stripe {
 
     /// What the change would do: Stripe's preview of the next invoice with the
     /// change applied, prorated now.
-    pub async fn preview_change(
+    pub(super) async fn preview_change(
         &self,
-        who: &CustomerRef,
+        customer: &Customer,
+        sub: &Subscription,
         service: &Service,
-        id: &str,
         target: &ChangeTarget<'_>,
         now: i64,
     ) -> Result<ChangePreview, ProviderError> {
-        let (customer, sub) = self.owned(who, service, id).await?;
-        let item = Self::changeable(&sub, target)?;
+        let item = Self::changeable(sub, target)?;
         let behavior = proration_name(target.proration);
         let form = Form::new()
             .set("customer", &customer.id)
@@ -302,7 +291,7 @@ impl Stripe {
             .await?;
         let mut upcoming = convert::invoice(&preview).map_err(internal)?;
         upcoming.id = None;
-        let mut changed = convert::subscription(&sub, service).map_err(internal)?;
+        let mut changed = convert::subscription(sub, service).map_err(internal)?;
         changed.plan = target.plan.id.clone();
         if let (Some(first), Some(plan_item)) =
             (changed.items.first_mut(), target.plan.items.first())
@@ -343,16 +332,15 @@ impl Stripe {
         })
     }
 
-    pub async fn change(
+    pub(super) async fn change(
         &self,
-        who: &CustomerRef,
+        sub: &Subscription,
         service: &Service,
-        id: &str,
         target: &ChangeTarget<'_>,
         keys: &ForwardedKey,
     ) -> Result<ActionResponse, ProviderError> {
-        let (_, sub) = self.owned(who, service, id).await?;
-        let item = Self::changeable(&sub, target)?;
+        let id = sub.id.as_str();
+        let item = Self::changeable(sub, target)?;
         let form = Form::new()
             .set("items[0][id]", &item.id)
             .set(self.dialect.item_price_key("items", 0), &target.plan.id)
@@ -381,7 +369,7 @@ impl Stripe {
         who: &CustomerRef,
         service: &Service,
         id: &str,
-        how: &Cancellation<'_>,
+        how: &Cancellation,
         keys: &ForwardedKey,
     ) -> Result<ActionResponse, ProviderError> {
         let (_, sub) = self.owned(who, service, id).await?;
@@ -393,8 +381,8 @@ impl Stripe {
         }
         let before = sub.latest_invoice.as_ref().map(|i| i.id().to_owned());
         let details = Form::new()
-            .set_opt("cancellation_details[feedback]", how.feedback)
-            .set_opt("cancellation_details[comment]", how.comment);
+            .set_opt("cancellation_details[feedback]", how.feedback.as_deref())
+            .set_opt("cancellation_details[comment]", how.comment.as_deref());
         let path = format!("/v1/subscriptions/{}", path(id));
         let key = keys.step("cancel");
         let updated: Subscription = if how.at_period_end {
@@ -475,35 +463,5 @@ impl Stripe {
             &keys.step("resubscribe"),
         )
         .await
-    }
-
-    /// The customer's invoices in `service`, newest first.
-    pub async fn invoices(
-        &self,
-        who: &CustomerRef,
-        service: &Service,
-    ) -> Result<Vec<portico_wire::invoice::Invoice>, ProviderError> {
-        let Some(customer) = self.find_customer(who).await? else {
-            return Ok(Vec::new());
-        };
-        let subs: Vec<String> = self
-            .subscriptions_of(&customer, service)
-            .await?
-            .into_iter()
-            .map(|s| s.id)
-            .collect();
-        let query = Form::new().set("customer", &customer.id).set("limit", 100);
-        let list: List<Invoice> = self.client.get("/v1/invoices", &query).await?;
-        let mut invoices: Vec<_> = list
-            .data
-            .iter()
-            .filter(|i| {
-                i.subscription_id()
-                    .is_some_and(|s| subs.iter().any(|id| id == s))
-            })
-            .map(|i| convert::invoice(i).map_err(internal))
-            .collect::<Result<_, _>>()?;
-        invoices.sort_by_key(|i| std::cmp::Reverse(i.created));
-        Ok(invoices)
     }
 }

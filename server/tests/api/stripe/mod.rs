@@ -2,6 +2,7 @@
 //! idempotent retries, card entry by SetupIntent, and signed webhooks.
 
 mod differential;
+mod holes;
 mod peer;
 mod refusals;
 mod scope;

@@ -1,0 +1,208 @@
+//! The built-in billing engine as a [`BillingProvider`]: the store's
+//! transactions (`store/`) over the pure core (`billing/`), with time from the
+//! server's [`Clock`] (and each customer's test clock). It holds test cards
+//! only, so it serves test mode; live payments need another provider.
+
+mod account;
+mod subscriptions;
+mod test_clock;
+
+pub(crate) use subscriptions::{change_error, terms_error};
+
+use super::{
+    ActionKey, BillingProvider, Cancellation, Change, ClockMove, DetailsUpdate, InvoiceView, Party,
+    PortalState, PorticoEvent, ProviderError, ProviderResult,
+};
+use crate::billing::state::MeteredItem;
+use crate::catalog::Plan;
+use crate::clock::Clock;
+use crate::store::{Store, StoreError};
+use portico_wire::actions::{ActionResponse, ChangePreview};
+use portico_wire::embed::{CardEntry, Customer};
+use portico_wire::invoice::Invoice;
+use portico_wire::payment::{CardAttached, CardRequest, SetupIntent};
+use portico_wire::test_clock::TestClock;
+use portico_wire::{Currency, ErrorCode, QuantityOption};
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct Engine {
+    store: Store,
+    clock: Arc<dyn Clock>,
+}
+
+impl Engine {
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
+    }
+}
+
+impl From<StoreError> for ProviderError {
+    fn from(error: StoreError) -> Self {
+        Self::Internal(format!("store: {error}"))
+    }
+}
+
+/// Idempotency needs nothing more here: the HTTP layer replays a finished
+/// action, and each action is one store transaction.
+#[async_trait::async_trait]
+impl BillingProvider for Engine {
+    fn name(&self) -> &'static str {
+        "engine"
+    }
+
+    fn card_entry(&self) -> CardEntry {
+        CardEntry::Builtin
+    }
+
+    async fn portal(&self, party: Party<'_>) -> ProviderResult<PortalState> {
+        self.state(party).await
+    }
+
+    async fn sign_up(
+        &self,
+        party: Party<'_>,
+        plan: &Plan,
+        quantity: Option<&QuantityOption>,
+        _key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse> {
+        self.subscribe(party, plan, quantity).await
+    }
+
+    async fn preview_change(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        change: Change<'_>,
+    ) -> ProviderResult<ChangePreview> {
+        self.preview(party, id, change).await
+    }
+
+    async fn change(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        change: Change<'_>,
+        _key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse> {
+        let applied = self.apply_change(party, id, change, true).await?;
+        Ok(subscriptions::respond(&applied))
+    }
+
+    async fn cancel(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        how: &Cancellation,
+        _key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse> {
+        self.cancel_now_or_later(party, id, how).await
+    }
+
+    async fn resume(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        _key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse> {
+        self.undo_cancel(party, id).await
+    }
+
+    async fn resubscribe(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        plan: Option<&Plan>,
+        quantity: Option<&QuantityOption>,
+        _key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse> {
+        self.subscribe_again(party, id, plan, quantity).await
+    }
+
+    async fn attach_card(
+        &self,
+        party: Party<'_>,
+        card: &CardRequest,
+        _key: ActionKey<'_>,
+    ) -> ProviderResult<CardAttached> {
+        self.take_card(party, card).await
+    }
+
+    async fn create_setup_intent(
+        &self,
+        _party: Party<'_>,
+        _key: ActionKey<'_>,
+    ) -> ProviderResult<SetupIntent> {
+        Err(not_stripe())
+    }
+
+    async fn complete_setup_intent(
+        &self,
+        _party: Party<'_>,
+        _id: &str,
+        _key: ActionKey<'_>,
+    ) -> ProviderResult<CardAttached> {
+        Err(not_stripe())
+    }
+
+    async fn invoices(&self, party: Party<'_>) -> ProviderResult<Vec<Invoice>> {
+        self.invoice_list(party).await
+    }
+
+    async fn invoice(&self, party: Party<'_>, id: &str) -> ProviderResult<InvoiceView> {
+        self.one_invoice(party, id).await
+    }
+
+    async fn update_details(
+        &self,
+        party: Party<'_>,
+        update: &DetailsUpdate,
+    ) -> ProviderResult<Customer> {
+        self.save_details(party, update).await
+    }
+
+    fn wallets_pay_invoices(&self) -> ProviderResult<()> {
+        Ok(())
+    }
+
+    async fn metered_prices(
+        &self,
+        party: Party<'_>,
+    ) -> ProviderResult<Option<(Vec<MeteredItem>, Currency)>> {
+        let Some(customer) = self
+            .store
+            .find_customer(party.livemode, party.customer)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .live_metered_prices(&customer.id, party.service.name.as_str())
+            .await?)
+    }
+
+    async fn receive_webhook(
+        &self,
+        _signature: Option<&str>,
+        _body: &[u8],
+        _now: i64,
+    ) -> ProviderResult<Option<PorticoEvent>> {
+        Err(not_stripe())
+    }
+
+    async fn advance_test_clock(
+        &self,
+        customer: Option<&str>,
+        how: ClockMove,
+    ) -> ProviderResult<TestClock> {
+        self.advance(customer, how).await
+    }
+}
+
+fn not_stripe() -> ProviderError {
+    ProviderError::not_found(
+        ErrorCode::ResourceNotFound,
+        "This server runs the built-in billing engine; SetupIntents and Stripe webhooks exist only with `--provider stripe`.",
+    )
+}

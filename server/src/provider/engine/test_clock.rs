@@ -1,0 +1,77 @@
+//! Test clocks on the built-in engine: time moves for one customer or for
+//! everyone, then what fell due runs (renewals, trial ends, period-end
+//! cancellations, payment retries).
+
+use super::Engine;
+use crate::convert;
+use crate::provider::{ClockMove, ProviderError, ProviderResult};
+use crate::store::CustomerRow;
+use portico_wire::test_clock::TestClock;
+use portico_wire::{CustomerRef, ErrorCode};
+
+impl Engine {
+    pub(super) async fn advance(
+        &self,
+        customer: Option<&str>,
+        how: ClockMove,
+    ) -> ProviderResult<TestClock> {
+        let customer = match customer {
+            Some(reference) => Some(self.test_customer(reference).await?),
+            None => None,
+        };
+        let scope = customer.as_ref().map(|c| c.id.as_str());
+        let real_now = self.clock.now();
+        let current = self.store.test_clock_now(scope, real_now).await?;
+        let (seconds, param) = match how {
+            ClockMove::To(to) => (to - current.as_second(), "frozen_time"),
+            ClockMove::By(by) => (by, "advance_by"),
+        };
+        if seconds < 0 {
+            return Err(ProviderError::bad_request(
+                ErrorCode::InvalidRequest,
+                format!(
+                    "A test clock only moves forward: it is at {}, after the time asked for.",
+                    current.as_second()
+                ),
+            )
+            .param(param));
+        }
+        self.store.advance_clock(scope, seconds).await?;
+        let touched = self.store.run_due(real_now).await?;
+        // One lookup per customer, not per invoice: a global advance can touch thousands.
+        let mut owners = std::collections::BTreeMap::new();
+        let mut invoices = Vec::with_capacity(touched.len());
+        for row in &touched {
+            if !owners.contains_key(&row.customer_id) {
+                let owner = self.store.customer_by_id(&row.customer_id).await?;
+                owners.insert(row.customer_id.clone(), owner);
+            }
+            invoices.push(convert::invoice(row, &owners[&row.customer_id]));
+        }
+        tracing::info!(customer = ?scope, seconds, invoices = invoices.len(), "test clock advanced");
+        Ok(TestClock {
+            object: "test_helpers.test_clock".to_owned(),
+            customer: customer.as_ref().map(CustomerRow::id),
+            frozen_time: current.as_second() + seconds,
+            invoices,
+        })
+    }
+
+    async fn test_customer(&self, reference: &str) -> ProviderResult<CustomerRow> {
+        let by = if reference.contains('@') {
+            CustomerRef::from_parts(Some(reference), None)
+        } else {
+            CustomerRef::from_parts(None, Some(reference))
+        }
+        .map_err(|e| {
+            ProviderError::bad_request(ErrorCode::InvalidRequest, e.to_string()).param("customer")
+        })?;
+        self.store.find_customer(false, &by).await?.ok_or_else(|| {
+            ProviderError::not_found(
+                ErrorCode::ResourceNotFound,
+                format!("No test-mode customer `{reference}`."),
+            )
+            .param("customer")
+        })
+    }
+}

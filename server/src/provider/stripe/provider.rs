@@ -1,0 +1,278 @@
+//! The Stripe provider as a [`BillingProvider`]: the configuration's rules (in
+//! `provider/rules.rs`) are settled before these run; each turns them into the
+//! Stripe calls of `subscriptions.rs`, `cards.rs` and `account.rs`.
+
+use super::objects::{Customer, Subscription};
+use super::{ForwardedKey, Stripe, convert};
+use crate::billing::state::MeteredItem;
+use crate::billing::{self, ChangeError};
+use crate::catalog::{Plan, Service};
+use crate::provider::engine::{change_error, terms_error};
+use crate::provider::{
+    ActionKey, BillingProvider, Cancellation, Change, ClockMove, DetailsUpdate, InvoiceView, Party,
+    PortalState, PorticoEvent, ProviderError, ProviderResult,
+};
+use portico_wire::actions::{ActionResponse, ChangePreview};
+use portico_wire::embed::{CardEntry, Customer as WireCustomer};
+use portico_wire::invoice::Invoice;
+use portico_wire::payment::{CardAttached, CardRequest, SetupIntent};
+use portico_wire::test_clock::TestClock;
+use portico_wire::{Currency, ErrorCode, Quantity, QuantityOption};
+
+use super::subscriptions::ChangeTarget;
+
+fn forwarded(key: ActionKey<'_>) -> ForwardedKey {
+    ForwardedKey::new(key.client_key, key.scope)
+}
+
+/// The quantity of a plan's (single, with Stripe) item: asked for, or kept.
+fn first_quantity(
+    service: &Service,
+    plan: &Plan,
+    quantity: Option<&QuantityOption>,
+    keep: Option<Quantity>,
+) -> ProviderResult<Quantity> {
+    if quantity.is_none()
+        && let Some(keep) = keep
+    {
+        return Ok(keep);
+    }
+    let terms = billing::plan_terms(service, plan, quantity, &[]).map_err(terms_error)?;
+    Ok(terms.items.first().map_or(Quantity::ONE, |i| i.quantity))
+}
+
+impl Stripe {
+    /// The party's subscription `id` and the change's target on it, as the
+    /// rules allow.
+    async fn change_target<'s>(
+        &self,
+        party: Party<'s>,
+        id: &str,
+        change: Change<'_>,
+    ) -> ProviderResult<(Customer, Subscription, ChangeTarget<'s>)> {
+        if change.rules.at_period_end {
+            return Err(ProviderError::bad_request(
+                ErrorCode::InvalidRequest,
+                "With the Stripe provider a change applies now; a change scheduled at period end is not offered yet.",
+            )
+            .param("at_period_end"));
+        }
+        let (customer, sub) = self.owned(party.customer, party.service, id).await?;
+        let current =
+            convert::subscription(&sub, party.service).map_err(ProviderError::Internal)?;
+        let plan = change
+            .rules
+            .target(party.service, change.plan, &current.plan)?;
+        // Stripe refuses a subscription in two currencies too; the engine's answer is ours.
+        if plan.currency != current.currency {
+            return Err(change_error(ChangeError::Currency(plan.id.clone())));
+        }
+        let keep = current.items.first().map(|i| i.quantity);
+        let quantity = first_quantity(party.service, plan, change.quantity, keep)?;
+        let target = ChangeTarget {
+            plan,
+            quantity,
+            proration: change.rules.proration,
+        };
+        Ok((customer, sub, target))
+    }
+}
+
+#[async_trait::async_trait]
+impl BillingProvider for Stripe {
+    fn name(&self) -> &'static str {
+        "stripe"
+    }
+
+    fn card_entry(&self) -> CardEntry {
+        CardEntry::StripeJs {
+            publishable_key: self.publishable_key.clone(),
+            js_url: self.js_url.clone(),
+        }
+    }
+
+    async fn portal(&self, party: Party<'_>) -> ProviderResult<PortalState> {
+        Stripe::portal(self, party.customer, party.service).await
+    }
+
+    async fn sign_up(
+        &self,
+        party: Party<'_>,
+        plan: &Plan,
+        quantity: Option<&QuantityOption>,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse> {
+        let quantity = first_quantity(party.service, plan, quantity, None)?;
+        Stripe::sign_up(
+            self,
+            party.customer,
+            party.service,
+            plan,
+            quantity,
+            &forwarded(key),
+        )
+        .await
+    }
+
+    async fn preview_change(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        change: Change<'_>,
+    ) -> ProviderResult<ChangePreview> {
+        let (customer, sub, target) = self.change_target(party, id, change).await?;
+        let now = self.clock.now().as_second();
+        Stripe::preview_change(self, &customer, &sub, party.service, &target, now).await
+    }
+
+    async fn change(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        change: Change<'_>,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse> {
+        let (_, sub, target) = self.change_target(party, id, change).await?;
+        Stripe::change(self, &sub, party.service, &target, &forwarded(key)).await
+    }
+
+    async fn cancel(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        how: &Cancellation,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse> {
+        Stripe::cancel(
+            self,
+            party.customer,
+            party.service,
+            id,
+            how,
+            &forwarded(key),
+        )
+        .await
+    }
+
+    async fn resume(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse> {
+        Stripe::resume(self, party.customer, party.service, id, &forwarded(key)).await
+    }
+
+    async fn resubscribe(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        plan: Option<&Plan>,
+        quantity: Option<&QuantityOption>,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<ActionResponse> {
+        let (_, old) = self.owned(party.customer, party.service, id).await?;
+        let old = convert::subscription(&old, party.service).map_err(ProviderError::Internal)?;
+        let plan = match plan {
+            Some(plan) => plan,
+            None => crate::provider::rules::plan(party.service, &old.plan)?,
+        };
+        let keep = old.items.first().map(|i| i.quantity);
+        let quantity = first_quantity(party.service, plan, quantity, keep)?;
+        Stripe::resubscribe(
+            self,
+            party.customer,
+            party.service,
+            id,
+            plan,
+            quantity,
+            &forwarded(key),
+        )
+        .await
+    }
+
+    async fn attach_card(
+        &self,
+        _party: Party<'_>,
+        _card: &CardRequest,
+        _key: ActionKey<'_>,
+    ) -> ProviderResult<CardAttached> {
+        Err(ProviderError::bad_request(
+            ErrorCode::InvalidRequest,
+            "With the Stripe provider, cards are entered through Stripe.js: create a SetupIntent \
+             (`POST /v1/embed/setup_intents`) and complete it once confirmed.",
+        ))
+    }
+
+    async fn create_setup_intent(
+        &self,
+        party: Party<'_>,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<SetupIntent> {
+        Stripe::create_setup_intent(self, party.customer, &forwarded(key)).await
+    }
+
+    async fn complete_setup_intent(
+        &self,
+        party: Party<'_>,
+        id: &str,
+        key: ActionKey<'_>,
+    ) -> ProviderResult<CardAttached> {
+        super::complete_setup(self, party.customer, party.service, id, &forwarded(key)).await
+    }
+
+    async fn invoices(&self, party: Party<'_>) -> ProviderResult<Vec<Invoice>> {
+        Stripe::invoices(self, party.customer, party.service).await
+    }
+
+    async fn invoice(&self, party: Party<'_>, id: &str) -> ProviderResult<InvoiceView> {
+        self.one_invoice(party.customer, party.service, id).await
+    }
+
+    async fn update_details(
+        &self,
+        party: Party<'_>,
+        update: &DetailsUpdate,
+    ) -> ProviderResult<WireCustomer> {
+        self.save_details(party.customer, update).await
+    }
+
+    fn wallets_pay_invoices(&self) -> ProviderResult<()> {
+        // Stripe's invoices never draw on Portico's wallets: credits would be sold
+        // and never spent.
+        Err(ProviderError::bad_request(
+            ErrorCode::InvalidRequest,
+            "Prepaid wallets are the built-in billing engine's; the Stripe provider does not offer them.",
+        ))
+    }
+
+    async fn metered_prices(
+        &self,
+        _party: Party<'_>,
+    ) -> ProviderResult<Option<(Vec<MeteredItem>, Currency)>> {
+        // The Stripe catalog holds per-unit licensed prices only (`catalog.rs`),
+        // so no usage is priced.
+        Ok(None)
+    }
+
+    async fn receive_webhook(
+        &self,
+        signature: Option<&str>,
+        body: &[u8],
+        now: i64,
+    ) -> ProviderResult<Option<PorticoEvent>> {
+        self.webhook(signature, body, now).await
+    }
+
+    async fn advance_test_clock(
+        &self,
+        _customer: Option<&str>,
+        _how: ClockMove,
+    ) -> ProviderResult<TestClock> {
+        // Nothing here bills with Stripe: a moved clock would silently do nothing.
+        Err(ProviderError::bad_request(
+            ErrorCode::InvalidRequest,
+            "Test clocks move the built-in billing engine's time; with the Stripe provider, use Stripe's test clocks.",
+        ))
+    }
+}
