@@ -395,5 +395,8 @@ fn parse_origin(value: &str) -> Result<String, String> {
 mod meter;
 mod price;
 pub use meter::Meter;
+mod shared;
 #[cfg(test)]
 mod tests;
+
+pub use shared::SharedCatalog;

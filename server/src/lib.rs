@@ -85,17 +85,13 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
             }
         },
     };
-    let provider = match &config.provider {
+    let provider: provider::Provider = match &config.provider {
         provider::ProviderConfig::Local => {
             Arc::new(provider::engine::Engine::new(store.clone(), clock.clone()))
-                as provider::Provider
         }
         provider::ProviderConfig::Stripe(stripe_config) => {
             let stripe = provider::stripe::Stripe::new(stripe_config, clock.clone())
                 .map_err(|e| StartError::Config(format!("Stripe: {e}")))?;
-            let plans = provider::stripe::catalog::load(&stripe.client, stripe.dialect)
-                .await
-                .map_err(|e| StartError::Config(format!("Stripe: reading the catalog: {e}")))?;
             for service in catalog.services() {
                 if service.mode.is_live() != stripe.livemode {
                     return Err(StartError::Config(format!(
@@ -110,11 +106,21 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
                     )));
                 }
             }
-            catalog.replace_plans(&plans);
-            tracing::info!(services = plans.len(), "catalog read from Stripe");
-            Arc::new(stripe) as provider::Provider
+            Arc::new(stripe)
         }
     };
+    if let Some(plans) = provider
+        .plans()
+        .await
+        .map_err(|e| StartError::Config(format!("{}: reading the catalog: {e}", provider.name())))?
+    {
+        catalog.replace_plans(&plans);
+        tracing::info!(
+            services = plans.len(),
+            provider = provider.name(),
+            "catalog read from the provider"
+        );
+    }
     catalog.require_plans()?;
     let now = clock.now().as_second();
     let keys = keys(&store, config, now).await?;
@@ -144,7 +150,7 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
         .transpose()?;
     Ok(ApiContext {
         store,
-        catalog: Arc::new(catalog),
+        catalog: catalog::SharedCatalog::new(catalog),
         clock,
         keys: Arc::new(keys),
         assets: Arc::new(assets),
@@ -232,10 +238,31 @@ pub async fn spawn_with_billing_runner(
     Ok(bound)
 }
 
-/// The server's background work: the billing runner and the session janitor.
+/// The server's background work: the billing runner, the catalog refresh and
+/// the session janitor.
 fn spawn_background(ctx: ApiContext, billing_every: std::time::Duration) {
     spawn_billing_runner(ctx.clone(), billing_every);
+    spawn_catalog_refresh(ctx.clone());
     spawn_session_janitor(ctx);
+}
+
+/// How often the provider's plans are read again, webhooks or not (a missed
+/// webhook must not leave a new price unsold for long).
+pub const CATALOG_REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+fn spawn_catalog_refresh(ctx: ApiContext) {
+    tokio::spawn(async move {
+        let period = CATALOG_REFRESH_EVERY;
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(error) = provider::refresh_catalog(ctx.provider.as_ref(), &ctx.catalog).await
+            {
+                tracing::warn!(%error, "catalog refresh failed; the current plans stay");
+            }
+        }
+    });
 }
 
 /// How often the server runs what is due.
@@ -250,9 +277,9 @@ fn spawn_billing_runner(ctx: ApiContext, period: std::time::Duration) {
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            match ctx.store.run_due(ctx.clock.now()).await {
-                Ok(touched) if touched.is_empty() => {}
-                Ok(touched) => tracing::info!(invoices = touched.len(), "billing run"),
+            match ctx.provider.run_due().await {
+                Ok(0) => {}
+                Ok(touched) => tracing::info!(invoices = touched, "billing run"),
                 Err(error) => tracing::warn!(%error, "billing run failed; retried next minute"),
             }
         }

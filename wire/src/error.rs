@@ -108,6 +108,9 @@ pub enum ErrorCode {
     NetworkError,
     /// The payment provider (Stripe) could not be reached or failed.
     ProviderUnavailable,
+    /// The server's billing provider does not offer this; the message says why
+    /// (README, "Providers").
+    ProviderUnsupported,
     InternalError,
     #[serde(untagged)]
     Unknown(String),
@@ -154,6 +157,7 @@ impl ErrorCode {
             Self::SessionReadOnly => "session_read_only",
             Self::NetworkError => "network_error",
             Self::ProviderUnavailable => "provider_unavailable",
+            Self::ProviderUnsupported => "provider_unsupported",
             Self::InternalError => "internal_error",
             Self::Unknown(code) => code,
         }

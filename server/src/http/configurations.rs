@@ -36,8 +36,13 @@ async fn create(
     auth: SecretKeyAuth,
     Params(params): Params<ConfigurationParams>,
 ) -> AppResult<Json<Configuration>> {
-    let created =
-        configuration::create(params, &ctx.catalog, auth.mode, new_id("bpc_"), ctx.now())?;
+    let created = configuration::create(
+        params,
+        &ctx.catalog.current(),
+        auth.mode,
+        new_id("bpc_"),
+        ctx.now(),
+    )?;
     ctx.store.insert_configuration(&created).await?;
     tracing::info!(configuration = %created.id, livemode = created.livemode, "portal configuration created");
     Ok(Json(created))
@@ -60,7 +65,7 @@ async fn update(
     Params(params): Params<ConfigurationParams>,
 ) -> AppResult<Json<Configuration>> {
     let existing = find(&ctx, auth, &id, "id").await?;
-    let updated = configuration::update(existing, params, &ctx.catalog, ctx.now())?;
+    let updated = configuration::update(existing, params, &ctx.catalog.current(), ctx.now())?;
     ctx.store.save_configuration(&updated).await?;
     Ok(Json(updated))
 }

@@ -23,7 +23,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
             origin
                 .to_str()
-                .is_ok_and(|origin| catalog.any_service_allows(origin))
+                .is_ok_and(|origin| catalog.current().any_service_allows(origin))
         }))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([
@@ -61,7 +61,8 @@ async fn create_session(
     })?;
     let customer =
         CustomerRef::from_parts(request.email.as_deref(), request.customer_id.as_deref())?;
-    let service = ctx.catalog.service(&name).ok_or_else(|| {
+    let catalog = ctx.catalog.current();
+    let service = catalog.service(&name).ok_or_else(|| {
         AppError::not_found(
             ErrorCode::ServiceNotFound,
             format!("No such service: `{name}`."),

@@ -169,7 +169,8 @@ fn check(ctx: &ApiContext, event: UsageEvent, now: i64) -> Checked {
     if event_id.is_empty() || event_id.len() > 255 {
         return invalid("event_id", "`event_id` must be 1 to 255 characters.".into());
     }
-    let Some(meter) = ctx.catalog.meter(&event.meter) else {
+    let catalog = ctx.catalog.current();
+    let Some(meter) = catalog.meter(&event.meter) else {
         return Err(AppError::not_found(
             ErrorCode::ResourceMissing,
             format!("No such meter: '{}'.", event.meter),

@@ -73,6 +73,7 @@ async fn open(ctx: &ApiContext, login: &str, headers: &HeaderMap) -> Result<Resp
     let customer = ctx.store.customer_by_id(&session.customer).await?;
     let service = ctx
         .catalog
+        .current()
         .service_named(&session.service)
         .cloned()
         .ok_or_else(|| AppError::Internal(format!("service `{}` vanished", session.service)))?;
@@ -166,6 +167,7 @@ async fn render(ctx: &ApiContext, row: &SessionRow, token: &str) -> Result<Respo
     };
     let service = ctx
         .catalog
+        .current()
         .service_named(&row.service)
         .cloned()
         .ok_or_else(|| AppError::Internal(format!("service `{}` vanished", row.service)))?;
@@ -209,7 +211,11 @@ async fn render(ctx: &ApiContext, row: &SessionRow, token: &str) -> Result<Respo
         html,
     )
         .into_response();
-    Ok(secure_headers(response, &ancestors, Some(&nonce)))
+    let card = card_sources(&ctx.provider.card_entry());
+    Ok(with_card_sources(
+        secure_headers(response, &ancestors, Some(&nonce)),
+        &card,
+    ))
 }
 
 fn cookie(headers: &HeaderMap) -> Option<String> {
@@ -254,6 +260,80 @@ fn notice(status: StatusCode, title: &str, body: &str) -> Response {
     secure_headers(response, "'none'", Some(&nonce))
 }
 
+/// What the page must admit beyond itself for the provider's card entry:
+/// nothing for the built-in form; for Stripe.js its script, the frames of its
+/// card Element and the API it calls (Stripe's documented CSP), or the origin
+/// of a Stripe.js stand-in that serves all three.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct CardSources {
+    script: Vec<String>,
+    frame: Vec<String>,
+    connect: Vec<String>,
+}
+
+fn card_sources(entry: &portico_wire::embed::CardEntry) -> CardSources {
+    let portico_wire::embed::CardEntry::StripeJs { js_url, .. } = entry else {
+        return CardSources::default();
+    };
+    let Some(origin) = url::Url::parse(js_url)
+        .ok()
+        .map(|u| u.origin().ascii_serialization())
+        .filter(|o| o != "null")
+    else {
+        return CardSources::default();
+    };
+    if origin == "https://js.stripe.com" {
+        return CardSources {
+            script: vec![origin.clone()],
+            frame: vec![origin, "https://hooks.stripe.com".to_owned()],
+            connect: vec!["https://api.stripe.com".to_owned()],
+        };
+    }
+    CardSources {
+        script: vec![origin.clone()],
+        frame: vec![origin.clone()],
+        connect: vec![origin],
+    }
+}
+
+/// Adds the card entry's sources to the page's CSP (only the Stripe provider
+/// has any).
+fn with_card_sources(mut response: Response, card: &CardSources) -> Response {
+    if card == &CardSources::default() {
+        return response;
+    }
+    let Some(csp) = response
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return response;
+    };
+    let join = |sources: &[String]| sources.join(" ");
+    let csp = csp
+        .replacen(
+            "script-src 'self'",
+            &format!("script-src 'self' {}", join(&card.script)),
+            1,
+        )
+        .replacen(
+            "connect-src 'self'",
+            &format!("connect-src 'self' {}", join(&card.connect)),
+            1,
+        )
+        .replacen(
+            "base-uri",
+            &format!("frame-src {}; base-uri", join(&card.frame)),
+            1,
+        );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
 /// No framing but by the service's own origins, no scripts but ours, no referrer
 /// (the URL may carry a token), nothing cached.
 fn secure_headers(mut response: Response, frame_ancestors: &str, nonce: Option<&str>) -> Response {
@@ -275,4 +355,63 @@ fn secure_headers(mut response: Response, frame_ancestors: &str, nonce: Option<&
         }
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portico_wire::embed::CardEntry;
+
+    fn stripe_js(js_url: &str) -> CardEntry {
+        CardEntry::StripeJs {
+            publishable_key: "pk_test_x".into(),
+            js_url: js_url.into(),
+        }
+    }
+
+    #[test]
+    fn the_built_in_card_form_admits_nothing_more() {
+        assert_eq!(card_sources(&CardEntry::Builtin), CardSources::default());
+    }
+
+    #[test]
+    fn stripe_js_admits_stripe_s_script_frames_and_api() {
+        let sources = card_sources(&stripe_js("https://js.stripe.com/v3/"));
+        assert_eq!(sources.script, ["https://js.stripe.com"]);
+        assert_eq!(
+            sources.frame,
+            ["https://js.stripe.com", "https://hooks.stripe.com"]
+        );
+        assert_eq!(sources.connect, ["https://api.stripe.com"]);
+    }
+
+    #[test]
+    fn a_stand_in_is_admitted_by_its_origin_only() {
+        let sources = card_sources(&stripe_js("http://127.0.0.1:8420/js.stripe.com/v3/"));
+        assert_eq!(sources.script, ["http://127.0.0.1:8420"]);
+        assert_eq!(sources.frame, ["http://127.0.0.1:8420"]);
+        assert_eq!(sources.connect, ["http://127.0.0.1:8420"]);
+    }
+
+    #[test]
+    fn the_sources_land_in_the_policy() {
+        let page = secure_headers(Response::default(), "'none'", Some("n0nce"));
+        let sources = card_sources(&stripe_js("https://js.stripe.com/v3/"));
+        let page = with_card_sources(page, &sources);
+        let csp = page.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("script-src 'self' https://js.stripe.com 'nonce-n0nce'"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("connect-src 'self' https://api.stripe.com;"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("frame-src https://js.stripe.com https://hooks.stripe.com; base-uri"),
+            "{csp}"
+        );
+    }
 }

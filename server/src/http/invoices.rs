@@ -105,9 +105,10 @@ async fn invoice_seller(ctx: &ApiContext, row: &InvoiceRow) -> AppResult<Seller>
         None => None,
     };
     let service_name = subscription.map(|s| s.service);
+    let catalog = ctx.catalog.current();
     let service = service_name
         .as_deref()
-        .and_then(|name| ctx.catalog.service_named(name));
+        .and_then(|name| catalog.service_named(name));
     let configuration = configuration_for(
         ctx,
         row.livemode,

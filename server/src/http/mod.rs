@@ -31,7 +31,7 @@ pub use session::PortalSession;
 
 use crate::assets::Assets;
 use crate::auth::SecretKey;
-use crate::catalog::{Catalog, Mode};
+use crate::catalog::{Mode, SharedCatalog};
 use crate::clock::Clock;
 use crate::store::Store;
 use axum::Router;
@@ -60,7 +60,8 @@ impl Keys {
 #[derive(Debug, Clone)]
 pub struct ApiContext {
     pub store: Store,
-    pub catalog: Arc<Catalog>,
+    /// The services and plans; the provider's plans replace the file's.
+    pub catalog: SharedCatalog,
     pub clock: Arc<dyn Clock>,
     pub keys: Arc<Keys>,
     pub assets: Arc<Assets>,

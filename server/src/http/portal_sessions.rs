@@ -306,6 +306,7 @@ fn service_named(
     param: &str,
 ) -> AppResult<Service> {
     ctx.catalog
+        .current()
         .service_named(name)
         .cloned()
         .filter(|service| service.mode == auth.mode)
@@ -322,7 +323,8 @@ fn service_named(
 }
 
 fn only_service(ctx: &ApiContext, auth: SecretKeyAuth) -> AppResult<Service> {
-    let mut services = ctx.catalog.services().filter(|s| s.mode == auth.mode);
+    let catalog = ctx.catalog.current();
+    let mut services = catalog.services().filter(|s| s.mode == auth.mode);
     match (services.next(), services.next()) {
         (Some(only), None) => Ok(only.clone()),
         _ => Err(ParamError::missing("service").into()),

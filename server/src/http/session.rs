@@ -51,6 +51,7 @@ impl FromRequestParts<ApiContext> for PortalSession {
             .map_err(|e| AppError::Internal(format!("session with unusable identity: {e}")))?;
         let service = ctx
             .catalog
+            .current()
             .service_named(&row.service)
             .cloned()
             .ok_or_else(|| {

@@ -105,11 +105,14 @@ pub(super) async fn webhook(
     let signature = headers
         .get("stripe-signature")
         .and_then(|h| h.to_str().ok());
-    let Some(event) = ctx
+    let received = ctx
         .provider
         .receive_webhook(signature, &body, ctx.now())
-        .await?
-    else {
+        .await?;
+    if received.catalog_changed {
+        crate::provider::refresh_catalog(ctx.provider.as_ref(), &ctx.catalog).await?;
+    }
+    let Some(event) = received.event else {
         return Ok((
             StatusCode::OK,
             Json(json!({"received": true, "recorded": false})),

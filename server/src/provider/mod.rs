@@ -13,7 +13,7 @@ pub mod stripe;
 pub use error::{ProviderError, Refusal};
 pub use rules::{Cancellation, ChangeRules};
 
-use crate::catalog::{Plan, Service};
+use crate::catalog::{Plan, Service, SharedCatalog};
 use portico_wire::actions::{ActionResponse, ChangePreview};
 use portico_wire::customer::{Address, TaxId};
 use portico_wire::embed::{CardEntry, Customer};
@@ -21,6 +21,7 @@ use portico_wire::invoice::Invoice;
 use portico_wire::payment::{CardAttached, CardRequest, SetupIntent};
 use portico_wire::test_clock::TestClock;
 use portico_wire::{CustomerRef, QuantityOption};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub type ProviderResult<T> = Result<T, ProviderError>;
@@ -94,6 +95,32 @@ pub struct PorticoEvent {
     pub customer: Option<String>,
     pub livemode: bool,
     pub created: i64,
+}
+
+/// What a webhook brought: an event to record, and whether the provider's
+/// catalog changed (a product or price was created, updated or deleted).
+#[derive(Debug, Default)]
+pub struct Received {
+    pub event: Option<PorticoEvent>,
+    pub catalog_changed: bool,
+}
+
+/// Gives the shared catalog the provider's current plans, if the provider
+/// holds them. Run on a catalog webhook and periodically, so a product or price
+/// created at the provider is offered without a restart.
+pub async fn refresh_catalog(
+    provider: &dyn BillingProvider,
+    catalog: &SharedCatalog,
+) -> ProviderResult<()> {
+    let Some(plans) = provider.plans().await? else {
+        return Ok(());
+    };
+    let kept = catalog.replace_plans(&plans);
+    if !kept.is_empty() {
+        tracing::warn!(services = ?kept, "the provider holds no plan for these services; their plans are kept");
+    }
+    tracing::info!(provider = provider.name(), "catalog refreshed");
+    Ok(())
 }
 
 /// How a test clock moves: to a time, or by a number of seconds.
@@ -230,7 +257,16 @@ pub trait BillingProvider: Send + Sync + std::fmt::Debug {
         signature: Option<&str>,
         body: &[u8],
         now: i64,
-    ) -> ProviderResult<Option<PorticoEvent>>;
+    ) -> ProviderResult<Received>;
+
+    /// The plans the provider holds, by service name; `None` when the catalog
+    /// file's plans are the ones billed (the built-in engine).
+    async fn plans(&self) -> ProviderResult<Option<BTreeMap<String, Vec<Plan>>>>;
+
+    /// Runs what fell due by now (renewals, trial ends, period-end
+    /// cancellations, payment retries) and says how many invoices it touched.
+    /// A provider that bills on its own side has nothing to run.
+    async fn run_due(&self) -> ProviderResult<usize>;
 
     /// Moves a test-mode clock (one customer's, or everyone's) and runs what fell
     /// due.

@@ -11,7 +11,7 @@ pub(crate) use subscriptions::{change_error, terms_error};
 
 use super::{
     ActionKey, BillingProvider, Cancellation, Change, ClockMove, DetailsUpdate, InvoiceView, Party,
-    PortalState, PorticoEvent, ProviderError, ProviderResult,
+    PortalState, ProviderError, ProviderResult, Received,
 };
 use crate::billing::state::MeteredItem;
 use crate::catalog::Plan;
@@ -23,6 +23,7 @@ use portico_wire::invoice::Invoice;
 use portico_wire::payment::{CardAttached, CardRequest, SetupIntent};
 use portico_wire::test_clock::TestClock;
 use portico_wire::{Currency, ErrorCode, QuantityOption};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -187,8 +188,16 @@ impl BillingProvider for Engine {
         _signature: Option<&str>,
         _body: &[u8],
         _now: i64,
-    ) -> ProviderResult<Option<PorticoEvent>> {
+    ) -> ProviderResult<Received> {
         Err(not_stripe())
+    }
+
+    async fn plans(&self) -> ProviderResult<Option<BTreeMap<String, Vec<Plan>>>> {
+        Ok(None)
+    }
+
+    async fn run_due(&self) -> ProviderResult<usize> {
+        Ok(self.store.run_due(self.clock.now()).await?.len())
     }
 
     async fn advance_test_clock(

@@ -146,7 +146,7 @@ impl Stripe {
             && email.as_deref() != Some(identity.normalized().as_str())
         {
             return Err(ProviderError::bad_request(
-                ErrorCode::InvalidRequest,
+                ErrorCode::ProviderUnsupported,
                 "With the Stripe provider, a portal opened by email finds the customer by that email, so the \
                  email cannot change here; open the portal with the Stripe `customer_id` to let customers change it.",
             )

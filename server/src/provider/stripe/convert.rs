@@ -106,7 +106,7 @@ pub fn subscription(
                     .and_then(|f| named(f)),
                 comment: sub.metadata.get("portico_cancellation_comment").cloned(),
             }),
-        pending_update: None,
+        pending_update: super::schedules::pending_update(sub, service),
         latest_invoice: sub
             .latest_invoice
             .as_ref()

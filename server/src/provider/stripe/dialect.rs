@@ -19,6 +19,9 @@
 //! 8. Its `/v1/invoices/create_preview` ignores `subscription_details[proration_behavior]`,
 //!    and its `DELETE /v1/subscriptions/{id}` ignores `prorate` and `invoice_now`.
 //!
+//! 9. It has no subscription schedules (`/v1/subscription_schedules` is a plain
+//!    404), so a change at period end is refused against it.
+//!
 //! 7 and 8 need nothing here (what is sent is Stripe's); the differential test
 //! (`tests/api/stripe/differential.rs`) lists the amounts they change.
 
@@ -40,6 +43,20 @@ impl Dialect {
             "stripe" => Some(Self::Stripe),
             "localstripe" => Some(Self::Localstripe),
             _ => None,
+        }
+    }
+
+    /// Whether subscription schedules exist (difference 9).
+    pub fn has_schedules(self) -> bool {
+        self == Self::Stripe
+    }
+
+    /// What a subscription list expands: the schedule of a change at period
+    /// end where schedules exist.
+    pub fn subscription_expansions(self, form: Form) -> Form {
+        match self {
+            Self::Stripe => form.set("expand[0]", "data.schedule"),
+            Self::Localstripe => form,
         }
     }
 

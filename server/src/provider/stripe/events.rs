@@ -27,6 +27,16 @@ pub fn portico_kind(stripe_type: &str) -> Option<&'static str> {
     })
 }
 
+/// Whether a Stripe event changes what the catalog offers: a product's or a
+/// price's (or, at localstripe, a plan's) creation, update or deletion.
+pub fn changes_catalog(stripe_type: &str) -> bool {
+    let Some((object, action)) = stripe_type.split_once('.') else {
+        return false;
+    };
+    matches!(object, "product" | "price" | "plan")
+        && matches!(action, "created" | "updated" | "deleted")
+}
+
 /// The Portico event for `event`, if it is one Portico records.
 pub fn translate(event: &Event) -> Option<PorticoEvent> {
     let kind = portico_kind(&event.kind)?;
@@ -57,6 +67,26 @@ mod tests {
             "data": {"object": object}
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn product_price_and_plan_events_change_the_catalog() {
+        for kind in [
+            "product.created",
+            "price.updated",
+            "plan.deleted",
+            "product.deleted",
+        ] {
+            assert!(changes_catalog(kind), "{kind}");
+        }
+        for kind in [
+            "customer.updated",
+            "invoice.created",
+            "price",
+            "product.unknown",
+        ] {
+            assert!(!changes_catalog(kind), "{kind}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod dialect;
 pub mod events;
 pub mod objects;
 mod provider;
+pub mod schedules;
 pub mod signature;
 mod subscriptions;
 mod webhooks;

@@ -145,6 +145,9 @@ pub struct Subscription {
     pub trial_end: Option<i64>,
     #[serde(default)]
     pub latest_invoice: Option<Expandable<Invoice>>,
+    /// A schedule holding a change at period end (`schedules.rs`).
+    #[serde(default)]
+    pub schedule: Option<Expandable<super::schedules::Schedule>>,
     #[serde(default)]
     pub created: i64,
     #[serde(default)]

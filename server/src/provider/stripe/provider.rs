@@ -10,7 +10,7 @@ use crate::catalog::{Plan, Service};
 use crate::provider::engine::{change_error, terms_error};
 use crate::provider::{
     ActionKey, BillingProvider, Cancellation, Change, ClockMove, DetailsUpdate, InvoiceView, Party,
-    PortalState, PorticoEvent, ProviderError, ProviderResult,
+    PortalState, ProviderError, ProviderResult, Received,
 };
 use portico_wire::actions::{ActionResponse, ChangePreview};
 use portico_wire::embed::{CardEntry, Customer as WireCustomer};
@@ -18,6 +18,7 @@ use portico_wire::invoice::Invoice;
 use portico_wire::payment::{CardAttached, CardRequest, SetupIntent};
 use portico_wire::test_clock::TestClock;
 use portico_wire::{Currency, ErrorCode, Quantity, QuantityOption};
+use std::collections::BTreeMap;
 
 use super::subscriptions::ChangeTarget;
 
@@ -51,11 +52,7 @@ impl Stripe {
         change: Change<'_>,
     ) -> ProviderResult<(Customer, Subscription, ChangeTarget<'s>)> {
         if change.rules.at_period_end {
-            return Err(ProviderError::bad_request(
-                ErrorCode::InvalidRequest,
-                "With the Stripe provider a change applies now; a change scheduled at period end is not offered yet.",
-            )
-            .param("at_period_end"));
+            self.schedules_offered()?;
         }
         let (customer, sub) = self.owned(party.customer, party.service, id).await?;
         let current =
@@ -73,6 +70,7 @@ impl Stripe {
             plan,
             quantity,
             proration: change.rules.proration,
+            at_period_end: change.rules.at_period_end,
         };
         Ok((customer, sub, target))
     }
@@ -198,7 +196,7 @@ impl BillingProvider for Stripe {
         _key: ActionKey<'_>,
     ) -> ProviderResult<CardAttached> {
         Err(ProviderError::bad_request(
-            ErrorCode::InvalidRequest,
+            ErrorCode::ProviderUnsupported,
             "With the Stripe provider, cards are entered through Stripe.js: create a SetupIntent \
              (`POST /v1/embed/setup_intents`) and complete it once confirmed.",
         ))
@@ -241,7 +239,7 @@ impl BillingProvider for Stripe {
         // Stripe's invoices never draw on Portico's wallets: credits would be sold
         // and never spent.
         Err(ProviderError::bad_request(
-            ErrorCode::InvalidRequest,
+            ErrorCode::ProviderUnsupported,
             "Prepaid wallets are the built-in billing engine's; the Stripe provider does not offer them.",
         ))
     }
@@ -260,8 +258,19 @@ impl BillingProvider for Stripe {
         signature: Option<&str>,
         body: &[u8],
         now: i64,
-    ) -> ProviderResult<Option<PorticoEvent>> {
+    ) -> ProviderResult<Received> {
         self.webhook(signature, body, now).await
+    }
+
+    async fn plans(&self) -> ProviderResult<Option<BTreeMap<String, Vec<Plan>>>> {
+        Ok(Some(
+            super::catalog::load(&self.client, self.dialect).await?,
+        ))
+    }
+
+    async fn run_due(&self) -> ProviderResult<usize> {
+        // Stripe renews, retries and ends subscriptions itself.
+        Ok(0)
     }
 
     async fn advance_test_clock(
@@ -271,7 +280,7 @@ impl BillingProvider for Stripe {
     ) -> ProviderResult<TestClock> {
         // Nothing here bills with Stripe: a moved clock would silently do nothing.
         Err(ProviderError::bad_request(
-            ErrorCode::InvalidRequest,
+            ErrorCode::ProviderUnsupported,
             "Test clocks move the built-in billing engine's time; with the Stripe provider, use Stripe's test clocks.",
         ))
     }

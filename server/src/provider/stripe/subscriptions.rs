@@ -17,6 +17,8 @@ pub struct ChangeTarget<'a> {
     pub plan: &'a Plan,
     pub quantity: Quantity,
     pub proration: ProrationBehavior,
+    /// Scheduled for the period's end (`schedules.rs`) rather than made now.
+    pub at_period_end: bool,
 }
 
 /// A customer has one live subscription per service.
@@ -100,10 +102,12 @@ impl Stripe {
         customer: &Customer,
         service: &Service,
     ) -> Result<Vec<Subscription>, ProviderError> {
-        let query = Form::new()
-            .set("customer", &customer.id)
-            .set("status", "all")
-            .set("limit", 100);
+        let query = self.dialect.subscription_expansions(
+            Form::new()
+                .set("customer", &customer.id)
+                .set("status", "all")
+                .set("limit", 100),
+        );
         let list: List<Subscription> = self.client.get("/v1/subscriptions", &query).await?;
         let mut subs: Vec<_> = list
             .data
@@ -269,7 +273,12 @@ impl Stripe {
         now: i64,
     ) -> Result<ChangePreview, ProviderError> {
         let item = Self::changeable(sub, target)?;
-        let behavior = proration_name(target.proration);
+        // A change at period end bills nothing now: the next invoice is the new item's.
+        let behavior = if target.at_period_end {
+            "none"
+        } else {
+            proration_name(target.proration)
+        };
         let form = Form::new()
             .set("customer", &customer.id)
             .set("subscription", &sub.id)
@@ -300,6 +309,17 @@ impl Stripe {
             first.product = plan_item.product.id.clone();
             first.unit_label = plan_item.product.unit_label.clone();
             first.price = plan_item.price.clone();
+        }
+        if target.at_period_end {
+            let mut current = convert::subscription(sub, service).map_err(internal)?;
+            current.pending_update =
+                super::schedules::pending(target.plan, target.quantity, current.current_period_end);
+            return Ok(ChangePreview {
+                subscription: current,
+                invoice: None,
+                pending_lines: Vec::new(),
+                next_invoice: Some(upcoming),
+            });
         }
         let prorations: Vec<_> = upcoming
             .lines
@@ -341,6 +361,18 @@ impl Stripe {
     ) -> Result<ActionResponse, ProviderError> {
         let id = sub.id.as_str();
         let item = Self::changeable(sub, target)?;
+        if target.at_period_end {
+            let price = item.price_id().unwrap_or_default();
+            self.schedule_change(sub, price, item.quantity, target, keys)
+                .await?;
+            let query = Form::new().set("expand[0]", "schedule");
+            let scheduled: Subscription = self
+                .client
+                .get(&format!("/v1/subscriptions/{}", path(id)), &query)
+                .await?;
+            return self.respond(&scheduled, service, None).await;
+        }
+        self.release_schedule(sub, keys).await?;
         let form = Form::new()
             .set("items[0][id]", &item.id)
             .set(self.dialect.item_price_key("items", 0), &target.plan.id)
@@ -379,6 +411,7 @@ impl Stripe {
                 "The subscription is already canceled.",
             ));
         }
+        self.release_schedule(&sub, keys).await?;
         let before = sub.latest_invoice.as_ref().map(|i| i.id().to_owned());
         let details = Form::new()
             .set_opt("cancellation_details[feedback]", how.feedback.as_deref())

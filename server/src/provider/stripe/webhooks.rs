@@ -4,7 +4,7 @@
 
 use super::objects::Event;
 use super::{Stripe, events, signature};
-use crate::provider::{PorticoEvent, ProviderError, ProviderResult};
+use crate::provider::{ProviderError, ProviderResult, Received};
 use portico_wire::ErrorCode;
 
 impl Stripe {
@@ -13,7 +13,7 @@ impl Stripe {
         header: Option<&str>,
         body: &[u8],
         now: i64,
-    ) -> ProviderResult<Option<PorticoEvent>> {
+    ) -> ProviderResult<Received> {
         let Some(secret) = &self.webhook_secret else {
             return Err(ProviderError::not_found(
                 ErrorCode::ResourceNotFound,
@@ -31,6 +31,9 @@ impl Stripe {
                 format!("The event is not a Stripe event: {e}."),
             )
         })?;
-        Ok(events::translate(&event))
+        Ok(Received {
+            event: events::translate(&event),
+            catalog_changed: events::changes_catalog(&event.kind),
+        })
     }
 }

@@ -1,9 +1,10 @@
 //! The Stripe provider against localstripe: every portal action, declines,
 //! idempotent retries, card entry by SetupIntent, and signed webhooks.
 
+mod catalog_refresh;
 mod differential;
 mod holes;
-mod peer;
+pub(crate) mod peer;
 mod refusals;
 mod scope;
 
@@ -366,7 +367,7 @@ async fn subscriptions_of_other_customers_or_services_are_not_found() {
             json!({"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}),
         )
         .await;
-    assert_eq!(error_of(builtin_card, 400).await.0, "invalid_request");
+    assert_eq!(error_of(builtin_card, 400).await.0, "provider_unsupported");
 }
 
 /// The ids of the plans a portal offers, in its order.

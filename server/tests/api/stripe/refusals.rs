@@ -59,7 +59,7 @@ async fn the_built_in_engine_has_no_stripe_webhooks() {
 }
 
 #[tokio::test]
-async fn a_change_at_period_end_is_refused_before_it_reaches_stripe() {
+async fn a_change_at_period_end_is_refused_before_it_reaches_localstripe() {
     let peer = Localstripe::start().await;
     peer.seed().await;
     let s = spawn_on(peer, Some(super::peer::WEBHOOK_SECRET)).await;
@@ -81,12 +81,13 @@ async fn a_change_at_period_end_is_refused_before_it_reaches_stripe() {
         let error = refusal(response, 400).await;
         assert_eq!(
             (&error["code"], &error["param"]),
-            (&json!("invalid_request"), &json!("at_period_end")),
+            (&json!("provider_unsupported"), &json!("at_period_end")),
             "{action}"
         );
         assert_eq!(
             error["message"],
-            "With the Stripe provider a change applies now; a change scheduled at period end is not offered yet.",
+            "localstripe, the Stripe test peer, has no subscription schedules, so a change at period end \
+             cannot be made against it; with Stripe itself it is scheduled.",
             "{action}"
         );
     }
@@ -146,7 +147,7 @@ async fn the_built_in_card_form_is_refused_for_stripe_js() {
         .post_json("/v1/embed/payment_methods", Some(&token), card)
         .await;
     let error = refusal(response, 400).await;
-    assert_eq!(error["code"], "invalid_request");
+    assert_eq!(error["code"], "provider_unsupported");
     assert_eq!(
         error["message"],
         "With the Stripe provider, cards are entered through Stripe.js: create a SetupIntent \
@@ -177,7 +178,7 @@ async fn test_clocks_and_wallets_are_refused_with_stripe() {
         )
         .await;
     let error = refusal(advance, 400).await;
-    assert_eq!(error["code"], "invalid_request");
+    assert_eq!(error["code"], "provider_unsupported");
     assert_eq!(
         error["message"],
         "Test clocks move the built-in billing engine's time; with the Stripe provider, use Stripe's test clocks."
@@ -194,7 +195,7 @@ async fn test_clocks_and_wallets_are_refused_with_stripe() {
         )
         .await;
     let error = refusal(wallet, 400).await;
-    assert_eq!(error["code"], "invalid_request");
+    assert_eq!(error["code"], "provider_unsupported");
     assert_eq!(
         error["message"],
         "Prepaid wallets are the built-in billing engine's; the Stripe provider does not offer them."

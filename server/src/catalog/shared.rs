@@ -1,0 +1,41 @@
+//! The catalog the server runs with, shared by every request and replaced
+//! whole when a provider's plans change (Stripe's products and prices, on a
+//! webhook or the periodic refresh). A request takes a snapshot
+//! ([`SharedCatalog::current`]) and keeps it for its whole life, so it never
+//! sees half a refresh.
+
+use super::{Catalog, Plan};
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+#[derive(Debug, Clone)]
+pub struct SharedCatalog(Arc<RwLock<Arc<Catalog>>>);
+
+impl SharedCatalog {
+    pub fn new(catalog: Catalog) -> Self {
+        Self(Arc::new(RwLock::new(Arc::new(catalog))))
+    }
+
+    /// The catalog as it is now.
+    pub fn current(&self) -> Arc<Catalog> {
+        // A poisoned lock only means a writer panicked between two whole
+        // catalogs; the one inside is still whole.
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Gives each service the provider's plans for it. A service the provider
+    /// now holds no plan for keeps its plans (a portal with no plan to offer
+    /// would be worse than a stale one); the names of those are returned.
+    pub fn replace_plans(&self, plans: &BTreeMap<String, Vec<Plan>>) -> Vec<String> {
+        let mut next = Catalog::clone(&self.current());
+        let mut kept = Vec::new();
+        for service in next.services.values_mut() {
+            match plans.get(service.name.as_str()) {
+                Some(found) if !found.is_empty() => service.plans.clone_from(found),
+                _ => kept.push(service.name.to_string()),
+            }
+        }
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
+        kept
+    }
+}
