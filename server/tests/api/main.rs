@@ -22,6 +22,7 @@ mod migrations;
 mod openapi;
 mod portal_features;
 mod portal_sessions;
+mod providers;
 mod stripe;
 mod subscription_scope;
 mod usage;
