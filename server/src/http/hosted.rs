@@ -70,7 +70,16 @@ async fn open(ctx: &ApiContext, login: &str, headers: &HeaderMap) -> Result<Resp
             ));
         }
     };
-    let customer = ctx.store.customer_by_id(&session.customer).await?;
+    let customer = ctx
+        .provider
+        .admin_customer(crate::provider::AdminLookup::Id(&session.customer))
+        .await?
+        .ok_or_else(|| {
+            AppError::Internal(format!(
+                "the customer `{}` of a portal session vanished",
+                session.customer
+            ))
+        })?;
     let service = ctx
         .catalog
         .current()

@@ -10,9 +10,10 @@ use super::session::configuration_for;
 use super::{ApiContext, AppError, AppResult};
 use crate::auth::{new_session_token, random_alphanumeric, token_digest};
 use crate::catalog::Service;
-use crate::portal::flow::{self, FlowSubscription};
+use crate::portal::flow;
 use crate::portal::{ParamError, configuration::parse_url, new_id};
-use crate::store::{CustomerRow, PortalSessionRow, SessionRow};
+use crate::provider::{AdminCustomer, AdminLookup};
+use crate::store::{PortalSessionRow, SessionRow};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
@@ -85,23 +86,19 @@ pub async fn open_session(
 
     // The subscription a flow names decides the service; then the parameter, the
     // customer's latest subscription, or the mode's only service.
-    let flow_subscription = match params
+    let flow_target = match params
         .flow_data
         .as_ref()
         .and_then(|data| data.subscription())
     {
-        Some(id) => ctx
-            .store
-            .subscription(id)
-            .await?
-            .filter(|row| row.customer_id == customer.id && row.livemode == customer.livemode),
+        Some(id) => ctx.provider.flow_target(&customer, id).await?,
         None => None,
     };
-    let service = match (&params.service, &flow_subscription) {
+    let service = match (&params.service, &flow_target) {
         (Some(name), _) => service_named(&ctx, auth, name, "service")?,
-        (None, Some(row)) => service_named(&ctx, auth, &row.service, "flow_data")?,
-        (None, None) => match ctx.store.latest_service_of(&customer.id).await? {
-            Some(name) => service_named(&ctx, auth, &name, "customer")?,
+        (None, Some(target)) => service_named(&ctx, auth, &target.service, "flow_data")?,
+        (None, None) => match &customer.latest_service {
+            Some(name) => service_named(&ctx, auth, name, "customer")?,
             None => only_service(&ctx, auth)?,
         },
     };
@@ -129,19 +126,9 @@ pub async fn open_session(
     let flow = match params.flow_data {
         None => None,
         Some(data) => {
-            let facts = flow_subscription
-                .filter(|row| row.service == service.name.as_str())
-                .map(|row| FlowSubscription {
-                    id: row.id.to_string(),
-                    ended: row.state.status.has_ended(),
-                    items: row
-                        .state
-                        .terms
-                        .items
-                        .iter()
-                        .filter_map(|item| Some((item.id.clone()?, item.product.clone())))
-                        .collect(),
-                });
+            let facts = flow_target
+                .filter(|target| target.service == service.name.as_str())
+                .map(|target| target.subscription);
             let update = &configuration.features.subscription_update;
             let plan_allowed = |plan_id: &str| {
                 service.plan(plan_id).is_some_and(|plan| {
@@ -215,8 +202,8 @@ async fn portal_token(
 ) -> AppResult<Json<PortalToken>> {
     let reference = CustomerRef::from_parts(None, Some(&external_id))?;
     let customer = ctx
-        .store
-        .find_customer(auth.livemode(), &reference)
+        .provider
+        .admin_customer(AdminLookup::Reference(&reference, auth.livemode()))
         .await?
         .ok_or_else(|| {
             AppError::not_found(
@@ -230,8 +217,8 @@ async fn portal_token(
         })?;
     let service = match &query.service {
         Some(name) => service_named(&ctx, auth, name, "service")?,
-        None => match ctx.store.latest_service_of(&customer.id).await? {
-            Some(name) => service_named(&ctx, auth, &name, "external_id")?,
+        None => match &customer.latest_service {
+            Some(name) => service_named(&ctx, auth, name, "external_id")?,
             None => only_service(&ctx, auth)?,
         },
     };
@@ -255,7 +242,7 @@ async fn portal_token(
 
 /// A widget session for a customer the admin API named.
 pub fn widget_session(
-    customer: &CustomerRow,
+    customer: &AdminCustomer,
     service: &Service,
     now: i64,
     expires_at: i64,
@@ -282,8 +269,12 @@ pub fn widget_session(
     }
 }
 
-async fn find_customer(ctx: &ApiContext, auth: SecretKeyAuth, id: &str) -> AppResult<CustomerRow> {
-    match ctx.store.customer(id).await? {
+async fn find_customer(
+    ctx: &ApiContext,
+    auth: SecretKeyAuth,
+    id: &str,
+) -> AppResult<AdminCustomer> {
+    match ctx.provider.admin_customer(AdminLookup::Id(id)).await? {
         Some(found) if found.livemode == auth.livemode() => Ok(found),
         Some(found) => Err(AppError::not_found(
             ErrorCode::ResourceMissing,

@@ -97,6 +97,34 @@ pub struct PorticoEvent {
     pub created: i64,
 }
 
+/// How the admin API names a customer: by id (`cus_…`), or as an embed
+/// would (a Flexprice token's external id) in a mode.
+#[derive(Debug, Clone, Copy)]
+pub enum AdminLookup<'a> {
+    Id(&'a str),
+    Reference(&'a CustomerRef, bool),
+}
+
+/// A customer as the admin API needs it: to open a portal session for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminCustomer {
+    /// The provider's id (`cus_…`): what a hosted portal session records.
+    pub id: String,
+    pub livemode: bool,
+    /// How a portal session names them: by this id if set, else by email.
+    pub external_id: Option<String>,
+    pub email: Option<String>,
+    /// The service of their newest subscription, if any.
+    pub latest_service: Option<String>,
+}
+
+/// A subscription a hosted flow names, as the flow's checks need it.
+#[derive(Debug, Clone)]
+pub struct FlowTarget {
+    pub service: String,
+    pub subscription: crate::portal::flow::FlowSubscription,
+}
+
 /// What a webhook brought: an event to record, and whether the provider's
 /// catalog changed (a product or price was created, updated or deleted).
 #[derive(Debug, Default)]
@@ -267,6 +295,20 @@ pub trait BillingProvider: Send + Sync + std::fmt::Debug {
     /// cancellations, payment retries) and says how many invoices it touched.
     /// A provider that bills on its own side has nothing to run.
     async fn run_due(&self) -> ProviderResult<usize>;
+
+    /// The customer the admin API names, if the provider has them.
+    async fn admin_customer(
+        &self,
+        lookup: AdminLookup<'_>,
+    ) -> ProviderResult<Option<AdminCustomer>>;
+
+    /// Subscription `id`, if it is `customer`'s: its service and what a hosted
+    /// flow checks of it.
+    async fn flow_target(
+        &self,
+        customer: &AdminCustomer,
+        id: &str,
+    ) -> ProviderResult<Option<FlowTarget>>;
 
     /// Moves a test-mode clock (one customer's, or everyone's) and runs what fell
     /// due.

@@ -4,14 +4,16 @@
 //! only, so it serves test mode; live payments need another provider.
 
 mod account;
+mod admin;
 mod subscriptions;
 mod test_clock;
 
 pub(crate) use subscriptions::{change_error, terms_error};
 
 use super::{
-    ActionKey, BillingProvider, Cancellation, Change, ClockMove, DetailsUpdate, InvoiceView, Party,
-    PortalState, ProviderError, ProviderResult, Received,
+    ActionKey, AdminCustomer, AdminLookup, BillingProvider, Cancellation, Change, ClockMove,
+    DetailsUpdate, FlowTarget, InvoiceView, Party, PortalState, ProviderError, ProviderResult,
+    Received,
 };
 use crate::billing::state::MeteredItem;
 use crate::catalog::Plan;
@@ -198,6 +200,21 @@ impl BillingProvider for Engine {
 
     async fn run_due(&self) -> ProviderResult<usize> {
         Ok(self.store.run_due(self.clock.now()).await?.len())
+    }
+
+    async fn admin_customer(
+        &self,
+        lookup: AdminLookup<'_>,
+    ) -> ProviderResult<Option<AdminCustomer>> {
+        self.find_for_admin(lookup).await
+    }
+
+    async fn flow_target(
+        &self,
+        customer: &AdminCustomer,
+        id: &str,
+    ) -> ProviderResult<Option<FlowTarget>> {
+        self.subscription_for_flow(customer, id).await
     }
 
     async fn advance_test_clock(

@@ -9,6 +9,7 @@
 //! `account.rs` (invoices and billing details).
 
 mod account;
+mod admin;
 mod cards;
 pub mod catalog;
 pub mod client;

@@ -197,6 +197,19 @@ impl SubscriptionItem {
             .map(|p| p.id.as_str())
             .or_else(|| self.plan.as_ref()?.get("id")?.as_str())
     }
+
+    /// The product's id, of the price or of the older plan.
+    pub fn product_id(&self) -> Option<String> {
+        match &self.price {
+            Some(price) => Some(price.product.id().to_owned()),
+            None => self
+                .plan
+                .as_ref()?
+                .get("product")?
+                .as_str()
+                .map(str::to_owned),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -9,8 +9,9 @@ use crate::billing::{self, ChangeError};
 use crate::catalog::{Plan, Service};
 use crate::provider::engine::{change_error, terms_error};
 use crate::provider::{
-    ActionKey, BillingProvider, Cancellation, Change, ClockMove, DetailsUpdate, InvoiceView, Party,
-    PortalState, ProviderError, ProviderResult, Received,
+    ActionKey, AdminCustomer, AdminLookup, BillingProvider, Cancellation, Change, ClockMove,
+    DetailsUpdate, FlowTarget, InvoiceView, Party, PortalState, ProviderError, ProviderResult,
+    Received,
 };
 use portico_wire::actions::{ActionResponse, ChangePreview};
 use portico_wire::embed::{CardEntry, Customer as WireCustomer};
@@ -271,6 +272,21 @@ impl BillingProvider for Stripe {
     async fn run_due(&self) -> ProviderResult<usize> {
         // Stripe renews, retries and ends subscriptions itself.
         Ok(0)
+    }
+
+    async fn admin_customer(
+        &self,
+        lookup: AdminLookup<'_>,
+    ) -> ProviderResult<Option<AdminCustomer>> {
+        self.find_for_admin(lookup).await
+    }
+
+    async fn flow_target(
+        &self,
+        customer: &AdminCustomer,
+        id: &str,
+    ) -> ProviderResult<Option<FlowTarget>> {
+        self.subscription_for_flow(customer, id).await
     }
 
     async fn advance_test_clock(

@@ -4,6 +4,7 @@
 mod catalog_refresh;
 mod differential;
 mod holes;
+mod hosted;
 pub(crate) mod peer;
 mod refusals;
 mod scope;
