@@ -5,12 +5,11 @@ use super::api_key::SecretKeyAuth;
 use super::configurations::mode_name;
 use super::session::configuration_for;
 use super::{ApiContext, AppError, AppResult};
-use crate::convert;
 use crate::pdf::{self, InvoiceDocument, Seller};
-use crate::store::{CustomerRow, InvoiceRow};
+use crate::provider::AdminInvoice;
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use portico_wire::ErrorCode;
@@ -37,13 +36,13 @@ async fn retrieve(
     auth: SecretKeyAuth,
     Path(id): Path<String>,
 ) -> AppResult<Json<Invoice>> {
-    let (row, customer) = find(&ctx, auth, &id).await?;
-    Ok(Json(convert::invoice(&row, &customer)))
+    Ok(Json(find(&ctx, auth, &id).await?.view.invoice))
 }
 
 #[utoipa::path(get, path = "/v1/invoices/{id}/pdf", operation_id = "download_invoice_pdf", tag = "invoices", security(("secret_key" = [])),
     params(("id" = String, Path, description = "The invoice (`in_…`)")),
     responses((status = 200, description = "The invoice as a PDF file", content_type = "application/pdf", body = PdfFile),
+        (status = 303, description = "The provider's own PDF of the invoice (Stripe's `invoice_pdf`), at the `Location`"),
         (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
         (status = 404, description = "No such invoice in the key's mode", body = portico_wire::ErrorBody)))]
 async fn admin_pdf(
@@ -51,73 +50,58 @@ async fn admin_pdf(
     auth: SecretKeyAuth,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (row, customer) = find(&ctx, auth, &id).await?;
-    let seller = invoice_seller(&ctx, &row).await?;
+    let found = find(&ctx, auth, &id).await?;
+    if let Some(link) = found.view.pdf_link {
+        return Ok(Redirect::to(&link).into_response());
+    }
+    let seller = invoice_seller(&ctx, found.livemode, found.service.as_deref()).await?;
     Ok(pdf_download(
         seller,
-        convert::invoice(&row, &customer),
-        convert::customer(&customer),
+        found.view.invoice,
+        found.view.customer,
     ))
 }
 
-/// The invoice `id` of the key's mode and its customer. One of the other mode is
-/// refused the way Stripe refuses it, saying so.
-async fn find(
-    ctx: &ApiContext,
-    auth: SecretKeyAuth,
-    id: &str,
-) -> AppResult<(InvoiceRow, CustomerRow)> {
-    let row = match ctx.store.invoice(id).await? {
-        Some(row) if row.livemode == auth.livemode() => row,
-        Some(row) => {
-            return Err(AppError::not_found(
-                ErrorCode::ResourceMissing,
-                format!(
-                    "No such invoice: '{id}'; a similar object exists in {} mode, but a {} mode key was used to make this request.",
-                    mode_name(row.livemode),
-                    mode_name(auth.livemode())
-                ),
-            )
-            .param("id"));
-        }
-        None => {
-            return Err(AppError::not_found(
-                ErrorCode::ResourceMissing,
-                format!("No such invoice: '{id}'."),
-            )
-            .param("id"));
-        }
-    };
-    let customer = ctx.store.customer(&row.customer_id).await?.ok_or_else(|| {
-        AppError::Internal(format!(
-            "invoice {id} of a missing customer {}",
-            row.customer_id
-        ))
-    })?;
-    Ok((row, customer))
+/// The invoice `id` of the key's mode. One of the other mode is refused the way
+/// Stripe refuses it, saying so.
+async fn find(ctx: &ApiContext, auth: SecretKeyAuth, id: &str) -> AppResult<AdminInvoice> {
+    match ctx.provider.admin_invoice(id).await? {
+        Some(found) if found.livemode == auth.livemode() => Ok(found),
+        Some(found) => Err(AppError::not_found(
+            ErrorCode::ResourceMissing,
+            format!(
+                "No such invoice: '{id}'; a similar object exists in {} mode, but a {} mode key was used to make this request.",
+                mode_name(found.livemode),
+                mode_name(auth.livemode())
+            ),
+        )
+        .param("id")),
+        None => Err(AppError::not_found(
+            ErrorCode::ResourceMissing,
+            format!("No such invoice: '{id}'."),
+        )
+        .param("id")),
+    }
 }
 
 /// Who issued an invoice seen through the admin API: its subscription's service,
 /// with the headline of the portal configuration that service's portals use.
-async fn invoice_seller(ctx: &ApiContext, row: &InvoiceRow) -> AppResult<Seller> {
-    let subscription = match &row.subscription_id {
-        Some(id) => ctx.store.subscription(id.as_str()).await?,
-        None => None,
-    };
-    let service_name = subscription.map(|s| s.service);
+async fn invoice_seller(
+    ctx: &ApiContext,
+    livemode: bool,
+    service_name: Option<&str>,
+) -> AppResult<Seller> {
     let catalog = ctx.catalog.current();
-    let service = service_name
-        .as_deref()
-        .and_then(|name| catalog.service_named(name));
+    let service = service_name.and_then(|name| catalog.service_named(name));
     let configuration = configuration_for(
         ctx,
-        row.livemode,
+        livemode,
         service.and_then(|s| s.configuration.as_deref()),
     )
     .await?;
     Ok(Seller {
         // An invoice outlives its service in the catalog; its name stays on the PDF.
-        name: service_name.unwrap_or_else(|| "Portico".to_owned()),
+        name: service_name.unwrap_or("Portico").to_owned(),
         headline: configuration.business_profile.headline,
     })
 }

@@ -72,6 +72,15 @@ pub struct InvoiceView {
     pub pdf_link: Option<String>,
 }
 
+/// An invoice the admin API names by id: in whichever mode it is (the caller
+/// compares), with the service of its subscription, if it still has one.
+#[derive(Debug, Clone)]
+pub struct AdminInvoice {
+    pub view: InvoiceView,
+    pub livemode: bool,
+    pub service: Option<String>,
+}
+
 /// Billing details to change; a field left `None` stays as it is, and
 /// `Some(None)` clears it. Validated before it reaches a provider.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -295,6 +304,9 @@ pub trait BillingProvider: Send + Sync + std::fmt::Debug {
     /// cancellations, payment retries) and says how many invoices it touched.
     /// A provider that bills on its own side has nothing to run.
     async fn run_due(&self) -> ProviderResult<usize>;
+
+    /// Invoice `id`, whoever's it is, for the admin API.
+    async fn admin_invoice(&self, id: &str) -> ProviderResult<Option<AdminInvoice>>;
 
     /// The customer the admin API names, if the provider has them.
     async fn admin_customer(

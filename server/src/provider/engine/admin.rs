@@ -2,11 +2,48 @@
 //! portal session or a Flexprice token is for, and the subscription a flow names.
 
 use super::Engine;
+use crate::convert;
 use crate::portal::flow::FlowSubscription;
-use crate::provider::{AdminCustomer, AdminLookup, FlowTarget, ProviderResult};
+use crate::provider::{
+    AdminCustomer, AdminInvoice, AdminLookup, FlowTarget, InvoiceView, ProviderError,
+    ProviderResult,
+};
 use crate::store::CustomerRow;
 
 impl Engine {
+    pub(super) async fn invoice_for_admin(&self, id: &str) -> ProviderResult<Option<AdminInvoice>> {
+        let Some(row) = self.store.invoice(id).await? else {
+            return Ok(None);
+        };
+        let customer = self
+            .store
+            .customer(&row.customer_id)
+            .await?
+            .ok_or_else(|| {
+                ProviderError::Internal(format!(
+                    "invoice {id} of a missing customer {}",
+                    row.customer_id
+                ))
+            })?;
+        let service = match &row.subscription_id {
+            Some(sub) => self
+                .store
+                .subscription(sub.as_str())
+                .await?
+                .map(|s| s.service),
+            None => None,
+        };
+        Ok(Some(AdminInvoice {
+            view: InvoiceView {
+                invoice: convert::invoice(&row, &customer),
+                customer: convert::customer(&customer),
+                pdf_link: None,
+            },
+            livemode: row.livemode,
+            service,
+        }))
+    }
+
     pub(super) async fn find_for_admin(
         &self,
         lookup: AdminLookup<'_>,

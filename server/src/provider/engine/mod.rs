@@ -11,9 +11,9 @@ mod test_clock;
 pub(crate) use subscriptions::{change_error, terms_error};
 
 use super::{
-    ActionKey, AdminCustomer, AdminLookup, BillingProvider, Cancellation, Change, ClockMove,
-    DetailsUpdate, FlowTarget, InvoiceView, Party, PortalState, ProviderError, ProviderResult,
-    Received,
+    ActionKey, AdminCustomer, AdminInvoice, AdminLookup, BillingProvider, Cancellation, Change,
+    ClockMove, DetailsUpdate, FlowTarget, InvoiceView, Party, PortalState, ProviderError,
+    ProviderResult, Received,
 };
 use crate::billing::state::MeteredItem;
 use crate::catalog::Plan;
@@ -200,6 +200,10 @@ impl BillingProvider for Engine {
 
     async fn run_due(&self) -> ProviderResult<usize> {
         Ok(self.store.run_due(self.clock.now()).await?.len())
+    }
+
+    async fn admin_invoice(&self, id: &str) -> ProviderResult<Option<AdminInvoice>> {
+        self.invoice_for_admin(id).await
     }
 
     async fn admin_customer(

@@ -8,10 +8,53 @@ use super::client::Form;
 use super::objects::{Customer, Subscription};
 use super::{Stripe, path};
 use crate::portal::flow::FlowSubscription;
-use crate::provider::{AdminCustomer, AdminLookup, FlowTarget, ProviderResult};
+use crate::provider::{
+    AdminCustomer, AdminInvoice, AdminLookup, FlowTarget, InvoiceView, ProviderError,
+    ProviderResult,
+};
 use portico_wire::CustomerRef;
 
 impl Stripe {
+    pub(super) async fn invoice_for_admin(&self, id: &str) -> ProviderResult<Option<AdminInvoice>> {
+        let invoice: super::objects::Invoice = match self
+            .client
+            .get(&format!("/v1/invoices/{}", path(id)), &Form::new())
+            .await
+        {
+            Ok(invoice) => invoice,
+            Err(super::client::StripeError::Api { status: 404, .. }) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let customer = self
+            .find_customer(&CustomerRef::CustomerId(invoice.customer.clone()))
+            .await?
+            .ok_or_else(|| {
+                ProviderError::Internal(format!(
+                    "invoice {id} of a missing customer {}",
+                    invoice.customer
+                ))
+            })?;
+        let service = match invoice.subscription_id() {
+            Some(sub) => {
+                let sub: Subscription = self
+                    .client
+                    .get(&format!("/v1/subscriptions/{}", path(sub)), &Form::new())
+                    .await?;
+                sub.metadata.get(SERVICE_KEY).cloned()
+            }
+            None => None,
+        };
+        Ok(Some(AdminInvoice {
+            livemode: invoice.livemode,
+            view: InvoiceView {
+                invoice: super::convert::invoice(&invoice).map_err(ProviderError::Internal)?,
+                customer: self.customer_details(&customer).await?,
+                pdf_link: invoice.invoice_pdf.clone(),
+            },
+            service,
+        }))
+    }
+
     pub(super) async fn find_for_admin(
         &self,
         lookup: AdminLookup<'_>,

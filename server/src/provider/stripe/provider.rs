@@ -9,9 +9,9 @@ use crate::billing::{self, ChangeError};
 use crate::catalog::{Plan, Service};
 use crate::provider::engine::{change_error, terms_error};
 use crate::provider::{
-    ActionKey, AdminCustomer, AdminLookup, BillingProvider, Cancellation, Change, ClockMove,
-    DetailsUpdate, FlowTarget, InvoiceView, Party, PortalState, ProviderError, ProviderResult,
-    Received,
+    ActionKey, AdminCustomer, AdminInvoice, AdminLookup, BillingProvider, Cancellation, Change,
+    ClockMove, DetailsUpdate, FlowTarget, InvoiceView, Party, PortalState, ProviderError,
+    ProviderResult, Received,
 };
 use portico_wire::actions::{ActionResponse, ChangePreview};
 use portico_wire::embed::{CardEntry, Customer as WireCustomer};
@@ -272,6 +272,10 @@ impl BillingProvider for Stripe {
     async fn run_due(&self) -> ProviderResult<usize> {
         // Stripe renews, retries and ends subscriptions itself.
         Ok(0)
+    }
+
+    async fn admin_invoice(&self, id: &str) -> ProviderResult<Option<AdminInvoice>> {
+        self.invoice_for_admin(id).await
     }
 
     async fn admin_customer(

@@ -1,7 +1,7 @@
 //! Two holes of the Stripe provider, proved against localstripe: an invoice's
 //! detail and PDF are read from Stripe (not only from Portico's own database),
 //! and the billing details a customer edits reach the Stripe customer and are
-//! read back from it.
+//! read back from it; the admin API reads Stripe's invoices too.
 
 use super::peer::{StripeApp, spawn_stripe_app};
 use super::{ok, session, signed_up};
@@ -165,4 +165,41 @@ async fn billing_details_are_written_to_the_stripe_customer_and_read_back() {
     assert_eq!(shown["address"]["country"], "DE", "{shown}");
     assert_eq!(shown["tax_id"]["type"], "eu_vat", "{shown}");
     assert_eq!(shown["tax_id"]["value"], "DE123456789", "{shown}");
+}
+
+#[tokio::test]
+async fn the_admin_api_reads_an_invoice_and_its_pdf_from_stripe() {
+    let s = spawn_stripe_app().await;
+    let (_, invoice) = customer_with_invoice(&s, "admin@example.com").await;
+    let id = invoice["id"].as_str().unwrap();
+    let key = crate::helpers::TEST_KEY;
+    let retrieved = s
+        .app
+        .admin(
+            key,
+            reqwest::Method::GET,
+            &format!("/v1/invoices/{id}"),
+            None,
+        )
+        .await;
+    let retrieved = ok(retrieved, 200).await;
+    assert_eq!(retrieved["id"], invoice["id"]);
+    assert_eq!(retrieved["total"], invoice["total"]);
+    let pdf = s
+        .app
+        .admin(
+            key,
+            reqwest::Method::GET,
+            &format!("/v1/invoices/{id}/pdf"),
+            None,
+        )
+        .await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+    let missing = s
+        .app
+        .admin(key, reqwest::Method::GET, "/v1/invoices/in_nothing", None)
+        .await;
+    assert_eq!(error_of(missing, 404).await.0, "resource_missing");
 }
