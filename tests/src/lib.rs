@@ -8,6 +8,7 @@ mod devtools;
 pub mod figures;
 pub mod known_usage;
 pub mod localstripe;
+pub mod provider;
 mod requests;
 mod stack;
 mod stripe_js;

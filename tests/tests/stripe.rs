@@ -3,9 +3,10 @@
 //! customer journey through the built-in engine gives the host page the same
 //! events.
 
-use portico_e2e::figures::{medium_date, today};
-use portico_e2e::{Page, Stack, StackOptions, run};
-use serde_json::{Value, json};
+use portico_e2e::figures::medium_date;
+use portico_e2e::provider::Provider;
+use portico_e2e::{Page, Stack, run};
+use serde_json::Value;
 use std::sync::{Arc, Mutex};
 
 /// The change preview's lines (what the next invoice will carry), as
@@ -14,80 +15,6 @@ const PREVIEW_LINES: &str = "
     const root = document.getElementById('portico-embed').shadowRoot;
     return [...root.querySelectorAll('[data-testid=preview-summary] table.portico-lines tbody tr')]
         .map(row => [...row.cells].map(cell => cell.textContent));";
-
-/// What differs between the two runs of the journey: the plans each catalog
-/// sells, and how a card is typed in.
-#[derive(Clone, Copy)]
-enum Provider {
-    /// The demo catalog: Starter ($9, no trial) then Scale.
-    Local,
-    /// [`portico_e2e::localstripe::Localstripe::seed`]: Basic ($10 a seat) then Pro ($30).
-    Stripe,
-}
-
-impl Provider {
-    fn plans(self) -> (&'static str, &'static str) {
-        match self {
-            Self::Local => ("starter", "scale"),
-            Self::Stripe => ("basic", "pro"),
-        }
-    }
-
-    fn first_name(self) -> &'static str {
-        match self {
-            Self::Local => "Starter",
-            Self::Stripe => "Basic",
-        }
-    }
-
-    /// The change preview's amounts: the lines carried to the next invoice, and
-    /// that invoice's date and total.
-    fn preview(self) -> (Vec<Value>, jiff::civil::Date, &'static str) {
-        match self {
-            // Seconds into the month, each proration line is a whole month's price:
-            // Starter's $9 credited, Scale's $99 and one $8 seat charged; the
-            // renewal, a month after the signup, adds Scale's next month:
-            // (-9 + 99 + 8) + (99 + 8) = $205.00.
-            Self::Local => (
-                vec![json!("-$9.00"), json!("$99.00"), json!("$8.00")],
-                today().checked_add(jiff::Span::new().months(1)).unwrap(),
-                "$205.00",
-            ),
-            // localstripe keeps no clock: it credits the whole $10 Basic invoice and
-            // charges nothing for the remaining time (README "Proration, compared");
-            // Pro's $30 month less that credit is $20.00. It also dates its upcoming
-            // invoice now rather than at the period's end.
-            Self::Stripe => (vec![json!("-$10.00")], today(), "$20.00"),
-        }
-    }
-
-    async fn enter_card(self, page: &Page, number: &str) {
-        match self {
-            Self::Local => {
-                page.type_into("card-number", number).await;
-                page.type_into("card-expiry", "12/34").await;
-                page.type_into("card-cvc", "123").await;
-            }
-            Self::Stripe => {
-                // localstripe's card Element: five inputs named by their placeholders,
-                // mounted by Stripe.js inside the portal's card form. Unlike Stripe's,
-                // it keeps the spaces a person types, so the digits go in alone.
-                let digits = number.replace(' ', "");
-                for (field, text) in [
-                    ("number", digits.as_str()),
-                    ("exp_month", "12"),
-                    ("exp_year", "34"),
-                    ("cvc", "123"),
-                    ("postal_code", "10115"),
-                ] {
-                    let selector = format!("[data-testid=stripe-card] input[placeholder={field}]");
-                    page.type_into_selector(&selector, text).await;
-                }
-            }
-        }
-        page.click("save-card").await;
-    }
-}
 
 /// Signup with a card → plan change with its preview → new card → cancel now →
 /// resubscribe. Returns the names of the events the host page received, in order.
@@ -178,7 +105,7 @@ async fn the_whole_portal_runs_on_stripe_with_the_same_events_as_the_built_in_en
     let record = local_events.clone();
     run(
         "journey_local",
-        StackOptions::default(),
+        Provider::Local.options(),
         |page, stack| async move {
             let names = journey(&page, &stack, Provider::Local).await;
             *record.lock().unwrap() = names;
@@ -186,10 +113,7 @@ async fn the_whole_portal_runs_on_stripe_with_the_same_events_as_the_built_in_en
     )
     .await;
 
-    let options = StackOptions {
-        stripe: true,
-        ..StackOptions::default()
-    };
+    let options = Provider::Stripe.options();
     let local_events = local_events.lock().unwrap().clone();
     run("journey_stripe", options, |page, stack| async move {
         let names = journey(&page, &stack, Provider::Stripe).await;

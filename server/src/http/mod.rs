@@ -9,6 +9,7 @@ mod embed;
 mod error;
 mod events;
 mod hosted;
+mod hosted_csp;
 mod hosted_page;
 mod idempotency;
 mod invoices;

@@ -33,11 +33,25 @@ pub fn customer(customer: &objects::Customer) -> Result<wire::Customer, String> 
         email: customer.email.clone(),
         external_id: None,
         name: customer.name.clone(),
-        address: customer.address.clone(),
+        address: customer.address.as_ref().map(address),
         tax_id: None,
         created: customer.created,
         livemode: customer.livemode,
     })
+}
+
+/// Stripe's address with empty fields as absent: clearing a field sends an
+/// empty string, which Stripe stores as null and localstripe as "".
+fn address(address: &portico_wire::customer::Address) -> portico_wire::customer::Address {
+    let field = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
+    portico_wire::customer::Address {
+        line1: field(&address.line1),
+        line2: field(&address.line2),
+        city: field(&address.city),
+        state: field(&address.state),
+        postal_code: field(&address.postal_code),
+        country: field(&address.country),
+    }
 }
 
 /// A Stripe subscription in `service`; its plan is the price of its first item.
@@ -162,7 +176,12 @@ pub fn invoice(invoice: &objects::Invoice) -> Result<invoice::Invoice, String> {
         created: invoice.created,
         paid_at,
         livemode: invoice.livemode,
-        invoice_pdf: invoice.invoice_pdf.clone(),
+        // Stripe's own PDF where it has one (localstripe has none); else the
+        // portal's download, rendered by Portico from Stripe's invoice.
+        invoice_pdf: invoice
+            .invoice_pdf
+            .clone()
+            .or_else(|| (!preview).then(|| format!("/v1/embed/invoices/{}/pdf", invoice.id))),
         hosted_invoice_url: invoice.hosted_invoice_url.clone(),
         lines,
     })

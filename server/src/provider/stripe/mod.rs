@@ -12,6 +12,7 @@ mod account;
 mod admin;
 mod cards;
 pub mod catalog;
+mod changes;
 pub mod client;
 mod convert;
 pub mod dialect;

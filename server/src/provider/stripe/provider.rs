@@ -21,7 +21,7 @@ use portico_wire::test_clock::TestClock;
 use portico_wire::{Currency, ErrorCode, Quantity, QuantityOption};
 use std::collections::BTreeMap;
 
-use super::subscriptions::ChangeTarget;
+use super::changes::ChangeTarget;
 
 fn forwarded(key: ActionKey<'_>) -> ForwardedKey {
     ForwardedKey::new(key.client_key, key.scope)

@@ -8,9 +8,9 @@
 //! localstripe has no schedules (`dialect.rs`); there a change at period end is
 //! refused before anything is sent.
 
+use super::changes::ChangeTarget;
 use super::client::Form;
 use super::objects::{Expandable, HasId, Subscription};
-use super::subscriptions::ChangeTarget;
 use super::{ForwardedKey, Stripe, path};
 use crate::catalog::{Plan, Service};
 use crate::provider::{ProviderError, ProviderResult};
