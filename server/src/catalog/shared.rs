@@ -9,18 +9,34 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 #[derive(Debug, Clone)]
-pub struct SharedCatalog(Arc<RwLock<Arc<Catalog>>>);
+pub struct SharedCatalog {
+    current: Arc<RwLock<Arc<Catalog>>>,
+    /// Held from reading the provider's plans to swapping them in, so a slow
+    /// refresh cannot overwrite a newer one.
+    refreshing: Arc<tokio::sync::Mutex<()>>,
+}
 
 impl SharedCatalog {
     pub fn new(catalog: Catalog) -> Self {
-        Self(Arc::new(RwLock::new(Arc::new(catalog))))
+        Self {
+            current: Arc::new(RwLock::new(Arc::new(catalog))),
+            refreshing: Arc::new(tokio::sync::Mutex::new(())),
+        }
+    }
+
+    /// One refresh at a time: hold the guard while reading and replacing.
+    pub async fn refresh_guard(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.refreshing.lock().await
     }
 
     /// The catalog as it is now.
     pub fn current(&self) -> Arc<Catalog> {
         // A poisoned lock only means a writer panicked between two whole
         // catalogs; the one inside is still whole.
-        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Gives each service the provider's plans for it. A service the provider
@@ -35,7 +51,7 @@ impl SharedCatalog {
                 _ => kept.push(service.name.to_string()),
             }
         }
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
         kept
     }
 }

@@ -91,8 +91,8 @@ async fn ingest(
     references.sort();
     references.dedup();
     let customers = ctx
-        .store
-        .resolve_customers(auth.livemode(), &references)
+        .provider
+        .usage_customers(auth.livemode(), &references)
         .await?;
     let mut results = Vec::with_capacity(parsed.len());
     let mut rows = Vec::new();

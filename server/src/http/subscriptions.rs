@@ -108,16 +108,16 @@ async fn change(
     JsonBody(request): JsonBody<ChangeRequest>,
 ) -> AppResult<Response> {
     session.may_act_on(&id)?;
-    let update = &session.features().subscription_update;
-    session.require(update.enabled, "subscription_update")?;
-    let rules = rules::change(session.features(), &request)?;
-    let change = Change {
-        plan: request.plan.as_deref(),
-        quantity: request.quantity.as_ref(),
-        rules: &rules,
-    };
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("change", &id, &request), || async {
+        let update = &session.features().subscription_update;
+        session.require(update.enabled, "subscription_update")?;
+        let rules = rules::change(session.features(), &request)?;
+        let change = Change {
+            plan: request.plan.as_deref(),
+            quantity: request.quantity.as_ref(),
+            rules: &rules,
+        };
         let response = ctx
             .provider
             .change(session.party(), &id, change, key.action(&scope))
@@ -149,16 +149,12 @@ async fn resubscribe(
     session.may_act_on(&id)?;
     let scope = session.idempotency_scope();
     key.run(&ctx, &scope, &("resubscribe", &id, &request), || async {
-        let plan = match request.plan.as_deref() {
-            Some(plan) => Some(rules::plan(&session.service, plan)?),
-            None => None,
-        };
         let response = ctx
             .provider
             .resubscribe(
                 session.party(),
                 &id,
-                plan,
+                request.plan.as_deref(),
                 request.quantity.as_ref(),
                 key.action(&scope),
             )

@@ -44,12 +44,11 @@ async fn usage(
     let now = ctx.now();
     let window = metering::window(range, now);
     let (from, to, bucket) = window;
-    let customer = ctx
-        .store
-        .find_customer(session.row.livemode, &session.customer)
-        .await?;
+    // Usage is Portico's own (`POST /v1/events`), kept under the provider's
+    // customer id.
+    let customer = ctx.provider.customer_id(session.party()).await?;
     let hours = match &customer {
-        Some(customer) => ctx.store.usage_hours(&customer.id, from, to).await?,
+        Some(customer) => ctx.store.usage_hours(customer, from, to).await?,
         None => Vec::new(),
     };
     // The prices the customer's live subscription meters usage at, for the costs.
@@ -60,7 +59,7 @@ async fn usage(
             (Some(customer), Aggregation::UniqueCount) => {
                 let (per_bucket, total) = ctx
                     .store
-                    .unique_counts(&customer.id, &meter.key, from, to, bucket)
+                    .unique_counts(customer, &meter.key, from, to, bucket)
                     .await?;
                 Some(UniqueCounts { per_bucket, total })
             }

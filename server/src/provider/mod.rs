@@ -21,7 +21,7 @@ use portico_wire::invoice::Invoice;
 use portico_wire::payment::{CardAttached, CardRequest, SetupIntent};
 use portico_wire::test_clock::TestClock;
 use portico_wire::{CustomerRef, QuantityOption};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 pub type ProviderResult<T> = Result<T, ProviderError>;
@@ -149,6 +149,7 @@ pub async fn refresh_catalog(
     provider: &dyn BillingProvider,
     catalog: &SharedCatalog,
 ) -> ProviderResult<()> {
+    let _one_at_a_time = catalog.refresh_guard().await;
     let Some(plans) = provider.plans().await? else {
         return Ok(());
     };
@@ -224,12 +225,12 @@ pub trait BillingProvider: Send + Sync + std::fmt::Debug {
     ) -> ProviderResult<ActionResponse>;
 
     /// A new subscription after `id` ended; by default to the same plan and
-    /// quantities.
+    /// quantities. `plan` is looked up (`plan_not_found`) after `id` is found ended.
     async fn resubscribe(
         &self,
         party: Party<'_>,
         id: &str,
-        plan: Option<&Plan>,
+        plan: Option<&str>,
         quantity: Option<&QuantityOption>,
         key: ActionKey<'_>,
     ) -> ProviderResult<ActionResponse>;
@@ -274,6 +275,19 @@ pub trait BillingProvider: Send + Sync + std::fmt::Debug {
     /// Refuses, with the reason, if prepaid wallets cannot pay this provider's
     /// invoices (credits would be sold and never spent).
     fn wallets_pay_invoices(&self) -> ProviderResult<()>;
+
+    /// The provider's id of the party's customer, if they have one yet: whose
+    /// usage the portal shows.
+    async fn customer_id(&self, party: Party<'_>) -> ProviderResult<Option<String>>;
+
+    /// The customers usage events name (an email, the integrator's id or the
+    /// provider's `cus_…`), by reference, as the provider's ids in a mode; a
+    /// reference it does not know is left out.
+    async fn usage_customers(
+        &self,
+        livemode: bool,
+        references: &[String],
+    ) -> ProviderResult<HashMap<String, String>>;
 
     /// The prices the customer's live subscription puts on metered usage, to
     /// show usage priced; `None` when there are none.

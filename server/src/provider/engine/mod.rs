@@ -25,7 +25,7 @@ use portico_wire::invoice::Invoice;
 use portico_wire::payment::{CardAttached, CardRequest, SetupIntent};
 use portico_wire::test_clock::TestClock;
 use portico_wire::{Currency, ErrorCode, QuantityOption};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -115,7 +115,7 @@ impl BillingProvider for Engine {
         &self,
         party: Party<'_>,
         id: &str,
-        plan: Option<&Plan>,
+        plan: Option<&str>,
         quantity: Option<&QuantityOption>,
         _key: ActionKey<'_>,
     ) -> ProviderResult<ActionResponse> {
@@ -166,6 +166,22 @@ impl BillingProvider for Engine {
 
     fn wallets_pay_invoices(&self) -> ProviderResult<()> {
         Ok(())
+    }
+
+    async fn customer_id(&self, party: Party<'_>) -> ProviderResult<Option<String>> {
+        Ok(self
+            .store
+            .find_customer(party.livemode, party.customer)
+            .await?
+            .map(|c| c.id))
+    }
+
+    async fn usage_customers(
+        &self,
+        livemode: bool,
+        references: &[String],
+    ) -> ProviderResult<HashMap<String, String>> {
+        Ok(self.store.resolve_customers(livemode, references).await?)
     }
 
     async fn metered_prices(

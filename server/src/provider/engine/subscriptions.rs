@@ -154,7 +154,7 @@ impl Engine {
         &self,
         party: Party<'_>,
         id: &str,
-        plan: Option<&Plan>,
+        plan: Option<&str>,
         quantity: Option<&QuantityOption>,
     ) -> ProviderResult<ActionResponse> {
         let customer = self.customer_of(party, id).await?;
@@ -181,10 +181,8 @@ impl Engine {
                 .filter_map(|item| Some((item.unit_label.clone()?, item.quantity)))
                 .collect(),
         );
-        let plan = match plan {
-            Some(plan) => plan,
-            None => crate::provider::rules::plan(party.service, &old.state.terms.plan)?,
-        };
+        let plan =
+            crate::provider::rules::plan(party.service, plan.unwrap_or(&old.state.terms.plan))?;
         self.subscribe(party, plan, Some(quantity.unwrap_or(&kept)))
             .await
     }

@@ -163,8 +163,8 @@ impl Stripe {
         if let Some(name) = &update.name {
             form = form.set("name", name.as_deref().unwrap_or(""));
         }
-        if let Some(Some(email)) = &update.email {
-            form = form.set("email", email);
+        if let Some(email) = &update.email {
+            form = form.set("email", email.as_deref().unwrap_or(""));
         }
         if let Some(address) = &update.address {
             for (field, value) in [
@@ -178,6 +178,11 @@ impl Stripe {
                 form = form.set(format!("address[{field}]"), value.as_deref().unwrap_or(""));
             }
         }
+        // The tax id first: Stripe checks its value, and a refused one must not
+        // leave the other details half saved.
+        if let Some(tax_id) = &update.tax_id {
+            self.replace_tax_id(&customer, tax_id.as_ref()).await?;
+        }
         let updated: Customer = if form.pairs().is_empty() {
             customer
         } else {
@@ -189,27 +194,36 @@ impl Stripe {
                 )
                 .await?
         };
-        if let Some(tax_id) = &update.tax_id {
-            self.replace_tax_id(&updated, tax_id.as_ref()).await?;
-        }
         tracing::info!(customer = %updated.id, "billing details saved (Stripe)");
         self.customer_details(&updated).await
     }
 
-    /// The customer's one tax id becomes `wanted` (or none).
+    /// The customer's one tax id becomes `wanted` (or none). The new one is
+    /// added before the old ones go, so a value Stripe refuses leaves the
+    /// customer's tax id as it was.
     async fn replace_tax_id(
         &self,
         customer: &Customer,
         wanted: Option<&WireTaxId>,
     ) -> ProviderResult<()> {
         let existing = self.tax_ids(customer).await?;
-        if let (Some(wanted), [only]) = (wanted, existing.as_slice())
-            && only.kind == wanted.kind
-            && only.value == wanted.value
-        {
-            return Ok(());
+        let same = |t: &TaxId| wanted.is_some_and(|w| w.kind == t.kind && w.value == t.value);
+        let mut keep = existing.iter().find(|t| same(t)).map(|t| t.id.clone());
+        if let (Some(wanted), None) = (wanted, &keep) {
+            let form = Form::new()
+                .set("type", &wanted.kind)
+                .set("value", &wanted.value);
+            let added: TaxId = self
+                .client
+                .post(
+                    &format!("/v1/customers/{}/tax_ids", path(&customer.id)),
+                    &form,
+                    None,
+                )
+                .await?;
+            keep = Some(added.id);
         }
-        for old in &existing {
+        for old in existing.iter().filter(|t| Some(&t.id) != keep.as_ref()) {
             let _: serde_json::Value = self
                 .client
                 .delete(
@@ -219,19 +233,6 @@ impl Stripe {
                         path(&old.id)
                     ),
                     &Form::new(),
-                    None,
-                )
-                .await?;
-        }
-        if let Some(wanted) = wanted {
-            let form = Form::new()
-                .set("type", &wanted.kind)
-                .set("value", &wanted.value);
-            let _: serde_json::Value = self
-                .client
-                .post(
-                    &format!("/v1/customers/{}/tax_ids", path(&customer.id)),
-                    &form,
                     None,
                 )
                 .await?;

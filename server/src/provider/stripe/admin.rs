@@ -82,6 +82,30 @@ impl Stripe {
         }))
     }
 
+    /// The Stripe customers usage events name: by `cus_…` id or by email, one
+    /// lookup per distinct reference (a batch names few customers).
+    pub(super) async fn resolve_usage_customers(
+        &self,
+        livemode: bool,
+        references: &[String],
+    ) -> ProviderResult<std::collections::HashMap<String, String>> {
+        let mut resolved = std::collections::HashMap::new();
+        for reference in references {
+            let who = if reference.contains('@') {
+                CustomerRef::from_parts(Some(reference), None)
+            } else {
+                CustomerRef::from_parts(None, Some(reference))
+            };
+            let Ok(who) = who else { continue };
+            if let Some(customer) = self.find_customer(&who).await?
+                && customer.livemode == livemode
+            {
+                resolved.insert(reference.clone(), customer.id);
+            }
+        }
+        Ok(resolved)
+    }
+
     /// The service of the customer's newest subscription that has one.
     async fn latest_service(&self, customer: &Customer) -> ProviderResult<Option<String>> {
         let query = Form::new()

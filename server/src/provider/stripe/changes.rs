@@ -38,15 +38,17 @@ impl Stripe {
         target: &ChangeTarget<'_>,
     ) -> Result<&'s SubscriptionItem, ProviderError> {
         let item = Self::live_item(sub)?;
-        if item.price_id() == Some(target.plan.id.as_str())
-            && item.quantity == target.quantity.get()
-        {
+        if Self::unchanged(item, target) {
             return Err(ProviderError::bad_request(
                 ErrorCode::NoChange,
                 "The requested change leaves the subscription as it is.",
             ));
         }
         Ok(item)
+    }
+
+    fn unchanged(item: &SubscriptionItem, target: &ChangeTarget<'_>) -> bool {
+        item.price_id() == Some(target.plan.id.as_str()) && item.quantity == target.quantity.get()
     }
 
     /// The item of a subscription that may change.
@@ -166,18 +168,27 @@ impl Stripe {
         keys: &ForwardedKey,
     ) -> Result<ActionResponse, ProviderError> {
         let id = sub.id.as_str();
-        let item = Self::changeable(sub, target)?;
+        let before = sub.latest_invoice.as_ref().map(|i| i.id().to_owned());
         if target.at_period_end {
-            let price = item.price_id().unwrap_or_default();
-            self.schedule_change(sub, price, item.quantity, target, keys)
-                .await?;
+            // Asking for the current terms at period end withdraws a scheduled
+            // change, as on the built-in engine.
+            if sub.schedule.is_some() && Self::unchanged(Self::live_item(sub)?, target) {
+                self.release_schedule(sub, keys).await?;
+            } else {
+                let item = Self::changeable(sub, target)?;
+                let price = item.price_id().unwrap_or_default();
+                self.schedule_change(sub, price, item.quantity, target, keys)
+                    .await?;
+            }
             let query = Form::new().set("expand[0]", "schedule");
             let scheduled: Subscription = self
                 .client
                 .get(&format!("/v1/subscriptions/{}", path(id)), &query)
                 .await?;
-            return self.respond(&scheduled, service, None).await;
+            // Nothing is invoiced until the period ends.
+            return self.respond(&scheduled, service, before.as_deref()).await;
         }
+        let item = Self::changeable(sub, target)?;
         self.release_schedule(sub, keys).await?;
         let form = Form::new()
             .set("items[0][id]", &item.id)
@@ -187,7 +198,6 @@ impl Stripe {
         let form = self
             .dialect
             .update_proration(form, proration_name(target.proration));
-        let before = sub.latest_invoice.as_ref().map(|i| i.id().to_owned());
         let updated: Subscription = self
             .client
             .post(

@@ -177,10 +177,19 @@ impl ForwardedKey {
     }
 }
 
-/// An id placed in a URL path: Stripe's ids are `[A-Za-z0-9_]`; anything else
-/// is percent-encoded so a crafted id cannot change the path.
+/// An id placed in a URL path. Stripe's ids are `[A-Za-z0-9_-]`; anything else
+/// cannot name a Stripe object, and a crafted one (`..`, even encoded) could
+/// change the path, so it becomes an id that names nothing.
 pub fn path(id: &str) -> String {
-    url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
+    if !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        id.to_owned()
+    } else {
+        "invalid_id".to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -204,6 +213,8 @@ mod tests {
     #[test]
     fn ids_cannot_escape_their_path_segment() {
         assert_eq!(path("sub_123"), "sub_123");
-        assert_eq!(path("../v1/customers"), "..%2Fv1%2Fcustomers");
+        assert_eq!(path("../v1/customers"), "invalid_id");
+        assert_eq!(path(".."), "invalid_id");
+        assert_eq!(path(""), "invalid_id");
     }
 }

@@ -19,7 +19,7 @@ use portico_wire::invoice::Invoice;
 use portico_wire::payment::{CardAttached, CardRequest, SetupIntent};
 use portico_wire::test_clock::TestClock;
 use portico_wire::{Currency, ErrorCode, Quantity, QuantityOption};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::changes::ChangeTarget;
 
@@ -166,16 +166,19 @@ impl BillingProvider for Stripe {
         &self,
         party: Party<'_>,
         id: &str,
-        plan: Option<&Plan>,
+        plan: Option<&str>,
         quantity: Option<&QuantityOption>,
         key: ActionKey<'_>,
     ) -> ProviderResult<ActionResponse> {
         let (_, old) = self.owned(party.customer, party.service, id).await?;
+        if !super::subscriptions::has_ended(&old) {
+            return Err(ProviderError::conflict(
+                ErrorCode::AlreadySubscribed,
+                format!("The subscription `{id}` has not ended; change it instead."),
+            ));
+        }
         let old = convert::subscription(&old, party.service).map_err(ProviderError::Internal)?;
-        let plan = match plan {
-            Some(plan) => plan,
-            None => crate::provider::rules::plan(party.service, &old.plan)?,
-        };
+        let plan = crate::provider::rules::plan(party.service, plan.unwrap_or(&old.plan))?;
         let keep = old.items.first().map(|i| i.quantity);
         let quantity = first_quantity(party.service, plan, quantity, keep)?;
         Stripe::resubscribe(
@@ -243,6 +246,18 @@ impl BillingProvider for Stripe {
             ErrorCode::ProviderUnsupported,
             "Prepaid wallets are the built-in billing engine's; the Stripe provider does not offer them.",
         ))
+    }
+
+    async fn customer_id(&self, party: Party<'_>) -> ProviderResult<Option<String>> {
+        Ok(self.find_customer(party.customer).await?.map(|c| c.id))
+    }
+
+    async fn usage_customers(
+        &self,
+        livemode: bool,
+        references: &[String],
+    ) -> ProviderResult<HashMap<String, String>> {
+        self.resolve_usage_customers(livemode, references).await
     }
 
     async fn metered_prices(

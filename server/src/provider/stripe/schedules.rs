@@ -140,21 +140,19 @@ impl Stripe {
         keys: &ForwardedKey,
     ) -> ProviderResult<()> {
         self.schedules_offered()?;
-        let schedule_id = match &sub.schedule {
-            Some(schedule) => schedule.id().to_owned(),
-            None => {
-                let form = Form::new().set("from_subscription", &sub.id);
-                let created: Schedule = self
-                    .client
-                    .post(
-                        "/v1/subscription_schedules",
-                        &form,
-                        Some(&keys.step("schedule")),
-                    )
-                    .await?;
-                created.id
-            }
-        };
+        // A schedule left from an earlier change may hold past phases, which
+        // cannot be rewritten: start again from the subscription as it is now.
+        self.release_schedule(sub, keys).await?;
+        let form = Form::new().set("from_subscription", &sub.id);
+        let created: Schedule = self
+            .client
+            .post(
+                "/v1/subscription_schedules",
+                &form,
+                Some(&keys.step("schedule")),
+            )
+            .await?;
+        let schedule_id = created.id;
         let schedule: Schedule = self
             .client
             .get(
@@ -167,7 +165,13 @@ impl Stripe {
             .phases
             .first()
             .map_or(period_start, |p| p.start_date);
-        let form = phases_form(item_price, item_quantity, phase_start, period_end, target);
+        let mut form = phases_form(item_price, item_quantity, phase_start, period_end, target);
+        // Rewriting the current phase must not end a trial early.
+        if sub.status == "trialing"
+            && let Some(trial_end) = sub.trial_end
+        {
+            form = form.set("phases[0][trial_end]", trial_end);
+        }
         let _: Schedule = self
             .client
             .post(

@@ -165,6 +165,43 @@ async fn billing_details_are_written_to_the_stripe_customer_and_read_back() {
     assert_eq!(shown["address"]["country"], "DE", "{shown}");
     assert_eq!(shown["tax_id"]["type"], "eu_vat", "{shown}");
     assert_eq!(shown["tax_id"]["value"], "DE123456789", "{shown}");
+
+    // A tax id Stripe refuses leaves every detail as it was (the new one is
+    // added before anything else is written).
+    let refused = s
+        .app
+        .post_json(
+            "/v1/embed/customer",
+            Some(&token),
+            json!({"name": "Someone Else", "tax_id": {"type": "eu_vat", "value": "DE1"}}),
+        )
+        .await;
+    assert_eq!(refused.status(), 400);
+    let at_stripe = s.peer.get(&format!("/v1/customers/{customer}")).await;
+    assert_eq!(at_stripe["name"], "Ada Lovelace", "{at_stripe}");
+    let tax_ids = s
+        .peer
+        .get(&format!("/v1/customers/{customer}/tax_ids"))
+        .await;
+    assert_eq!(
+        tax_ids["data"].as_array().map(Vec::len),
+        Some(1),
+        "{tax_ids}"
+    );
+    assert_eq!(tax_ids["data"][0]["value"], "DE123456789", "{tax_ids}");
+
+    // An empty email clears it at Stripe, as on the built-in engine.
+    let cleared = ok(
+        s.app
+            .post_json("/v1/embed/customer", Some(&token), json!({"email": ""}))
+            .await,
+        200,
+    )
+    .await;
+    assert!(
+        cleared["email"].as_str().unwrap_or_default().is_empty(),
+        "{cleared}"
+    );
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ mod hosted;
 pub(crate) mod peer;
 mod refusals;
 mod scope;
+mod usage;
 
 use crate::helpers::{TEST_KEY, error_of};
 use peer::{StripeApp, WEBHOOK_SECRET, spawn_stripe_app};

@@ -18,6 +18,12 @@ pub const CATALOG: &str = r#"
 name = "acme"
 mode = "test"
 allowed_origins = ["https://app.example.com"]
+meters = ["api_calls"]
+
+[[meters]]
+key = "api_calls"
+name = "API calls"
+unit = "calls"
 "#;
 
 pub struct StripeApp {

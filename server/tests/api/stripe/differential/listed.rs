@@ -25,8 +25,8 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
 
 const NO_CLOCK: &str =
     "only about renewals, retries or expiry, which need time: localstripe has no clock";
-const AT_PERIOD_END: &str =
-    "a change at period end, which the Stripe provider refuses (stripe/refusals.rs)";
+const AT_PERIOD_END: &str = "a change at period end: localstripe has no subscription schedules, \
+     through which the Stripe provider schedules it, so it is refused there (stripe/refusals.rs)";
 const TWO_ITEMS: &str = "two-item plans: the Stripe provider keeps one item per subscription";
 const TIERS: &str = "tiered prices: the Stripe provider reads per-unit prices only";
 const DAY_OF_CHANGE: &str = "what differs is the day of the change, and without a clock localstripe prorates as in 01 whatever the day";
