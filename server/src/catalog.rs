@@ -73,6 +73,9 @@ pub struct Plan {
 pub struct MeteredPrice {
     pub meter: Meter,
     pub price: Price,
+    /// The provider's own price for it (Stripe's `price_…`), when the provider
+    /// holds the plans.
+    pub provider_price: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -225,7 +228,11 @@ impl Catalog {
                     entry.tiers_mode.as_ref(),
                     &metered_key,
                 )?;
-                metered.push(MeteredPrice { meter, price });
+                metered.push(MeteredPrice {
+                    meter,
+                    price,
+                    provider_price: None,
+                });
             }
             let plan = Plan {
                 id: entry.id.clone(),
@@ -322,17 +329,6 @@ impl Catalog {
 
     pub fn services(&self) -> impl Iterator<Item = &Service> {
         self.services.values()
-    }
-
-    /// Gives each service the plans a provider holds for it (Stripe's products
-    /// marked with the service's name), in place of the file's.
-    pub fn replace_plans(&mut self, plans: &BTreeMap<String, Vec<Plan>>) {
-        for service in self.services.values_mut() {
-            service.plans = plans
-                .get(service.name.as_str())
-                .cloned()
-                .unwrap_or_default();
-        }
     }
 
     /// Every service must offer a plan, from the file or from the provider.

@@ -44,6 +44,7 @@ impl SharedCatalog {
     /// would be worse than a stale one); the names of those are returned.
     pub fn replace_plans(&self, plans: &BTreeMap<String, Vec<Plan>>) -> Vec<String> {
         let mut next = Catalog::clone(&self.current());
+        let plans = next.with_meters(plans);
         let mut kept = Vec::new();
         for service in next.services.values_mut() {
             match plans.get(service.name.as_str()) {
@@ -53,5 +54,41 @@ impl SharedCatalog {
         }
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
         kept
+    }
+}
+
+/// A provider's plans in place of the file's.
+impl Catalog {
+    /// Gives each service the plans a provider holds for it (Stripe's products
+    /// marked with the service's name), in place of the file's.
+    pub fn replace_plans(&mut self, plans: &BTreeMap<String, Vec<Plan>>) {
+        let plans = self.with_meters(plans);
+        for service in self.services.values_mut() {
+            service.plans = plans
+                .get(service.name.as_str())
+                .cloned()
+                .unwrap_or_default();
+        }
+    }
+
+    /// A provider's plans with their metered prices' meters as this catalog
+    /// defines them: a provider names a meter by its key only. A price for a
+    /// meter the catalog does not define is left out, and logged.
+    pub fn with_meters(&self, plans: &BTreeMap<String, Vec<Plan>>) -> BTreeMap<String, Vec<Plan>> {
+        let mut plans = plans.clone();
+        for plan in plans.values_mut().flatten() {
+            let id = plan.id.clone();
+            plan.metered.retain_mut(|metered| match self.meters.get(&metered.meter.key) {
+                Some(meter) => {
+                    metered.meter = meter.clone();
+                    true
+                }
+                None => {
+                    tracing::warn!(plan = %id, meter = %metered.meter.key, "a metered price for a meter the catalog does not define is left out");
+                    false
+                }
+            });
+        }
+        plans
     }
 }

@@ -135,6 +135,7 @@ async fn ingest(
         }
     }
     let stored: Vec<EventRow> = rows.iter().map(|(_, row)| row.clone()).collect();
+    report_new_usage(&ctx, auth.livemode(), &stored).await?;
     let fresh = ctx
         .store
         .ingest_events(auth.livemode(), &stored, now)
@@ -222,4 +223,43 @@ fn check(ctx: &ApiContext, event: UsageEvent, now: i64) -> Checked {
             unique_value,
         },
     ))
+}
+
+/// Hands a provider that bills usage (Stripe's meters) the new events of the
+/// meters it prices, before Portico keeps them: if it cannot be reached,
+/// nothing is kept, and the client's retry (same event ids) counts once in
+/// both. An event Portico already has is not reported again.
+async fn report_new_usage(ctx: &ApiContext, livemode: bool, rows: &[EventRow]) -> AppResult<()> {
+    let billed = provider_billed_meters(ctx);
+    let candidates: Vec<&EventRow> = rows
+        .iter()
+        .filter(|row| billed.contains(row.meter.as_str()))
+        .collect();
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = candidates.iter().map(|r| r.event_id.as_str()).collect();
+    let known = ctx.store.known_events(livemode, &ids).await?;
+    let mut seen = std::collections::HashSet::new();
+    let reported: Vec<EventRow> = candidates
+        .into_iter()
+        .filter(|r| !known.contains(&r.event_id) && seen.insert(r.event_id.clone()))
+        .cloned()
+        .collect();
+    if !reported.is_empty() {
+        ctx.provider.report_usage(&reported).await?;
+    }
+    Ok(())
+}
+
+/// The meters some plan prices through the provider (a Stripe metered price).
+fn provider_billed_meters(ctx: &ApiContext) -> std::collections::BTreeSet<String> {
+    ctx.catalog
+        .current()
+        .services()
+        .flat_map(|service| &service.plans)
+        .flat_map(|plan| &plan.metered)
+        .filter(|metered| metered.provider_price.is_some())
+        .map(|metered| metered.meter.key.clone())
+        .collect()
 }

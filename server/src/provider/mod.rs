@@ -289,6 +289,11 @@ pub trait BillingProvider: Send + Sync + std::fmt::Debug {
         references: &[String],
     ) -> ProviderResult<HashMap<String, String>>;
 
+    /// Hands usage Portico recorded to a provider that bills it (Stripe's
+    /// meters), before Portico stores it; the built-in engine bills from the
+    /// store itself. Reporting an event again must count it once.
+    async fn report_usage(&self, events: &[crate::store::EventRow]) -> ProviderResult<()>;
+
     /// The prices the customer's live subscription puts on metered usage, to
     /// show usage priced; `None` when there are none.
     async fn metered_prices(

@@ -29,6 +29,23 @@ pub struct HourRow {
 }
 
 impl Store {
+    /// Which of `event_ids` were ingested already in this mode.
+    pub async fn known_events(
+        &self,
+        livemode: bool,
+        event_ids: &[&str],
+    ) -> StoreResult<std::collections::HashSet<String>> {
+        let known: Vec<(String,)> = sqlx::query_as(
+            "SELECT event_id FROM usage_events
+             WHERE livemode = ? AND event_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(livemode)
+        .bind(serde_json::to_string(event_ids).unwrap_or_default())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(known.into_iter().map(|(id,)| id).collect())
+    }
+
     /// Stores the events in one transaction; returns, per event, whether it was new
     /// (`false`: its `event_id` was ingested before, or earlier in this batch, and it
     /// is not counted again). The batch travels as one JSON parameter, so a thousand

@@ -184,6 +184,10 @@ impl BillingProvider for Engine {
         Ok(self.store.resolve_customers(livemode, references).await?)
     }
 
+    async fn report_usage(&self, _events: &[crate::store::EventRow]) -> ProviderResult<()> {
+        Ok(())
+    }
+
     async fn metered_prices(
         &self,
         party: Party<'_>,

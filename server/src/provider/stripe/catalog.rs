@@ -3,7 +3,8 @@
 //! recurring per-unit price. Optional metadata: on the product,
 //! `portico_features` (`;`-separated) and `portico_unit_label`; on the price,
 //! `portico_name` (else the nickname, else the product's name) and
-//! `portico_order` (plans are listed by it, then by amount).
+//! `portico_order` (plans are listed by it, then by amount). Metered prices
+//! are given to the plans they fit (`metered.rs`).
 
 use super::client::{Form, StripeClient, StripeError};
 use super::dialect::Dialect;
@@ -35,11 +36,23 @@ pub async fn load(
     let prices: Vec<serde_json::Value> =
         all(client, dialect.prices_path(), dialect.prices_query()).await?;
     let mut plans: BTreeMap<String, Vec<(i64, Plan)>> = BTreeMap::new();
+    let mut offers = Vec::new();
     for value in prices {
         let price = dialect.price(value)?;
         let Some(product) = products.get(price.product.id()) else {
             continue;
         };
+        match super::metered::offer(&price, product) {
+            Ok(Some(offer)) => {
+                offers.push(offer);
+                continue;
+            }
+            Ok(None) => {}
+            Err(why) => {
+                tracing::warn!(price = %price.id, "Stripe price left out of the catalog: {why}");
+                continue;
+            }
+        }
         match plan(&price, product) {
             Ok((order, plan)) => plans
                 .entry(product.metadata[SERVICE_KEY].clone())
@@ -50,7 +63,7 @@ pub async fn load(
             }
         }
     }
-    Ok(plans
+    let mut plans: BTreeMap<String, Vec<Plan>> = plans
         .into_iter()
         .map(|(service, mut plans)| {
             plans.sort_by_key(|(order, plan)| {
@@ -62,7 +75,16 @@ pub async fn load(
             });
             (service, plans.into_iter().map(|(_, plan)| plan).collect())
         })
-        .collect())
+        .collect();
+    if dialect.has_meters() {
+        super::metered::attach(&mut plans, &offers);
+    } else if !offers.is_empty() {
+        tracing::warn!(
+            prices = offers.len(),
+            "metered prices are left out: the Stripe test peer has no meters"
+        );
+    }
+    Ok(plans)
 }
 
 trait UnitAmount {
@@ -121,7 +143,7 @@ impl HasListId for serde_json::Value {
 fn plan(price: &super::objects::Price, product: &Product) -> Result<(i64, Plan), String> {
     let recurring = price.recurring.as_ref().ok_or("it is not recurring")?;
     if recurring.usage_type.as_deref() == Some("metered") {
-        return Err("metered prices are not offered in the portal yet".into());
+        return Err("a metered price is offered with plans (`metered.rs`), not as one".into());
     }
     let unit_amount = price
         .unit_amount

@@ -102,6 +102,14 @@ impl Stripe {
             )
             .set("subscription_details[proration_behavior]", behavior)
             .set("subscription_details[proration_date]", now);
+        let form = super::metered::item_changes(
+            form,
+            sub,
+            target.plan,
+            self.dialect,
+            "subscription_details[items]",
+            1,
+        );
         let preview: Invoice = self
             .client
             .post("/v1/invoices/create_preview", &form, None)
@@ -195,6 +203,7 @@ impl Stripe {
             .set(self.dialect.item_price_key("items", 0), &target.plan.id)
             .set("items[0][quantity]", target.quantity.get())
             .set("expand[0]", "latest_invoice");
+        let form = super::metered::item_changes(form, sub, target.plan, self.dialect, "items", 1);
         let form = self
             .dialect
             .update_proration(form, proration_name(target.proration));

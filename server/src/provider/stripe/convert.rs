@@ -2,6 +2,7 @@
 //! depend on the provider.
 
 use super::objects::{self, Expandable};
+use crate::billing::state::MeteredItem;
 use crate::catalog::Service;
 use portico_wire::embed::{self as wire, CancellationDetails, CancellationReason};
 use portico_wire::ids::{
@@ -68,10 +69,17 @@ pub fn subscription(
         .to_owned();
     let plan = service.plan(&plan_id);
     let (start, end) = sub.period();
+    let metered_prices = plan
+        .map(super::metered::provider_prices)
+        .unwrap_or_default();
     let items = sub
         .items
         .data
         .iter()
+        .filter(|item| {
+            item.price_id()
+                .is_none_or(|id| !metered_prices.contains(&id))
+        })
         .map(|item| {
             let catalog_item = plan.and_then(|p| p.items.first());
             Ok(wire::SubscriptionItem {
@@ -100,7 +108,12 @@ pub fn subscription(
         interval: plan.map_or(wire::Interval::Month, |p| p.interval),
         interval_count: plan.map_or(1, |p| p.interval_count),
         items,
-        metered: Vec::new(),
+        metered: plan
+            .map(|p| super::metered::items(p, sub))
+            .unwrap_or_default()
+            .iter()
+            .map(MeteredItem::to_wire)
+            .collect(),
         current_period_start: start,
         current_period_end: end,
         trial_end: sub.trial_end,

@@ -22,6 +22,10 @@
 //! 9. It has no subscription schedules (`/v1/subscription_schedules` is a plain
 //!    404), so a change at period end is refused against it.
 //!
+//! 10. It has no billing meters (`/v1/billing/meter_events` is a plain 404), and
+//!     a subscription has exactly one item (more is a 500 "Not implemented"), so
+//!     a metered price, which is a second item, is not offered against it.
+//!
 //! 7 and 8 need nothing here (what is sent is Stripe's); the differential test
 //! (`tests/api/stripe/differential.rs`) lists the amounts they change.
 
@@ -48,6 +52,12 @@ impl Dialect {
 
     /// Whether subscription schedules exist (difference 9).
     pub fn has_schedules(self) -> bool {
+        self == Self::Stripe
+    }
+
+    /// Whether usage can be reported to meters, and a subscription can carry a
+    /// metered item next to its plan's (difference 10).
+    pub fn has_meters(self) -> bool {
         self == Self::Stripe
     }
 

@@ -17,6 +17,7 @@ pub mod client;
 mod convert;
 pub mod dialect;
 pub mod events;
+mod metered;
 pub mod objects;
 mod provider;
 pub mod schedules;

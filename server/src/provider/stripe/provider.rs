@@ -260,13 +260,15 @@ impl BillingProvider for Stripe {
         self.resolve_usage_customers(livemode, references).await
     }
 
+    async fn report_usage(&self, events: &[crate::store::EventRow]) -> ProviderResult<()> {
+        self.report(events).await
+    }
+
     async fn metered_prices(
         &self,
-        _party: Party<'_>,
+        party: Party<'_>,
     ) -> ProviderResult<Option<(Vec<MeteredItem>, Currency)>> {
-        // The Stripe catalog holds per-unit licensed prices only (`catalog.rs`),
-        // so no usage is priced.
-        Ok(None)
+        self.live_metered(party.customer, party.service).await
     }
 
     async fn receive_webhook(

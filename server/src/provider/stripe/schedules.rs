@@ -93,17 +93,27 @@ pub fn pending(plan: &Plan, quantity: Quantity, effective_at: i64) -> Option<Pen
     })
 }
 
-/// The schedule's phases: the current item until `period_end`, then the
-/// target's for one period, then release.
+/// The schedule's phases: the current items until `period_end`, then the
+/// target's for one period, then release. A phase lists every item: the
+/// plan's price, then its metered prices.
 pub fn phases_form(
-    current_price: &str,
-    current_quantity: u32,
+    current: (&str, u32, &[&str]),
     phase_start: i64,
     period_end: i64,
     target: &ChangeTarget<'_>,
 ) -> Form {
-    Form::new()
-        .set("end_behavior", "release")
+    let (current_price, current_quantity, current_metered) = current;
+    let mut form = Form::new();
+    for (i, price) in current_metered.iter().enumerate() {
+        form = form.set(format!("phases[0][items][{}][price]", i + 1), price);
+    }
+    for (i, price) in super::metered::provider_prices(target.plan)
+        .iter()
+        .enumerate()
+    {
+        form = form.set(format!("phases[1][items][{}][price]", i + 1), price);
+    }
+    form.set("end_behavior", "release")
         .set("phases[0][items][0][price]", current_price)
         .set("phases[0][items][0][quantity]", current_quantity)
         .set("phases[0][start_date]", phase_start)
@@ -165,7 +175,19 @@ impl Stripe {
             .phases
             .first()
             .map_or(period_start, |p| p.start_date);
-        let mut form = phases_form(item_price, item_quantity, phase_start, period_end, target);
+        let current_metered: Vec<&str> = sub
+            .items
+            .data
+            .iter()
+            .skip(1)
+            .filter_map(|i| i.price_id())
+            .collect();
+        let mut form = phases_form(
+            (item_price, item_quantity, &current_metered),
+            phase_start,
+            period_end,
+            target,
+        );
         // Rewriting the current phase must not end a trial early.
         if sub.status == "trialing"
             && let Some(trial_end) = sub.trial_end
@@ -296,7 +318,7 @@ plans = ["basic", "pro"]
             proration: portico_wire::actions::ProrationBehavior::None,
             at_period_end: true,
         };
-        let form = phases_form("basic", 2, 1_000, 2_000, &target);
+        let form = phases_form(("basic", 2, &["price_calls"]), 1_000, 2_000, &target);
         let pairs: Vec<(&str, &str)> = form
             .pairs()
             .iter()
@@ -306,6 +328,7 @@ plans = ["basic", "pro"]
             ("end_behavior", "release"),
             ("phases[0][items][0][price]", "basic"),
             ("phases[0][items][0][quantity]", "2"),
+            ("phases[0][items][1][price]", "price_calls"),
             ("phases[0][start_date]", "1000"),
             ("phases[0][end_date]", "2000"),
             ("phases[1][items][0][price]", "pro"),

@@ -156,10 +156,15 @@ impl Stripe {
         trial: bool,
         key: &str,
     ) -> Result<ActionResponse, ProviderError> {
-        let form = Form::new()
+        let mut form = Form::new()
             .set("customer", &customer.id)
             .set(self.dialect.item_price_key("items", 0), &plan.id)
-            .set("items[0][quantity]", quantity.get())
+            .set("items[0][quantity]", quantity.get());
+        // The plan's metered prices follow its price, without a quantity.
+        for (i, price) in super::metered::provider_prices(plan).iter().enumerate() {
+            form = form.set(self.dialect.item_price_key("items", i + 1), price);
+        }
+        let form = form
             .set(format!("metadata[{SERVICE_KEY}]"), service.name.as_str())
             .set("payment_behavior", "allow_incomplete")
             .set_opt("trial_period_days", trial.then_some(plan.trial_days))

@@ -41,3 +41,44 @@ async fn events_for_a_stripe_customer_are_recorded_and_shown() {
     // Stripe's metered prices are not read (README, Providers): no cost.
     assert!(calls["cost"].is_null(), "{usage}");
 }
+
+#[tokio::test]
+async fn a_metered_price_is_left_out_against_localstripe() {
+    let s = spawn_stripe_app().await;
+    // localstripe bills a subscription of one item only; a metered price is a
+    // second one (README, the test peer). With Stripe it is offered with every
+    // monthly USD plan (`metered.rs`, unit-tested there).
+    s.peer
+        .post(
+            "/v1/plans",
+            &[
+                ("id", "calls"),
+                ("product", "prod_app"),
+                ("amount", "2"),
+                ("currency", "usd"),
+                ("interval", "month"),
+                ("usage_type", "metered"),
+                ("metadata[portico_meter]", "api_calls"),
+            ],
+        )
+        .await;
+    let now = jiff::Timestamp::now().as_second();
+    let created =
+        json!({"id": "evt_calls", "type": "plan.created", "created": now, "livemode": false,
+        "data": {"object": {"id": "calls", "object": "plan"}}})
+        .to_string();
+    let header = portico_server::provider::stripe::signature::sign(
+        super::peer::WEBHOOK_SECRET,
+        now,
+        created.as_bytes(),
+    );
+    ok(super::deliver(&s.app, &created, &header).await, 200).await;
+    let token = session(&s, "priced@example.com").await;
+    let portal = ok(s.app.get_portal(&token).await, 200).await;
+    assert_eq!(
+        super::plan_ids(&portal),
+        ["basic", "pro", "max", "euro"],
+        "not a plan of its own"
+    );
+    assert_eq!(portal["plans"][0]["metered"], json!([]), "{portal}");
+}
