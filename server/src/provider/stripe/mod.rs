@@ -1,12 +1,13 @@
 //! The Stripe provider: Stripe holds customers, subscriptions, invoices and
 //! cards; Portico keeps its sessions, configurations, idempotency and events.
-//! `client.rs` speaks HTTP, `objects.rs` reads Stripe's objects, `convert.rs`
+//! `client.rs` speaks HTTP, `objects/` reads Stripe's objects, `convert.rs`
 //! turns them into wire types, `catalog.rs` reads the plans, `dialect.rs` holds
 //! every difference of the test peer, `signature.rs` checks webhooks and
 //! `events.rs` turns them into Portico events, `webhooks.rs` receives them.
 //! `provider.rs` is the [`BillingProvider`](crate::provider::BillingProvider)
-//! implementation; the operations are in `subscriptions.rs`, `cards.rs` and
-//! `account.rs` (invoices and billing details).
+//! implementation; the operations are in `subscriptions.rs`, `changes.rs`,
+//! `schedules.rs`, `metered.rs`, `cards.rs`, `account.rs` (invoices and billing
+//! details) and `admin.rs` (the admin API's lookups).
 
 mod account;
 mod admin;

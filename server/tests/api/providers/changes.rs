@@ -1,5 +1,7 @@
 //! Changing a subscription: its plan (previewed first), its seats, and a change
-//! scheduled at period end, which only the built-in engine offers.
+//! scheduled at period end: the built-in engine schedules it, and the Stripe
+//! provider would through a subscription schedule, which localstripe lacks, so
+//! there it is refused.
 
 use super::{Backend, action, both, id_of, seats};
 use serde_json::json;
