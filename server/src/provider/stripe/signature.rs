@@ -47,8 +47,9 @@ pub fn verify(
     if signatures.is_empty() {
         return Err(SignatureError::NoSignature);
     }
-    let age = now - timestamp;
-    if age.abs() > TOLERANCE_SECONDS {
+    // Saturating: the timestamp is the sender's, and `now - i64::MIN` overflows.
+    let age = now.saturating_sub(timestamp);
+    if age.unsigned_abs() > TOLERANCE_SECONDS.unsigned_abs() {
         return Err(SignatureError::Stale { age });
     }
     let mac = signed_payload_mac(secret, timestamp, body);
@@ -89,6 +90,21 @@ mod tests {
     const SECRET: &str = "whsec_test_secret";
     const BODY: &[u8] = br#"{"id":"evt_1","type":"invoice.paid"}"#;
     const NOW: i64 = 1_767_225_600;
+
+    #[test]
+    fn extreme_timestamps_are_stale_not_an_overflow() {
+        // `t=-9223372036854775808` made `now - t` overflow: a panic in debug builds.
+        for t in [i64::MIN, i64::MAX, i64::MIN + 1] {
+            let header = format!("t={t},v1=00");
+            assert!(
+                matches!(
+                    verify(Some(&header), b"{}", "whsec_x", 1_767_225_600),
+                    Err(SignatureError::Stale { .. })
+                ),
+                "{t}"
+            );
+        }
+    }
 
     #[test]
     fn a_valid_signature_verifies() {
