@@ -129,11 +129,35 @@ fn bracketed(path: &serde_path_to_error::Path) -> String {
     out
 }
 
+/// How deep brackets may nest: Portico's deepest parameter,
+/// `features[subscription_update][products][0][prices][0]`, has five.
+const MAX_DEPTH: usize = 8;
+/// The largest array index, and the most parameters one request may carry.
+const MAX_INDEX: usize = 999;
+const MAX_KEYS: usize = 2_000;
+
 /// Parses `a[b][0]=x&a[b][1]=y&c=` into `{"a": {"b": ["x", "y"]}, "c": ""}`: named
 /// keys make objects, `[]` and numeric indices make arrays, every value is a string.
+/// Nesting, indices and the number of parameters are bounded (as Stripe bounds
+/// them), so no body can exhaust the stack or the memory.
 pub fn parse_form(input: &[u8]) -> Result<Value, AppError> {
     let mut root = Map::new();
-    for (key, value) in form_urlencoded::parse(input) {
+    for (count, (key, value)) in form_urlencoded::parse(input).enumerate() {
+        let name = || key.split('[').next().unwrap_or_default().to_owned();
+        if count >= MAX_KEYS {
+            return Err(AppError::bad_request(
+                ErrorCode::InvalidRequest,
+                format!("A request may carry at most {MAX_KEYS} parameters."),
+            )
+            .param(name()));
+        }
+        if key.matches('[').count() > MAX_DEPTH {
+            return Err(AppError::bad_request(
+                ErrorCode::InvalidRequest,
+                format!("`{}` is nested more than {MAX_DEPTH} levels deep.", name()),
+            )
+            .param(name()));
+        }
         let path = split_key(&key).ok_or_else(|| {
             AppError::bad_request(
                 ErrorCode::InvalidRequest,
@@ -141,6 +165,16 @@ pub fn parse_form(input: &[u8]) -> Result<Value, AppError> {
             )
             .param(key.to_string())
         })?;
+        if path
+            .iter()
+            .any(|segment| segment.parse::<usize>().is_ok_and(|i| i > MAX_INDEX))
+        {
+            return Err(AppError::bad_request(
+                ErrorCode::InvalidRequest,
+                format!("`{key}` has an index over {MAX_INDEX}."),
+            )
+            .param(key.to_string()));
+        }
         insert(&mut root, &path, value.into_owned()).map_err(|()| {
             AppError::bad_request(
                 ErrorCode::InvalidRequest,
@@ -245,6 +279,41 @@ mod tests {
             json!({"p": ["a", "b", "c", "d"]})
         );
         assert_eq!(form("metadata="), json!({"metadata": ""}));
+    }
+
+    #[test]
+    fn deep_nesting_huge_indices_and_floods_are_refused_naming_the_parameter() {
+        // 200,000 levels overflowed the stack and aborted the server.
+        let deep = format!("a{}=1", "[]".repeat(200_000));
+        let refused = parse_form(deep.as_bytes()).unwrap_err();
+        let (status, body) = refused.client_body().unwrap();
+        assert_eq!(status, 400);
+        assert_eq!(body.error.param.as_deref(), Some("a"));
+        assert!(
+            body.error.message.contains("nested more than 8"),
+            "{}",
+            body.error.message
+        );
+        // Portico's deepest real parameter still parses.
+        assert!(parse_form(b"features[subscription_update][products][0][prices][0]=p").is_ok());
+
+        let index = parse_form(b"items[1000000][price]=p").unwrap_err();
+        assert_eq!(
+            index.client_body().unwrap().1.error.param.as_deref(),
+            Some("items[1000000][price]")
+        );
+
+        let flood: String = (0..=MAX_KEYS).map(|i| format!("k{i}=1&")).collect();
+        let flooded = parse_form(flood.as_bytes()).unwrap_err();
+        assert!(
+            flooded
+                .client_body()
+                .unwrap()
+                .1
+                .error
+                .message
+                .contains("at most 2000")
+        );
     }
 
     #[test]
