@@ -141,26 +141,18 @@ async fn list(
     }))
 }
 
-/// The configuration `id` of the key's mode. One of the other mode is refused the
-/// way Stripe refuses it, saying so.
+/// The configuration `id` of the key's mode.
 pub async fn find(
     ctx: &ApiContext,
     auth: SecretKeyAuth,
     id: &str,
     param: &str,
 ) -> AppResult<Configuration> {
+    // One of the other mode is no such object: a key learns nothing of the
+    // other mode.
     match ctx.store.configuration(id).await? {
         Some(found) if found.livemode == auth.livemode() => Ok(found),
-        Some(found) => Err(AppError::not_found(
-            ErrorCode::ResourceMissing,
-            format!(
-                "No such billing portal configuration: '{id}'; a similar object exists in {} mode, but a {} mode key was used to make this request.",
-                mode_name(found.livemode),
-                mode_name(auth.livemode())
-            ),
-        )
-        .param(param)),
-        None => Err(AppError::not_found(
+        _ => Err(AppError::not_found(
             ErrorCode::ResourceMissing,
             format!("No such billing portal configuration: '{id}'."),
         )

@@ -2,7 +2,6 @@
 //! invoice's mode. Also the PDF download the widget's `invoice_pdf` link serves.
 
 use super::api_key::SecretKeyAuth;
-use super::configurations::mode_name;
 use super::session::configuration_for;
 use super::{ApiContext, AppError, AppResult};
 use crate::pdf::{self, InvoiceDocument, Seller};
@@ -62,21 +61,13 @@ async fn admin_pdf(
     ))
 }
 
-/// The invoice `id` of the key's mode. One of the other mode is refused the way
-/// Stripe refuses it, saying so.
+/// The invoice `id` of the key's mode.
 async fn find(ctx: &ApiContext, auth: SecretKeyAuth, id: &str) -> AppResult<AdminInvoice> {
+    // One of the other mode is no such invoice: a key learns nothing of the
+    // other mode.
     match ctx.provider.admin_invoice(id).await? {
         Some(found) if found.livemode == auth.livemode() => Ok(found),
-        Some(found) => Err(AppError::not_found(
-            ErrorCode::ResourceMissing,
-            format!(
-                "No such invoice: '{id}'; a similar object exists in {} mode, but a {} mode key was used to make this request.",
-                mode_name(found.livemode),
-                mode_name(auth.livemode())
-            ),
-        )
-        .param("id")),
-        None => Err(AppError::not_found(
+        _ => Err(AppError::not_found(
             ErrorCode::ResourceMissing,
             format!("No such invoice: '{id}'."),
         )

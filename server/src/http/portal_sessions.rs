@@ -274,19 +274,15 @@ async fn find_customer(
     auth: SecretKeyAuth,
     id: &str,
 ) -> AppResult<AdminCustomer> {
+    // One of the other mode is no such customer: a key learns nothing of the
+    // other mode.
     match ctx.provider.admin_customer(AdminLookup::Id(id)).await? {
         Some(found) if found.livemode == auth.livemode() => Ok(found),
-        Some(found) => Err(AppError::not_found(
+        _ => Err(AppError::not_found(
             ErrorCode::ResourceMissing,
-            format!(
-                "No such customer: '{id}'; a similar object exists in {} mode, but a {} mode key was used to make this request.",
-                mode_name(found.livemode),
-                mode_name(auth.livemode())
-            ),
+            format!("No such customer: '{id}'."),
         )
         .param("customer")),
-        None => Err(AppError::not_found(ErrorCode::ResourceMissing, format!("No such customer: '{id}'."))
-            .param("customer")),
     }
 }
 

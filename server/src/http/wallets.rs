@@ -294,18 +294,10 @@ async fn customer_of(ctx: &ApiContext, auth: SecretKeyAuth, reference: &str) -> 
 
 /// The wallet `id` of the key's mode, its expired grants recorded.
 async fn find(ctx: &ApiContext, auth: SecretKeyAuth, id: &str) -> AppResult<WalletRow> {
-    match ctx.store.wallet(id, ctx.clock.now()).await? {
-        Some(row) if row.livemode == auth.livemode() => Ok(row),
-        Some(row) => Err(AppError::not_found(
-            ErrorCode::ResourceMissing,
-            format!(
-                "No such wallet: '{id}'; a similar object exists in {} mode, but a {} mode key was used to make this request.",
-                mode_name(row.livemode),
-                mode_name(auth.livemode())
-            ),
-        )),
-        None => Err(no_such_wallet(id)),
-    }
+    ctx.store
+        .wallet(id, auth.livemode(), ctx.clock.now())
+        .await?
+        .ok_or_else(|| no_such_wallet(id))
 }
 
 fn no_such_wallet(id: &str) -> AppError {

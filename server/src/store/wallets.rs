@@ -148,9 +148,16 @@ impl Store {
     }
 
     /// The wallet, its expired grants recorded as such first.
-    pub async fn wallet(&self, id: &str, real_now: Timestamp) -> StoreResult<Option<WalletRow>> {
+    /// Wallet `id` of the mode, its expired grants recorded first. A wallet of
+    /// the other mode is `None` before anything is written.
+    pub async fn wallet(
+        &self,
+        id: &str,
+        livemode: bool,
+        real_now: Timestamp,
+    ) -> StoreResult<Option<WalletRow>> {
         let mut tx = self.begin_write().await?;
-        let Some(record) = find(&mut tx, id).await? else {
+        let Some(record) = find(&mut tx, id).await?.filter(|r| r.livemode == livemode) else {
             return Ok(None);
         };
         let row = settle(&mut tx, record, real_now).await?;

@@ -154,12 +154,15 @@ async fn the_admin_api_serves_the_invoice_and_its_pdf_with_the_secret_key() {
         ("resource_missing".to_owned(), Some("id".to_owned()))
     );
 
-    // A live key does not reach a test invoice, and is told why.
+    // A live key does not reach a test invoice, nor learns that it exists.
     let other_mode = app
         .admin(LIVE_KEY, reqwest::Method::GET, &pdf_path, None)
         .await;
     assert_eq!(other_mode.status(), 404);
     let body: Value = other_mode.json().await.unwrap();
     let message = body["error"]["message"].as_str().unwrap();
-    assert!(message.contains("exists in test mode"), "{message}");
+    assert!(
+        message.starts_with("No such invoice: '") && !message.contains("mode"),
+        "{message}"
+    );
 }

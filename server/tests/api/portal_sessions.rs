@@ -274,15 +274,13 @@ async fn session_parameters_are_checked_and_modes_never_mix() {
             "{body}"
         );
     }
-    // A test customer does not exist for the live key.
+    // A test customer does not exist for the live key, which learns nothing more.
     let response = create(&app, LIVE_KEY, json!({"customer": customer})).await;
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "resource_missing");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("exists in test mode"),
+    assert_eq!(
+        body["error"]["message"],
+        format!("No such customer: '{customer}'."),
         "{body}"
     );
     // Nor a test configuration in a live... or an inactive one at all.

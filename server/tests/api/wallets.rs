@@ -299,3 +299,44 @@ async fn bad_grants_are_refused_by_name_and_a_retried_grant_counts_once() {
     assert_eq!(first["priority"], 2);
     assert_eq!(transactions(&app, &id).await.len(), 1);
 }
+
+#[tokio::test]
+async fn the_other_mode_s_key_neither_writes_to_a_wallet_nor_learns_it_exists() {
+    let app = spawn_app().await;
+    customer(&app, "ada@example.com").await;
+    let id = wallet(&app, "ada@example.com").await;
+    let now = app.clock.now_unix();
+    grant(
+        &app,
+        &id,
+        json!({"credits": "5", "reason": "promotional", "expires_at": now + 3_600}),
+    )
+    .await;
+    app.clock.advance(jiff::SignedDuration::from_hours(2));
+    let count = || async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
+            .await
+            .unwrap();
+        let (rows,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM wallet_transactions WHERE wallet_id = ?")
+                .bind(&id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        rows
+    };
+    assert_eq!(count().await, 1, "the grant; its expiry not yet recorded");
+
+    // Before, the live key's read recorded the test wallet's expiry, then said
+    // "a similar object exists in test mode".
+    let live = app
+        .admin(LIVE_KEY, Method::GET, &format!("/v1/wallets/{id}"), None)
+        .await;
+    assert_eq!(live.status(), 404);
+    let body: Value = live.json().await.unwrap();
+    assert_eq!(body["error"]["message"], format!("No such wallet: '{id}'."));
+    assert_eq!(count().await, 1, "nothing written by the other mode's key");
+
+    // The wallet's own mode records the expiry.
+    assert_eq!(transactions(&app, &id).await.len(), 2);
+}
