@@ -286,8 +286,8 @@ fn spawn_billing_runner(ctx: ApiContext, period: std::time::Duration) {
     });
 }
 
-/// Deletes expired portal sessions every ten minutes, so the table does not grow
-/// with every page view.
+/// Deletes expired portal sessions and idempotency keys older than a day every
+/// ten minutes, so neither table grows with every page view or keyed request.
 fn spawn_session_janitor(ctx: ApiContext) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
@@ -297,6 +297,14 @@ fn spawn_session_janitor(ctx: ApiContext) {
                 Ok(0) => {}
                 Ok(purged) => tracing::debug!(purged, "expired portal sessions deleted"),
                 Err(error) => tracing::warn!(%error, "could not delete expired portal sessions"),
+            }
+            // A key older than a day replays nothing; without this sweep the rows
+            // (each with its stored response) would stay for ever.
+            let expired_before = ctx.now() - http::IDEMPOTENCY_KEY_LIFETIME;
+            match ctx.store.purge_idempotency_keys(expired_before).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::debug!(purged, "expired idempotency keys deleted"),
+                Err(error) => tracing::warn!(%error, "could not delete expired idempotency keys"),
             }
         }
     });

@@ -15,7 +15,8 @@ use sha2::{Digest, Sha256};
 use std::future::Future;
 
 const HEADER: &str = "idempotency-key";
-const KEPT_FOR_SECONDS: i64 = 24 * 3600;
+/// How long a key replays its first result; the janitor deletes it after.
+pub const KEPT_FOR_SECONDS: i64 = 24 * 3600;
 
 /// The request's `Idempotency-Key`, if it sent one.
 #[derive(Debug, Clone)]

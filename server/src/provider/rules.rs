@@ -17,6 +17,10 @@ use portico_wire::customer::CustomerUpdate;
 
 /// The longest cancellation comment kept, in characters.
 const MAX_COMMENT: usize = 500;
+/// The longest billing detail kept, in characters: a name or an address line;
+/// a tax id's type and value are shorter still.
+const MAX_DETAIL: usize = 200;
+const MAX_TAX_ID: usize = 64;
 
 /// What a change may do, as the configuration allows it.
 #[derive(Debug, Clone)]
@@ -167,6 +171,55 @@ pub fn details(features: &Features, request: &CustomerUpdate) -> ProviderResult<
         return Err(ProviderError::forbidden(
             ErrorCode::FeatureDisabled,
             format!("The portal configuration does not let the customer update `{param}`."),
+        )
+        .param(param));
+    }
+    let address = request.address.as_ref();
+    let limits = [
+        ("name", request.name.as_deref(), MAX_DETAIL),
+        (
+            "address[line1]",
+            address.and_then(|a| a.line1.as_deref()),
+            MAX_DETAIL,
+        ),
+        (
+            "address[line2]",
+            address.and_then(|a| a.line2.as_deref()),
+            MAX_DETAIL,
+        ),
+        (
+            "address[city]",
+            address.and_then(|a| a.city.as_deref()),
+            MAX_DETAIL,
+        ),
+        (
+            "address[state]",
+            address.and_then(|a| a.state.as_deref()),
+            MAX_DETAIL,
+        ),
+        (
+            "address[postal_code]",
+            address.and_then(|a| a.postal_code.as_deref()),
+            MAX_DETAIL,
+        ),
+        (
+            "tax_id[type]",
+            request.tax_id.as_ref().map(|t| t.kind.as_str()),
+            MAX_TAX_ID,
+        ),
+        (
+            "tax_id[value]",
+            request.tax_id.as_ref().map(|t| t.value.as_str()),
+            MAX_TAX_ID,
+        ),
+    ];
+    if let Some((param, _, limit)) = limits
+        .into_iter()
+        .find(|(_, value, limit)| value.is_some_and(|v| v.chars().count() > *limit))
+    {
+        return Err(ProviderError::bad_request(
+            ErrorCode::InvalidRequest,
+            format!("`{param}` is limited to {limit} characters."),
         )
         .param(param));
     }

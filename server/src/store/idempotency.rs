@@ -85,6 +85,18 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes every key created before `expired_before` (they replay nothing any
+    /// more), by the age index; returns how many.
+    pub async fn purge_idempotency_keys(&self, expired_before: i64) -> StoreResult<u64> {
+        Ok(
+            sqlx::query("DELETE FROM idempotency_keys WHERE created < ?")
+                .bind(expired_before)
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
+    }
+
     /// Frees a key whose request failed on our side, so a retry can run.
     pub async fn release_idempotency_key(&self, scope: &str, key: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status IS NULL")

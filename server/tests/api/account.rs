@@ -153,3 +153,35 @@ async fn every_action_replays_by_idempotency_key() {
     let refused = send(&resume, "cancel", json!({})).await.unwrap();
     assert_eq!(error_of(refused, 400).await.0, "idempotency_key_reused");
 }
+
+#[tokio::test]
+async fn an_oversized_billing_detail_is_refused_by_name_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let token = app
+        .session(json!({"service": "golden", "email": "ada@example.com"}))
+        .await;
+    // Before, a 100,000-character name was stored as sent: a session could fill
+    // the disk 100 KB per request.
+    for (body, param) in [
+        (json!({"name": "x".repeat(100_000)}), "name"),
+        (
+            json!({"address": {"line1": "y".repeat(201), "country": "GB"}}),
+            "address[line1]",
+        ),
+        (
+            json!({"tax_id": {"type": "gb_vat", "value": "9".repeat(65)}}),
+            "tax_id[value]",
+        ),
+    ] {
+        let response = app
+            .post_json("/v1/embed/customer", Some(&token), body)
+            .await;
+        let (code, got) = error_of(response, 400).await;
+        assert_eq!(
+            (code.as_str(), got.as_deref()),
+            ("invalid_request", Some(param))
+        );
+    }
+    let portal = app.get_json("/v1/embed/portal", &token).await;
+    assert!(portal["customer"]["name"].is_null(), "{portal}");
+}

@@ -97,6 +97,38 @@ async fn keys_are_forgotten_after_24_hours() {
     assert_eq!(error_of(later, 409).await.0, "already_subscribed");
 }
 
+#[tokio::test]
+async fn the_sweep_deletes_keys_older_than_a_day_and_keeps_younger_ones() {
+    let app = spawn_app().await;
+    let token = app
+        .session(json!({"service": "acme", "email": "ada@example.com"}))
+        .await;
+    signup_with_key(&app, &token, "old", json!({"plan": "starter"})).await;
+    app.clock.advance(SignedDuration::from_hours(25));
+    let token = app
+        .session(json!({"service": "acme", "email": "bo@example.com"}))
+        .await;
+    signup_with_key(&app, &token, "young", json!({"plan": "starter"})).await;
+    let store = portico_server::store::Store::open(&app.database)
+        .await
+        .unwrap();
+    let now = app.clock.now_unix();
+    // Before, nothing deleted a key that was never used again: every row stayed.
+    let purged = store
+        .purge_idempotency_keys(now - portico_server::http::IDEMPOTENCY_KEY_LIFETIME)
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
+        .await
+        .unwrap();
+    let keys: Vec<(String,)> = sqlx::query_as("SELECT key FROM idempotency_keys")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(keys, [("young".to_owned(),)]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_requests_with_one_key_act_once() {
     let app = spawn_app().await;
