@@ -109,3 +109,35 @@ async fn one_customers_test_clock_renews_that_customer_only() {
     assert_eq!(bo_clock.status(), 200);
     assert_eq!(invoices(&app, "bo@example.com").await.len(), 2);
 }
+
+#[tokio::test]
+async fn a_test_clock_is_bounded_and_live_billing_goes_on() {
+    let app = spawn_app().await;
+    subscribed(&app, "far@example.com").await;
+    let advance = |body: Value| {
+        app.client
+            .post(app.url("/v1/test_helpers/test_clocks/advance"))
+            .bearer_auth(TEST_KEY)
+            .json(&body)
+            .send()
+    };
+    // Year 9999, and an advance that overflows: before, period arithmetic
+    // panicked or failed, and every later billing run stopped at it.
+    for (body, param) in [
+        (json!({"frozen_time": 253_402_300_799_i64}), "frozen_time"),
+        (json!({"advance_by": i64::MAX}), "advance_by"),
+        (json!({"advance_by": 11 * 366 * 86_400}), "advance_by"),
+    ] {
+        let response = advance(body.clone()).await.unwrap();
+        let (code, got) = crate::helpers::error_of(response, 400).await;
+        assert_eq!(
+            (code.as_str(), got.as_deref()),
+            ("invalid_request", Some(param)),
+            "{body}"
+        );
+    }
+    // A month still moves, and renews.
+    let moved = advance(json!({"advance_by": 32 * 86_400})).await.unwrap();
+    assert_eq!(moved.status(), 200);
+    assert_eq!(invoices(&app, "far@example.com").await.len(), 2);
+}

@@ -9,6 +9,13 @@ use crate::store::CustomerRow;
 use portico_wire::test_clock::TestClock;
 use portico_wire::{CustomerRef, ErrorCode};
 
+/// How far one advance may move a clock: ten years, more than any schedule of
+/// renewals a test needs to see at once.
+const MAX_ADVANCE: i64 = 10 * 366 * 86_400;
+/// The furthest a clock may go (2100-01-01): period arithmetic has decades of
+/// room beyond it, where a clock in year 9999 made it fail.
+const HORIZON: i64 = 4_102_444_800;
+
 impl Engine {
     pub(super) async fn advance(
         &self,
@@ -23,9 +30,16 @@ impl Engine {
         let real_now = self.clock.now();
         let current = self.store.test_clock_now(scope, real_now).await?;
         let (seconds, param) = match how {
-            ClockMove::To(to) => (to - current.as_second(), "frozen_time"),
+            ClockMove::To(to) => (to.saturating_sub(current.as_second()), "frozen_time"),
             ClockMove::By(by) => (by, "advance_by"),
         };
+        if seconds > MAX_ADVANCE || current.as_second().saturating_add(seconds) > HORIZON {
+            return Err(ProviderError::bad_request(
+                ErrorCode::InvalidRequest,
+                "A test clock moves at most ten years at once, and never past 2100-01-01.",
+            )
+            .param(param));
+        }
         if seconds < 0 {
             return Err(ProviderError::bad_request(
                 ErrorCode::InvalidRequest,
