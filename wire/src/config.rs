@@ -76,9 +76,13 @@ impl Email {
         &self.as_passed
     }
 
-    /// Trimmed and lowercased: how customers are matched, and the other signable form.
+    /// How customers are matched, and the other signable form: trimmed, with
+    /// ASCII letters lowercased and nothing else changed: Unicode
+    /// case folding would make distinct strings one identity (`"\u{212A}i@x.com"`,
+    /// with the Kelvin sign, would become `"ki@x.com"`), so a hash of one would
+    /// open the other.
     pub fn normalized(&self) -> String {
-        self.as_passed.trim().to_lowercase()
+        self.as_passed.trim().to_ascii_lowercase()
     }
 }
 

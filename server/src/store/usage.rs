@@ -128,7 +128,7 @@ impl Store {
         let emails: Vec<String> = references
             .iter()
             .filter(|r| r.contains('@'))
-            .map(|r| r.trim().to_lowercase())
+            .map(|r| r.trim().to_ascii_lowercase())
             .collect();
         let ids: Vec<&String> = references.iter().filter(|r| !r.contains('@')).collect();
         let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
@@ -145,7 +145,7 @@ impl Store {
         .await?;
         let mut resolved = std::collections::HashMap::new();
         for reference in references {
-            let normalized = reference.trim().to_lowercase();
+            let normalized = reference.trim().to_ascii_lowercase();
             // The integrator's own id wins over a `cus_…` that happens to equal it.
             let found = if reference.contains('@') {
                 rows.iter()

@@ -193,3 +193,24 @@ async fn bad_requests_get_specific_errors() {
         .unwrap();
     assert_eq!(error_of(malformed, 400).await.0, "invalid_request");
 }
+
+#[tokio::test]
+async fn a_hash_opens_exactly_the_identity_it_signs_not_its_unicode_lowercase() {
+    let app = spawn_app().await;
+    let (token, _) = app
+        .signed_up_with_card("golden", "ki@x.com", json!({"plan": "basic"}))
+        .await;
+    let owner = app.get_json("/v1/embed/portal", &token).await;
+    // "Ki@x.com" with the Kelvin sign (U+212A), a different string the host may
+    // hold as a different account. Before, its lookup lowercased it by Unicode
+    // rules to "ki@x.com" and opened that customer.
+    let kelvin = "\u{212A}i@x.com";
+    let hash = sign(TEST_KEY, kelvin);
+    let other = app
+        .session(json!({"service": "golden", "email": kelvin, "hash": hash}))
+        .await;
+    let portal = app.get_json("/v1/embed/portal", &other).await;
+    assert!(portal["customer"].is_null(), "{portal}");
+    assert_eq!(portal["subscriptions"], json!([]));
+    assert!(!owner["customer"].is_null());
+}

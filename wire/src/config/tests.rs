@@ -201,3 +201,13 @@ fn hosted_session_config() {
         "email"
     );
 }
+
+#[test]
+fn emails_fold_ascii_case_only() {
+    let ada = Email::parse("  Ada@Example.COM ").unwrap();
+    assert_eq!(ada.normalized(), "ada@example.com");
+    // The Kelvin sign is not a `K`: folding it would merge two identities.
+    let kelvin = Email::parse("\u{212A}i@x.com").unwrap();
+    assert_eq!(kelvin.normalized(), "\u{212A}i@x.com");
+    assert_ne!(kelvin.normalized(), Email::parse("ki@x.com").unwrap().normalized());
+}
