@@ -209,5 +209,8 @@ fn emails_fold_ascii_case_only() {
     // The Kelvin sign is not a `K`: folding it would merge two identities.
     let kelvin = Email::parse("\u{212A}i@x.com").unwrap();
     assert_eq!(kelvin.normalized(), "\u{212A}i@x.com");
-    assert_ne!(kelvin.normalized(), Email::parse("ki@x.com").unwrap().normalized());
+    assert_ne!(
+        kelvin.normalized(),
+        Email::parse("ki@x.com").unwrap().normalized()
+    );
 }
