@@ -251,6 +251,17 @@ impl IntoResponse for AppError {
         (StatusCode::INTERNAL_SERVER_ERROR, Json(ErrorBody { error })).into_response()
     }
 }
+/// What a panicking handler answers: the same 500 as any internal fault, with the
+/// panic logged (the runtime has already unwound the handler's task).
+pub(crate) fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|message| (*message).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned());
+    AppError::Internal(format!("handler panicked: {detail}")).into_response()
+}
+
 /// `axum::Json`, but a malformed body gets our error shape.
 #[derive(Debug, axum::extract::FromRequest)]
 #[from_request(via(axum::Json), rejection(AppError))]

@@ -94,7 +94,7 @@ impl ApiContext {
 }
 
 pub fn app(ctx: ApiContext) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(openapi::router())
         .merge(assets::router())
         .merge(hosted::router())
@@ -113,6 +113,51 @@ pub fn app(ctx: ApiContext) -> Router {
                 .merge(stripe::webhook_router())
                 .merge(stripe::events_router()),
         )
-        .layer(TraceLayer::new_for_http())
-        .with_state(ctx)
+        .with_state(ctx);
+    served(routes)
+}
+
+/// Every route's outer layers: tracing, and a handler that panics answers 500 while
+/// the server keeps serving every other customer.
+fn served(routes: Router) -> Router {
+    routes.layer(TraceLayer::new_for_http()).layer(
+        tower_http::catch_panic::CatchPanicLayer::custom(error::panicked),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_and_the_next_request_is_served() {
+        async fn boom() -> &'static str {
+            panic!("boom")
+        }
+        let routes = Router::new()
+            .route("/boom", axum::routing::get(boom))
+            .route("/ok", axum::routing::get(|| async { "ok" }));
+        let app = served(routes);
+
+        let response = app
+            .clone()
+            .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 500);
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error"]["code"], "internal_error", "{body}");
+
+        let response = app
+            .oneshot(Request::get("/ok").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
 }
