@@ -277,10 +277,13 @@ fn spawn_billing_runner(ctx: ApiContext, period: std::time::Duration) {
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            match ctx.provider.run_due().await {
-                Ok(0) => {}
-                Ok(touched) => tracing::info!(invoices = touched, "billing run"),
-                Err(error) => tracing::warn!(%error, "billing run failed; retried next minute"),
+            // Each run in a task of its own: a panic ends that run, not the runner.
+            let provider = ctx.provider.clone();
+            match tokio::spawn(async move { provider.run_due().await }).await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(touched)) => tracing::info!(invoices = touched, "billing run"),
+                Ok(Err(error)) => tracing::warn!(%error, "billing run failed; retried next minute"),
+                Err(panic) => tracing::error!(%panic, "billing run panicked; retried next minute"),
             }
         }
     });

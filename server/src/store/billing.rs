@@ -126,30 +126,45 @@ impl Store {
         Ok(Some(applied))
     }
 
-    /// Runs everything due by each customer's clock; returns the invoices touched.
-    pub async fn run_due(&self, real_now: Timestamp) -> StoreResult<Vec<InvoiceRow>> {
+    /// Runs everything due by each customer's clock, each subscription in its own
+    /// transaction: one that fails (an error, or a panic in the engine's arithmetic)
+    /// is rolled back, reported and tried again on the next run, and the others go
+    /// on, so no test-mode subscription can hold up a live renewal.
+    pub async fn run_due(&self, real_now: Timestamp) -> StoreResult<DueRun> {
         let ids = {
             let mut conn = self.pool.acquire().await?;
             clocks::due_subscriptions(&mut conn, real_now.as_second()).await?
         };
-        let mut touched = Vec::new();
+        let mut run = DueRun::default();
         for id in ids {
-            let mut tx = self.begin_write().await?;
-            // Loaded again inside the transaction: a request may have changed it.
-            let Some(mut row) = subscriptions::load(&mut tx, &id).await? else {
-                continue;
-            };
-            let customer = customers::by_id(&mut tx, &row.customer_id).await?;
-            let now = customer_now(&mut tx, &customer, real_now).await?;
-            let mut account = accounts::load(&mut tx, &customer.id, &row.state.currency).await?;
-            while let Some(decision) = run_due(&row.state, &account, now) {
-                account = decision.account.clone();
-                let applied = apply(&mut tx, customer.clone(), &mut row, decision).await?;
-                row = applied.subscription;
-                touched.extend(applied.invoices);
+            match self.run_due_for(&id, real_now).await {
+                Ok(invoices) => run.invoices.extend(invoices),
+                Err(error) => run.failures.push(DueFailure {
+                    subscription_id: id,
+                    error,
+                }),
             }
-            tx.commit().await?;
         }
+        Ok(run)
+    }
+
+    async fn run_due_for(&self, id: &str, real_now: Timestamp) -> StoreResult<Vec<InvoiceRow>> {
+        let mut tx = self.begin_write().await?;
+        // Loaded again inside the transaction: a request may have changed it.
+        let Some(mut row) = subscriptions::load(&mut tx, id).await? else {
+            return Ok(Vec::new());
+        };
+        let customer = customers::by_id(&mut tx, &row.customer_id).await?;
+        let now = customer_now(&mut tx, &customer, real_now).await?;
+        let mut account = accounts::load(&mut tx, &customer.id, &row.state.currency).await?;
+        let mut touched = Vec::new();
+        while let Some(decision) = decide_due(&row.state, &account, now)? {
+            account = decision.account.clone();
+            let applied = apply(&mut tx, customer.clone(), &mut row, decision).await?;
+            row = applied.subscription;
+            touched.extend(applied.invoices);
+        }
+        tx.commit().await?;
         Ok(touched)
     }
 
@@ -328,4 +343,41 @@ async fn apply(
         created_invoice: created,
         account,
     })
+}
+
+/// What one run of [`Store::run_due`] did.
+#[derive(Debug, Default)]
+pub struct DueRun {
+    /// The invoices created or paid.
+    pub invoices: Vec<InvoiceRow>,
+    /// The subscriptions left as they were, to be tried again on the next run.
+    pub failures: Vec<DueFailure>,
+}
+
+#[derive(Debug)]
+pub struct DueFailure {
+    pub subscription_id: String,
+    pub error: StoreError,
+}
+
+/// The engine's decision, with a panic in it (period arithmetic at the edge of
+/// time, say) caught and turned into this subscription's error.
+fn decide_due(
+    sub: &Subscription,
+    account: &Account,
+    now: Timestamp,
+) -> StoreResult<Option<Decision>> {
+    // Nothing the closure sees outlives a panic: the caller rolls the transaction back.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_due(sub, account, now))).map_err(
+        |panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|message| (*message).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            StoreError::Corrupt(format!(
+                "the engine panicked on this subscription: {message}"
+            ))
+        },
+    )
 }

@@ -16,7 +16,7 @@ mod usage;
 mod wallets;
 
 pub use accounts::CardRow;
-pub use billing::{Applied, SignupContext, SignupOutcome};
+pub use billing::{Applied, DueFailure, DueRun, SignupContext, SignupOutcome};
 pub use customers::{CustomerDetails, CustomerRow};
 pub use idempotency::Claim;
 pub use invoices::InvoiceRow;

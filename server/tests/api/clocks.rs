@@ -141,3 +141,48 @@ async fn a_test_clock_is_bounded_and_live_billing_goes_on() {
     assert_eq!(moved.status(), 200);
     assert_eq!(invoices(&app, "far@example.com").await.len(), 2);
 }
+
+#[tokio::test]
+async fn a_subscription_that_cannot_renew_holds_up_no_other() {
+    let app = spawn_app_with_billing_runner(Duration::from_millis(50)).await;
+    subscribed(&app, "ada@example.com").await;
+    subscribed(&app, "bo@example.com").await;
+    // Ada's row is made unreadable, as a bug or a bad migration could leave it.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE subscriptions SET status = 'not-a-status'
+         WHERE customer_id = (SELECT id FROM customers WHERE email = 'ada@example.com')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    // The test clock's run reports Bo's renewal: before, the first failure ended
+    // the whole run with a 500 and nobody after Ada renewed.
+    let response = app
+        .admin(
+            TEST_KEY,
+            reqwest::Method::POST,
+            "/v1/test_helpers/test_clocks/advance",
+            Some(json!({"frozen_time": unix("2026-12-22T10:00:00Z")})),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let clock: Value = response.json().await.unwrap();
+    assert_eq!(clock["invoices"].as_array().unwrap().len(), 1, "{clock}");
+    assert_eq!(invoices(&app, "bo@example.com").await.len(), 2);
+
+    // Ada's stays due, retried on every run; the background runner goes on with
+    // its work: Bo's next renewal, a month later.
+    app.clock.set("2027-01-22T10:00:01Z".parse().unwrap());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while invoices(&app, "bo@example.com").await.len() < 3 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "Bo renewed again within 5 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

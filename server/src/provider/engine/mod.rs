@@ -219,7 +219,8 @@ impl BillingProvider for Engine {
     }
 
     async fn run_due(&self) -> ProviderResult<usize> {
-        Ok(self.store.run_due(self.clock.now()).await?.len())
+        let run = self.store.run_due(self.clock.now()).await?;
+        Ok(logged(run).len())
     }
 
     async fn admin_invoice(&self, id: &str) -> ProviderResult<Option<AdminInvoice>> {
@@ -255,4 +256,17 @@ fn not_stripe() -> ProviderError {
         ErrorCode::ResourceNotFound,
         "This server runs the built-in billing engine; SetupIntents and Stripe webhooks exist only with `--provider stripe`.",
     )
+}
+
+/// The invoices a billing run touched, with each subscription it could not run
+/// logged (it stays due, so the next run tries it again).
+pub(super) fn logged(run: crate::store::DueRun) -> Vec<crate::store::InvoiceRow> {
+    for failure in &run.failures {
+        tracing::error!(
+            subscription = %failure.subscription_id,
+            error = %failure.error,
+            "could not run what is due for this subscription; retried on the next run"
+        );
+    }
+    run.invoices
 }

@@ -51,7 +51,11 @@ impl Engine {
             .param(param));
         }
         self.store.advance_clock(scope, seconds).await?;
-        let touched = self.store.run_due(real_now).await?;
+        // The run covers both modes; a test key is shown its own invoices only.
+        let touched: Vec<_> = super::logged(self.store.run_due(real_now).await?)
+            .into_iter()
+            .filter(|row| !row.livemode)
+            .collect();
         // One lookup per customer, not per invoice: a global advance can touch thousands.
         let mut owners = std::collections::BTreeMap::new();
         let mut invoices = Vec::with_capacity(touched.len());
