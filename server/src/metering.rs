@@ -84,7 +84,7 @@ pub fn summarize(
 /// Prices `usage` at its meter's metered price among `metered`, if there is one.
 pub fn price(usage: &mut MeterUsage, metered: &[MeteredItem], currency: &Currency) {
     if let Some(item) = metered.iter().find(|m| m.meter == usage.key) {
-        let quantity = u32::try_from(usage.total.max(0)).unwrap_or(u32::MAX);
+        let quantity = u64::try_from(usage.total).unwrap_or(0);
         usage.cost = Some(item.price.amount(quantity));
         usage.currency = Some(currency.clone());
     }

@@ -64,7 +64,7 @@ pub fn plan_card(plan: &Plan, quantity: Option<&QuantityOption>, locale: Locale)
                         TiersMode::Graduated => t.graduated,
                         TiersMode::Volume => t.volume,
                     };
-                    let amount = money(item.price.amount(q));
+                    let amount = money(item.price.amount(u64::from(q)));
                     fill(
                         t.tiered_line,
                         &[

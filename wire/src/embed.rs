@@ -146,7 +146,7 @@ impl Plan {
             .iter()
             .map(|item| {
                 let q = QuantityOption::quantity_for(quantity, item.unit_label.as_deref());
-                item.price.amount(q.get())
+                item.price.amount(u64::from(q.get()))
             })
             .sum();
         Money::new(amount, self.currency.clone())
@@ -287,7 +287,7 @@ impl Subscription {
         let amount = self
             .items
             .iter()
-            .map(|item| item.price.amount(item.quantity.get()))
+            .map(|item| item.price.amount(u64::from(item.quantity.get())))
             .sum();
         Money::new(amount, self.currency.clone())
     }

@@ -47,7 +47,8 @@ pub struct InvoiceLine {
     /// Human-readable, as Stripe words it: "Unused time on 3 × Team after 22 Nov 2026".
     pub description: String,
     pub product: String,
-    pub quantity: u32,
+    /// Metered usage can pass 2^32 units in a period.
+    pub quantity: u64,
     /// Negative for a credit.
     pub amount: i64,
     /// Whether the line prorates a mid-period change.

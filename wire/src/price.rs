@@ -152,15 +152,17 @@ impl Price {
         }
     }
 
-    /// What `quantity` units cost for one period, in minor units.
-    pub fn amount(&self, quantity: u32) -> i64 {
-        let quantity = i64::from(quantity);
-        match self {
-            Self::PerUnit { unit_amount } => unit_amount * quantity,
+    /// What `quantity` units cost for one period, in minor units. Computed in 128
+    /// bits: 10^10 metered units at any price are exact; an amount past `i64::MAX`
+    /// (over 90 quadrillion dollars) is that many.
+    pub fn amount(&self, quantity: u64) -> i64 {
+        let quantity = i128::from(quantity);
+        let total = match self {
+            Self::PerUnit { unit_amount } => i128::from(*unit_amount) * quantity,
             Self::Tiered(tiers) => match tiers.tiers_mode {
                 TiersMode::Volume => {
                     let tier = tiers.tier_for(quantity);
-                    tier.unit_amount * quantity + tier.flat_amount
+                    i128::from(tier.unit_amount) * quantity + i128::from(tier.flat_amount)
                 }
                 TiersMode::Graduated => {
                     let mut total = 0;
@@ -169,23 +171,25 @@ impl Price {
                         if quantity <= lower {
                             break;
                         }
-                        let upper = tier.up_to.map_or(quantity, |u| i64::from(u).min(quantity));
-                        total += (upper - lower) * tier.unit_amount + tier.flat_amount;
+                        let upper = tier.up_to.map_or(quantity, |u| i128::from(u).min(quantity));
+                        total += (upper - lower) * i128::from(tier.unit_amount)
+                            + i128::from(tier.flat_amount);
                         lower = upper;
                     }
                     total
                 }
             },
-        }
+        };
+        i64::try_from(total).unwrap_or(i64::MAX)
     }
 }
 
 impl Tiers {
     /// The tier `quantity` falls in (the last one catches everything above).
-    fn tier_for(&self, quantity: i64) -> &Tier {
+    fn tier_for(&self, quantity: i128) -> &Tier {
         self.tiers
             .iter()
-            .find(|tier| tier.up_to.is_none_or(|up_to| quantity <= i64::from(up_to)))
+            .find(|tier| tier.up_to.is_none_or(|up_to| quantity <= i128::from(up_to)))
             .unwrap_or_else(|| self.tiers.last().expect("tiers are never empty"))
     }
 }

@@ -200,7 +200,7 @@ pub fn proration_lines(old: &[Item], new: &[Item], period: Period, at: Timestamp
             Line {
                 description: proration_description(credit, item, at),
                 product: line.product,
-                quantity: line.quantity,
+                quantity: u64::from(line.quantity),
                 amount: line.amount,
                 proration: true,
                 period: line.period,

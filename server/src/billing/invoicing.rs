@@ -142,7 +142,7 @@ pub fn recurring_line(item: &Item, period: Period) -> Line {
     Line {
         description: format!("{} × {}", item.quantity.get(), item.product_name),
         product: item.product.clone(),
-        quantity: item.quantity.get(),
+        quantity: u64::from(item.quantity.get()),
         amount: item.period_amount(),
         proration: false,
         period,
@@ -174,10 +174,9 @@ pub fn usage_lines(
         .metered
         .iter()
         .map(|metered| {
-            let used = usage.get(&metered.meter).copied().unwrap_or(0).max(0);
-            // Prices take a u32 quantity; usage past 4,294,967,295 units in one period
-            // is billed at that many (a finer unit than that is not expected).
-            let quantity = u32::try_from(used).unwrap_or(u32::MAX);
+            let used = usage.get(&metered.meter).copied().unwrap_or(0);
+            // Usage is 64-bit end to end: every unit used is billed.
+            let quantity = u64::try_from(used).unwrap_or(0);
             Line {
                 description: format!("{quantity} {} × {}", metered.unit, metered.name),
                 product: metered.meter.clone(),
@@ -348,7 +347,7 @@ mod tests {
         };
         let usage = BTreeMap::from([("api_calls".to_owned(), 2_501)]);
         let lines = usage_lines(&terms, &usage, period, false);
-        let summary: Vec<(&str, u32, i64)> = lines
+        let summary: Vec<(&str, u64, i64)> = lines
             .iter()
             .map(|l| (l.description.as_str(), l.quantity, l.amount))
             .collect();

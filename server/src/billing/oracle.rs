@@ -183,7 +183,7 @@ pub fn prorate(amount: i64, start: Timestamp, end: Timestamp, at: Timestamp) -> 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineView {
     pub product: String,
-    pub quantity: u32,
+    pub quantity: u64,
     pub amount: i64,
     pub proration: bool,
     pub start: Timestamp,
@@ -242,7 +242,7 @@ pub fn proration_lines_of(
     let covered_from = at.max(start).min(end);
     let line = |(product, quantity, amount): &(String, u32, i64), sign: i64| LineView {
         product: product.clone(),
-        quantity: *quantity,
+        quantity: u64::from(*quantity),
         amount: sign * prorate(*amount, start, end, at),
         proration: true,
         start: covered_from,
@@ -277,7 +277,7 @@ pub fn recurring_lines(terms: &Terms, start: Timestamp, end: Timestamp) -> Vec<L
         .into_iter()
         .map(|(product, quantity, amount)| LineView {
             product,
-            quantity,
+            quantity: u64::from(quantity),
             amount,
             proration: false,
             start,
@@ -300,7 +300,7 @@ pub fn usage_lines(
             let used = usage.get(&meter.meter).copied().unwrap_or(0);
             LineView {
                 product: meter.meter.clone(),
-                quantity: u32::try_from(used).unwrap(),
+                quantity: u64::try_from(used).unwrap(),
                 amount: unit_amount(&meter.price) * used,
                 proration: false,
                 start,

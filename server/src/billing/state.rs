@@ -29,7 +29,7 @@ pub struct Item {
 impl Item {
     /// What a whole period of this item costs.
     pub fn period_amount(&self) -> i64 {
-        self.price.amount(self.quantity.get())
+        self.price.amount(u64::from(self.quantity.get()))
     }
 
     /// The same product at the same price and quantity.
@@ -138,7 +138,7 @@ pub struct Cancellation {
 pub struct Line {
     pub description: String,
     pub product: String,
-    pub quantity: u32,
+    pub quantity: u64,
     pub amount: i64,
     pub proration: bool,
     pub period: Period,

@@ -82,7 +82,7 @@ pub(super) async fn load_lines(
             Ok(Line {
                 description: r.description,
                 product: r.product,
-                quantity: u32::try_from(r.quantity)
+                quantity: u64::try_from(r.quantity)
                     .map_err(|_| StoreError::Corrupt(format!("line quantity {}", r.quantity)))?,
                 amount: r.amount,
                 proration: r.proration,
@@ -111,7 +111,8 @@ async fn insert_lines(
         .bind(position as i64)
         .bind(&line.description)
         .bind(&line.product)
-        .bind(i64::from(line.quantity))
+        // From an i64 sum of usage or a u32 seat count: it always fits.
+        .bind(i64::try_from(line.quantity).unwrap_or(i64::MAX))
         .bind(line.amount)
         .bind(line.proration)
         .bind(line.period.start.as_second())

@@ -236,3 +236,51 @@ async fn an_immediate_cancel_bills_the_usage_so_far_on_its_final_invoice() {
         json!({"start": unix("2026-11-22T10:00:00Z"), "end": unix("2026-12-02T10:00:00Z")})
     );
 }
+
+#[tokio::test]
+async fn ten_billion_units_are_billed_to_the_cent() {
+    let app = spawn_app().await;
+    let (_, created) = subscribed(&app, "ada@example.com", "usage").await;
+    let period_end = created["subscription"]["current_period_end"]
+        .as_i64()
+        .unwrap();
+    let now = app.clock.now_unix();
+    app.clock.advance(jiff::SignedDuration::from_hours(2));
+    // Ten events of a billion calls: 10^10 in the period. Before, a period's usage
+    // was clamped to 4,294,967,295 units and the rest went unbilled.
+    let events = (0..10)
+        .map(|i| json!({"event_id": format!("big-{i}"), "customer": "ada@example.com", "meter": "api_calls", "quantity": 1_000_000_000_i64, "timestamp": now + 3_600}))
+        .collect();
+    ingest(&app, events).await;
+
+    // The portal's usage view prices the same quantity.
+    let fresh = app
+        .session(json!({"service": "metered", "email": "ada@example.com"}))
+        .await;
+    let usage = app.get_json("/v1/embed/usage?range=30d", &fresh).await;
+    assert_eq!(usage["meters"][0]["total"], 10_000_000_000_i64);
+    // 1,000 calls free, the rest at 0.02.
+    let owed = (10_000_000_000_i64 - 1_000) * 2;
+    assert_eq!(usage["meters"][0]["cost"], owed, "{usage}");
+
+    let touched = app
+        .advance_to(
+            &jiff::Timestamp::from_second(period_end + 60)
+                .unwrap()
+                .to_string(),
+        )
+        .await;
+    let renewal = touched["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["billing_reason"] == "subscription_cycle")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        lines(&renewal)[0],
+        ("10000000000 calls × API calls".to_owned(), owed)
+    );
+    assert_eq!(renewal["lines"][0]["quantity"], 10_000_000_000_i64);
+    assert_eq!(renewal["total"], owed + 1000);
+}

@@ -235,11 +235,11 @@ proptest! {
                 .collect()
         };
         let lines = change_lines(&as_items(&old), &as_items(&new), Period { start, end }, at);
-        let got: Vec<(String, u32, i64, Timestamp, Timestamp)> = lines
+        let got: Vec<(String, u64, i64, Timestamp, Timestamp)> = lines
             .into_iter()
-            .map(|l| (l.product, l.quantity, l.amount, l.period.start, l.period.end))
+            .map(|l| (l.product, u64::from(l.quantity), l.amount, l.period.start, l.period.end))
             .collect();
-        let expected: Vec<(String, u32, i64, Timestamp, Timestamp)> =
+        let expected: Vec<(String, u64, i64, Timestamp, Timestamp)> =
             oracle::proration_lines_of(&old, &new, start, end, at)
                 .into_iter()
                 .map(|l| (l.product, l.quantity, l.amount, l.start, l.end))

@@ -205,7 +205,7 @@ pub fn line(line: &objects::InvoiceLine) -> invoice::InvoiceLine {
     invoice::InvoiceLine {
         description: line.description.clone().unwrap_or_default(),
         product: line.product_id().unwrap_or_default(),
-        quantity: line.quantity.unwrap_or(1),
+        quantity: u64::from(line.quantity.unwrap_or(1)),
         amount: line.amount,
         proration: line.is_proration(),
         period: LinePeriod {
