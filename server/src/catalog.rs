@@ -1,5 +1,6 @@
 //! The catalog: products, plans and services, read from the TOML catalog file and
 //! validated into types the engine trusts. Every error names the offending key.
+#![warn(clippy::arithmetic_side_effects)]
 
 use portico_wire::catalog::CatalogFile;
 use portico_wire::embed::Interval;

@@ -5,6 +5,7 @@
 //! and `theme`. Parsing yields typed values or one [`ConfigError`] naming the key.
 //! The widget hands us the config after a `JSON.stringify` round trip: functions vanish
 //! from it, so a `handleResponse` still present is, by construction, not a function.
+#![warn(clippy::arithmetic_side_effects)]
 
 mod value;
 

@@ -1,4 +1,5 @@
 //! Money: integer minor units plus an ISO 4217 currency. Never floats.
+#![warn(clippy::arithmetic_side_effects)]
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -72,6 +73,10 @@ impl Money {
     }
 
     /// Plain, locale-free rendering such as `USD 12.50` or `JPY 1200`.
+    #[expect(
+        clippy::arithmetic_side_effects,
+        reason = "the divisor is 10^digits with digits > 0: never zero"
+    )]
     pub fn to_plain_string(&self) -> String {
         let code = self.currency.as_str().to_ascii_uppercase();
         let digits = self.currency.minor_digits();

@@ -1,5 +1,6 @@
 //! `options.quantity`: one positive integer for every per-unit product of a plan, or a
 //! map from a product's `unit_label` to its quantity (Billflow's semantics).
+#![warn(clippy::arithmetic_side_effects)]
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

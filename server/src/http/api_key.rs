@@ -1,5 +1,6 @@
 //! The admin API's authentication: a mode's secret key, as `Authorization: Bearer`
 //! (Stripe) or `x-api-key` (Flexprice). The key decides the mode of the request.
+#![warn(clippy::arithmetic_side_effects)]
 
 use super::{ApiContext, AppError};
 use crate::catalog::Mode;
@@ -66,7 +67,7 @@ fn redacted(key: &str) -> String {
         .into_iter()
         .rev()
         .collect();
-    if key.len() <= prefix.len() + 4 {
+    if key.len().saturating_sub(prefix.len()) <= 4 {
         format!("{prefix}****")
     } else {
         format!("{prefix}****{tail}")

@@ -2,6 +2,7 @@
 //! (`features[invoice_history][enabled]=true`) or JSON, and a query string in the
 //! same notation. Both become one JSON tree, then the typed parameters; an error
 //! names the parameter at fault the way Stripe writes it (`features[foo][bar]`).
+#![warn(clippy::arithmetic_side_effects)]
 
 use super::{ApiContext, AppError};
 use axum::body::Bytes;
@@ -196,10 +197,9 @@ fn split_key(key: &str) -> Option<Vec<String>> {
     }
     let mut path = vec![head.to_owned()];
     while !rest.is_empty() {
-        let inner = rest.strip_prefix('[')?;
-        let end = inner.find(']')?;
-        path.push(inner[..end].to_owned());
-        rest = &inner[end + 1..];
+        let (index, after) = rest.strip_prefix('[')?.split_once(']')?;
+        path.push(index.to_owned());
+        rest = after;
     }
     Some(path)
 }

@@ -1,5 +1,6 @@
 //! The `PortalSession` extractor: a handler that takes one is only reached with a
 //! live session token, from an allowed origin.
+#![warn(clippy::arithmetic_side_effects)]
 
 use super::{ApiContext, AppError};
 use crate::auth::token_digest;

@@ -1,5 +1,6 @@
 //! `theme` in the embed config: light, dark or the visitor's preference, and values
 //! for the portal's documented CSS custom properties.
+#![warn(clippy::arithmetic_side_effects)]
 
 use super::{ConfigError, ConfigValue, Object};
 use std::collections::BTreeMap;

@@ -1,6 +1,7 @@
 //! `ConfigValue`: the config object as any serde deserializer presents it — a JSON
 //! string natively, a JavaScript object in the widget (serde-wasm-bindgen) — so
 //! parsing can name the key at fault and the wasm needs no JSON parser of its own.
+#![warn(clippy::arithmetic_side_effects)]
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::BTreeMap;

@@ -2,6 +2,7 @@
 //! each `v1` the HMAC-SHA256 of `"{t}.{raw body}"` keyed with the endpoint's signing
 //! secret. Several `v1` appear while a secret is being rolled; any one may match.
 //! Other schemes (`v0`) are ignored, as Stripe's own libraries do.
+#![warn(clippy::arithmetic_side_effects)]
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
