@@ -88,15 +88,13 @@ pub(super) async fn find(
                 .fetch_optional(&mut *conn)
                 .await?
         }
+        // The host's own id, and nothing else: never another customer's `cus_…`.
         CustomerRef::CustomerId(id) => {
-            sqlx::query_as(&format!(
-                "{COLUMNS} WHERE livemode = ? AND (external_id = ? OR id = ?)"
-            ))
-            .bind(livemode)
-            .bind(id)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
+            sqlx::query_as(&format!("{COLUMNS} WHERE livemode = ? AND external_id = ?"))
+                .bind(livemode)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
         }
     };
     record.map(to_row).transpose()

@@ -214,3 +214,23 @@ async fn a_hash_opens_exactly_the_identity_it_signs_not_its_unicode_lowercase() 
     assert_eq!(portal["subscriptions"], json!([]));
     assert!(!owner["customer"].is_null());
 }
+
+#[tokio::test]
+async fn a_customer_id_never_opens_another_customers_cus_id() {
+    let app = spawn_app().await;
+    let (token, _) = app
+        .signed_up_with_card("golden", "ada@example.com", json!({"plan": "basic"}))
+        .await;
+    let ada = app.get_json("/v1/embed/portal", &token).await;
+    let ada_id = ada["customer"]["id"].as_str().unwrap().to_owned();
+    assert!(ada_id.starts_with("cus_"), "{ada}");
+    // A host's `customer_id` is its own id for a customer, and nothing else: Ada's
+    // `cus_…` opened Ada before, though no hash of Ada's identity was given.
+    let hash = sign(TEST_KEY, &ada_id);
+    let other = app
+        .session(json!({"service": "golden", "customer_id": ada_id, "hash": hash}))
+        .await;
+    let portal = app.get_json("/v1/embed/portal", &other).await;
+    assert!(portal["customer"].is_null(), "{portal}");
+    assert_eq!(portal["subscriptions"], json!([]));
+}

@@ -9,6 +9,7 @@ use crate::provider::{
     ProviderResult,
 };
 use crate::store::CustomerRow;
+use portico_wire::config::CustomerRef;
 
 impl Engine {
     pub(super) async fn invoice_for_admin(&self, id: &str) -> ProviderResult<Option<AdminInvoice>> {
@@ -51,7 +52,18 @@ impl Engine {
         let row = match lookup {
             AdminLookup::Id(id) => self.store.customer(id).await?,
             AdminLookup::Reference(who, livemode) => {
-                self.store.find_customer(livemode, who).await?
+                match self.store.find_customer(livemode, who).await? {
+                    Some(found) => Some(found),
+                    // A secret key may also name a customer by its `cus_…`.
+                    None => match who {
+                        CustomerRef::CustomerId(id) => self
+                            .store
+                            .customer(id)
+                            .await?
+                            .filter(|row| row.livemode == livemode),
+                        CustomerRef::Email(_) => None,
+                    },
+                }
             }
         };
         let Some(row) = row else {

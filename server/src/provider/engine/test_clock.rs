@@ -84,7 +84,16 @@ impl Engine {
         .map_err(|e| {
             ProviderError::bad_request(ErrorCode::InvalidRequest, e.to_string()).param("customer")
         })?;
-        self.store.find_customer(false, &by).await?.ok_or_else(|| {
+        let found = match self.store.find_customer(false, &by).await? {
+            Some(found) => Some(found),
+            // The admin API may name a customer by its `cus_…` too.
+            None => self
+                .store
+                .customer(reference)
+                .await?
+                .filter(|row| !row.livemode),
+        };
+        found.ok_or_else(|| {
             ProviderError::not_found(
                 ErrorCode::ResourceNotFound,
                 format!("No test-mode customer `{reference}`."),
