@@ -1,9 +1,10 @@
 //! The hosted portal: the page a portal session's URL opens, the widget full-page.
 //!
-//! `/p/session/{login}` logs in once (within five minutes) and redirects to
-//! `/p/portal`, so the token leaves the address bar and the history at once; the
-//! session then rides in an HttpOnly cookie for at most an hour. `/p/portal?token=`
-//! does the same for Flexprice tokens. Every page is sent with a strict CSP.
+//! `/p/session/{login}` logs in once (within five minutes) and moves on to
+//! `/p/portal`, so the link leaves the address bar and the history at once; the
+//! session then rides in an HttpOnly, `SameSite=Strict` cookie for at most an hour.
+//! Only such a one-time link sets the cookie: a hosted portal session's, or a
+//! Flexprice token's. Every page is sent with a strict CSP.
 
 use super::hosted_csp::{card_sources, secure_headers, with_card_sources};
 use super::portal_sessions::{MAX_SESSION, widget_session};
@@ -27,7 +28,7 @@ pub fn router() -> Router<ApiContext> {
 
 #[utoipa::path(get, path = "/p/session/{login}", tag = "hosted portal",
     params(("login" = String, Path, description = "The login token of a session URL")),
-    responses((status = 303, description = "Logged in: on to `/p/portal`, the session in an HttpOnly cookie"),
+    responses((status = 200, description = "Logged in: a page that moves on to `/p/portal`, the session in an HttpOnly, SameSite=Strict cookie", content_type = "text/html"),
         (status = 404, description = "An unknown link (an HTML page)", content_type = "text/html"),
         (status = 410, description = "An expired or already used link (an HTML page)", content_type = "text/html")))]
 async fn open_link(
@@ -43,11 +44,16 @@ async fn open_link(
 
 async fn open(ctx: &ApiContext, login: &str, headers: &HeaderMap) -> Result<Response, AppError> {
     let now = ctx.now();
-    let session = match ctx
-        .store
-        .open_portal_link(&token_digest(login), now)
-        .await?
-    {
+    let digest = token_digest(login);
+    let opened = match ctx.store.open_portal_link(&digest, now).await? {
+        // Not a hosted portal session's link: perhaps a Flexprice token's.
+        Err(LinkRefused::Unknown) => match ctx.store.open_session_login(&digest, now).await? {
+            Ok(session) => return flexprice_login(ctx, session, headers, now).await,
+            Err(why) => Err(why),
+        },
+        other => other,
+    };
+    let session = match opened {
         Ok(session) => session,
         Err(LinkRefused::Used) => {
             return Ok(notice(
@@ -108,17 +114,47 @@ async fn open(ctx: &ApiContext, login: &str, headers: &HeaderMap) -> Result<Resp
     ))
 }
 
-/// 303 to the clean portal URL, the session in a cookie only this server reads.
+/// A Flexprice token's link: a new token (the one in the API's answer stays in
+/// the integrator's hands) for the same read-only session, in the cookie.
+async fn flexprice_login(
+    ctx: &ApiContext,
+    session: SessionRow,
+    headers: &HeaderMap,
+    now: i64,
+) -> Result<Response, AppError> {
+    let token = new_session_token();
+    let row = SessionRow {
+        created: now,
+        ..session
+    };
+    ctx.store
+        .insert_session(&token_digest(&token), &row)
+        .await?;
+    Ok(to_portal(
+        &token,
+        row.expires_at - now,
+        ctx.base_url(headers).starts_with("https:"),
+    ))
+}
+
+/// On to the clean portal URL, the session in a cookie only this server reads and
+/// no other site's page can make a browser send.
 fn to_portal(token: &str, max_age: i64, secure: bool) -> Response {
     let cookie = format!(
-        "{COOKIE}={token}; Path=/p/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
+        "{COOKIE}={token}; Path=/p/; Max-Age={max_age}; HttpOnly; SameSite=Strict{}",
         if secure { "; Secure" } else { "" }
     );
-    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/p/portal")]).into_response();
+    let nonce = random_alphanumeric(22);
+    let mut response = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        super::hosted_page::continue_to_portal(&nonce),
+    )
+        .into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
-    secure_headers(response, "'none'", None)
+    secure_headers(response, "'none'", Some(&nonce))
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,9 +163,9 @@ struct PageQuery {
 }
 
 #[utoipa::path(get, path = "/p/portal", tag = "hosted portal",
-    params(("token" = Option<String>, Query, description = "A Flexprice portal token; moved into the cookie at once")),
+    params(("token" = Option<String>, Query, description = "Refused: a token in a URL never opens the portal (open the token's one-time `url` instead)")),
     responses((status = 200, description = "The hosted portal (an HTML page)", content_type = "text/html"),
-        (status = 303, description = "The token moved into the cookie: on to `/p/portal`"),
+        (status = 400, description = "A token in the URL: a page that says to open billing again", content_type = "text/html"),
         (status = 401, description = "No live session: a page that says so", content_type = "text/html")))]
 async fn portal_page(
     State(ctx): State<ApiContext>,
@@ -148,18 +184,14 @@ async fn page(
     headers: &HeaderMap,
 ) -> Result<Response, AppError> {
     let now = ctx.now();
-    if let Some(token) = query.token {
-        // A Flexprice URL: keep the token in the cookie, drop it from the address.
-        return Ok(
-            match ctx.store.live_session(&token_digest(&token), now).await? {
-                Some(row) => to_portal(
-                    &token,
-                    row.expires_at - now,
-                    ctx.base_url(headers).starts_with("https:"),
-                ),
-                None => ended(),
-            },
-        );
+    if query.token.is_some() {
+        // A token in a URL never sets the cookie: any page could link a visitor
+        // into a session of its choosing. Only a one-time link logs in.
+        return Ok(notice(
+            StatusCode::BAD_REQUEST,
+            "This link cannot open billing",
+            "Billing opens from a one-time link. Go back to the site and open billing again.",
+        ));
     }
     let Some(token) = cookie(headers) else {
         return Ok(ended());

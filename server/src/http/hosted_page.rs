@@ -101,6 +101,33 @@ pub fn notice(nonce: &str, title: &str, body: &str) -> String {
     )
 }
 
+/// The step between a login link and the portal: the session cookie is
+/// `SameSite=Strict`, which a browser leaves off a redirect that a click on another
+/// site began, so this page (on our origin) starts the navigation itself.
+pub fn continue_to_portal(nonce: &str) -> String {
+    format!(
+        r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Opening billing…</title>
+<style nonce="{nonce}">{STYLE}</style>
+</head>
+<body>
+<main class="notice" data-testid="portal-notice">
+<h1>Opening billing…</h1>
+<p><a href="/p/portal">Continue to billing</a></p>
+</main>
+<script nonce="{nonce}">location.replace("/p/portal");</script>
+</body>
+</html>
+"#,
+        nonce = escape(nonce),
+    )
+}
+
 /// `https://app.example.com/account` → `app.example.com`.
 fn site_of(url: &str) -> String {
     url::Url::parse(url)

@@ -233,8 +233,18 @@ async fn portal_token(
         .await?;
     let expires = Timestamp::from_second(expires_at)
         .map_err(|e| AppError::Internal(format!("expiry out of range: {e}")))?;
+    // The page link opens once, within five minutes; the token itself never
+    // goes in a URL.
+    let login = format!("bpl_{}", random_alphanumeric(43));
+    ctx.store
+        .add_session_login(
+            &token_digest(&token),
+            &token_digest(&login),
+            now + LINK_LIFETIME,
+        )
+        .await?;
     Ok(Json(PortalToken {
-        url: format!("{}/p/portal?token={token}", ctx.base_url(&headers)),
+        url: format!("{}/p/session/{login}", ctx.base_url(&headers)),
         token,
         expires_at: expires.to_string(),
     }))

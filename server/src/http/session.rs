@@ -9,7 +9,7 @@ use crate::provider::Party;
 use crate::store::SessionRow;
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
-use axum::http::header::ORIGIN;
+use axum::http::header::{HOST, ORIGIN};
 use axum::http::request::Parts;
 use portico_wire::billing_portal::{Configuration, Features};
 use portico_wire::embed::SESSION_HEADER;
@@ -65,6 +65,10 @@ impl FromRequestParts<ApiContext> for PortalSession {
         // a host page: the token is the whole credential.
         if row.billing_portal_session.is_none() && !row.read_only {
             check_origin(&parts.headers, &service)?;
+        }
+        // A hosted portal's session changes things from the hosted page only.
+        if row.billing_portal_session.is_some() && !parts.method.is_safe() {
+            check_own_origin(ctx, &parts.headers)?;
         }
         let configuration = session_configuration(ctx, &row, &service).await?;
         Ok(Self {
@@ -185,6 +189,38 @@ impl PortalSession {
             self.row.service
         )
     }
+}
+
+/// Browsers send `Origin` on every call that changes something: one from a page
+/// other than this server's own is refused. (With no `public_url`, this server is
+/// whatever the request's `Host` names.)
+fn check_own_origin(ctx: &ApiContext, headers: &HeaderMap) -> Result<(), AppError> {
+    let Some(origin) = headers.get(ORIGIN) else {
+        return Ok(());
+    };
+    let origin = origin.to_str().unwrap_or_default();
+    let own = match (url::Url::parse(origin), &ctx.public_url) {
+        (Ok(origin), Some(public)) => {
+            url::Url::parse(public).is_ok_and(|public| public.origin() == origin.origin())
+        }
+        (Ok(origin), None) => {
+            let host = headers.get(HOST).and_then(|h| h.to_str().ok());
+            let authority = match (origin.host_str(), origin.port()) {
+                (Some(name), Some(port)) => format!("{name}:{port}"),
+                (Some(name), None) => name.to_owned(),
+                (None, _) => String::new(),
+            };
+            host.is_some_and(|host| host.eq_ignore_ascii_case(&authority))
+        }
+        (Err(_), _) => false,
+    };
+    if own {
+        return Ok(());
+    }
+    Err(AppError::forbidden(
+        ErrorCode::OriginNotAllowed,
+        format!("A hosted portal session acts from the hosted portal only, not from `{origin}`."),
+    ))
 }
 
 /// Browsers send `Origin` on every cross-origin call; a page not allowed for the

@@ -1,4 +1,4 @@
-use super::{Store, StoreResult};
+use super::{LinkRefused, Store, StoreResult};
 
 /// A portal session of the embedded widget. The customer may not exist yet: it is
 /// created on first signup.
@@ -62,6 +62,61 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row)
+    }
+
+    /// Gives the session of `token_digest` a one-time page link, unused until
+    /// `expires_at`.
+    pub async fn add_session_login(
+        &self,
+        token_digest: &str,
+        login_digest: &str,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE portal_sessions SET login_digest = ?, login_expires_at = ?
+             WHERE token_digest = ?",
+        )
+        .bind(login_digest)
+        .bind(expires_at)
+        .bind(token_digest)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Marks a session's page link used and returns the session, if the link is
+    /// unused and unexpired and the session live at `now`; otherwise says why not.
+    pub async fn open_session_login(
+        &self,
+        login_digest: &str,
+        now: i64,
+    ) -> StoreResult<Result<SessionRow, LinkRefused>> {
+        let opened: Option<SessionRow> = sqlx::query_as(
+            "UPDATE portal_sessions SET login_opened_at = ?
+             WHERE login_digest = ? AND login_opened_at IS NULL AND login_expires_at > ?
+               AND expires_at > ?
+             RETURNING service, email, external_id, subscription_id, livemode, created,
+                expires_at, configuration, read_only, billing_portal_session",
+        )
+        .bind(now)
+        .bind(login_digest)
+        .bind(now)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(session) = opened {
+            return Ok(Ok(session));
+        }
+        let state: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT login_opened_at FROM portal_sessions WHERE login_digest = ?")
+                .bind(login_digest)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(Err(match state {
+            None => LinkRefused::Unknown,
+            Some((Some(_),)) => LinkRefused::Used,
+            Some((None,)) => LinkRefused::Expired,
+        }))
     }
 
     /// Removes sessions that expired before `now`; returns how many.

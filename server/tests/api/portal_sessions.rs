@@ -104,19 +104,32 @@ async fn a_session_object_has_every_field_and_its_url_logs_in_once() {
         "{url}"
     );
 
-    // Opening it sets an HttpOnly cookie and sends the browser to a URL without the token.
+    // Opening it sets an HttpOnly, strict cookie and moves the browser on (from a
+    // page of this origin, so the strict cookie goes with it) to a URL without the
+    // token.
     let browser = no_redirects();
     let opened = browser.get(&url).send().await.unwrap();
-    assert_eq!(opened.status(), 303);
-    assert_eq!(opened.headers()["location"], "/p/portal");
+    assert_eq!(opened.status(), 200);
     let cookie = opened.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(
         cookie.starts_with("portico_portal=pst_")
             && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
             && cookie.contains("Max-Age=3600"),
         "{cookie}"
     );
     assert_eq!(opened.headers()["referrer-policy"], "no-referrer");
+    let csp = opened.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let moving_on = opened.text().await.unwrap();
+    assert!(
+        moving_on.contains(r#"location.replace("/p/portal")"#),
+        "{moving_on}"
+    );
+    assert!(csp.contains("'nonce-"), "{csp}");
+
     let session_cookie = cookie.split(';').next().unwrap().to_owned();
     let page = browser
         .get(app.url("/p/portal"))
@@ -339,7 +352,12 @@ async fn flexprice_tokens_are_read_only_for_an_hour() {
     assert_eq!(response.status(), 200);
     let token: Value = response.json().await.unwrap();
     let value = token["token"].as_str().unwrap();
-    assert_eq!(token["url"], format!("{}/p/portal?token={value}", app.base));
+    let url = token["url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&format!("{}/p/session/bpl_", app.base)),
+        "{url}"
+    );
+    assert!(!url.contains(value), "the token never goes in a URL: {url}");
     let expires: jiff::Timestamp = token["expires_at"].as_str().unwrap().parse().unwrap();
     assert_eq!(expires.as_second(), app.clock.now_unix() + 3600);
     assert!(token["expires_at"].as_str().unwrap().ends_with('Z'));
@@ -352,14 +370,28 @@ async fn flexprice_tokens_are_read_only_for_an_hour() {
     let response = app.post_json(&path, Some(value), json!({})).await;
     assert_eq!(error_of(response, 403).await.0, "session_read_only");
 
-    // The URL moves the token into a cookie and off the address bar.
-    let opened = no_redirects()
-        .get(token["url"].as_str().unwrap())
+    // The URL logs in once: a strict, HttpOnly cookie, then on to the portal.
+    let opened = no_redirects().get(url).send().await.unwrap();
+    assert_eq!(opened.status(), 200);
+    let cookie = opened.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains(value), "a token of its own: {cookie}");
+    let again = no_redirects().get(url).send().await.unwrap();
+    assert_eq!(again.status(), 410);
+    assert!(again.headers().get("set-cookie").is_none());
+
+    // A token in a URL sets no cookie: before, any page could link a visitor into
+    // a session of its choosing, as often as it liked.
+    let fixed = no_redirects()
+        .get(app.url(&format!("/p/portal?token={value}")))
         .send()
         .await
         .unwrap();
-    assert_eq!(opened.status(), 303);
-    assert_eq!(opened.headers()["location"], "/p/portal");
+    assert_eq!(fixed.status(), 400);
+    assert!(fixed.headers().get("set-cookie").is_none());
 
     // An unknown customer, a missing key.
     let response = app
@@ -391,4 +423,47 @@ async fn flexprice_tokens_are_read_only_for_an_hour() {
         .await
         .unwrap();
     assert_eq!(error_of(response, 404).await.0, "resource_missing");
+}
+
+#[tokio::test]
+async fn a_hosted_session_changes_things_from_the_hosted_page_only() {
+    let app = spawn_app().await;
+    let (customer, subscription, _) = customer(&app, json!({"email": "cy@example.com"})).await;
+    let session: Value = create(&app, TEST_KEY, json!({"customer": customer}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let opened = no_redirects()
+        .get(session["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let cookie = opened.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("portico_portal=")
+        .to_owned();
+    let cancel = |origin: String| {
+        app.client
+            .post(app.url(&format!("/v1/embed/subscriptions/{subscription}/cancel")))
+            .header("origin", origin)
+            .header("x-session-token", &token)
+            .json(&json!({}))
+            .send()
+    };
+    // Before, any origin could act with the token: the host's and an attacker's.
+    for origin in ["https://evil.example.net", crate::helpers::HOST_ORIGIN] {
+        let refused = cancel(origin.to_owned()).await.unwrap();
+        assert_eq!(
+            error_of(refused, 403).await.0,
+            "origin_not_allowed",
+            "{origin}"
+        );
+    }
+    // The hosted page is this server's own origin.
+    let done = cancel(app.base.clone()).await.unwrap();
+    assert_eq!(done.status(), 200);
 }

@@ -201,7 +201,7 @@ pub struct UpdateConfirmItemParams {
 pub struct PortalToken {
     /// Works in the `x-session-token` header of the widget API, read-only.
     pub token: String,
-    /// Opens the hosted portal with this token.
+    /// Opens the hosted portal once, within five minutes (`/p/session/…`).
     pub url: String,
     /// ISO 8601, UTC.
     pub expires_at: String,
