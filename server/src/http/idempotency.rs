@@ -1,10 +1,14 @@
 //! `Idempotency-Key` on mutating requests, as Stripe defines it: the first result
 //! per key is stored and replayed for 24 hours; the same key with a different
 //! request is refused; a request arriving while the first is still running gets a
-//! 409 instead of acting twice.
+//! 409 instead of acting twice. A claim with no result after [`IN_FLIGHT_LEASE`]
+//! was abandoned (its client went away and the runtime dropped the request, or the
+//! process died): the next request with the key runs afresh. An action that had
+//! committed before that is not run twice at a provider that calls out, which
+//! receives keys derived from the same `Idempotency-Key`.
 
 use super::{ApiContext, AppError, AppResult};
-use crate::store::Claim;
+use crate::store::{Claim, Expiry};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -17,6 +21,9 @@ use std::future::Future;
 const HEADER: &str = "idempotency-key";
 /// How long a key replays its first result; the janitor deletes it after.
 pub const KEPT_FOR_SECONDS: i64 = 24 * 3600;
+/// How long a claimed key waits for its result before a retry may run it again:
+/// well past the longest an action takes (a few Stripe calls of at most 40 s each).
+pub const IN_FLIGHT_LEASE: i64 = 300;
 
 /// The request's `Idempotency-Key`, if it sent one.
 #[derive(Debug, Clone)]
@@ -71,7 +78,16 @@ impl IdempotencyKey {
         let now = ctx.now();
         match ctx
             .store
-            .claim_idempotency_key(scope, key, &digest, now, now - KEPT_FOR_SECONDS)
+            .claim_idempotency_key(
+                scope,
+                key,
+                &digest,
+                now,
+                Expiry {
+                    kept_before: now - KEPT_FOR_SECONDS,
+                    abandoned_before: now - IN_FLIGHT_LEASE,
+                },
+            )
             .await?
         {
             Claim::Mismatch => Err(AppError::idempotency(

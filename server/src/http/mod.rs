@@ -25,7 +25,10 @@ mod wallets;
 
 pub use api_key::SecretKeyAuth;
 pub use error::{AppError, AppResult, JsonBody};
-pub use idempotency::{IdempotencyKey, KEPT_FOR_SECONDS as IDEMPOTENCY_KEY_LIFETIME};
+pub use idempotency::{
+    IN_FLIGHT_LEASE as IDEMPOTENCY_IN_FLIGHT_LEASE, IdempotencyKey,
+    KEPT_FOR_SECONDS as IDEMPOTENCY_KEY_LIFETIME,
+};
 pub use openapi::ApiDoc;
 pub use portal_sessions::open_session as open_portal_session;
 pub use session::PortalSession;

@@ -13,24 +13,37 @@ pub enum Claim {
     Done { status: u16, response: String },
 }
 
+/// When a stored key no longer counts.
+#[derive(Debug, Clone, Copy)]
+pub struct Expiry {
+    /// A key claimed before this replays nothing any more.
+    pub kept_before: i64,
+    /// A claim made before this with no result yet was abandoned.
+    pub abandoned_before: i64,
+}
+
 impl Store {
-    /// Claims `key` for a request with `digest`. Keys older than `expired_before`
-    /// are forgotten first, so they can be used afresh.
+    /// Claims `key` for a request with `digest`. A key past its `expiry` is
+    /// forgotten first, so it can be used afresh.
     pub async fn claim_idempotency_key(
         &self,
         scope: &str,
         key: &str,
         digest: &str,
         now: i64,
-        expired_before: i64,
+        expiry: Expiry,
     ) -> StoreResult<Claim> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND created < ?")
-            .bind(scope)
-            .bind(key)
-            .bind(expired_before)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE scope = ? AND key = ?
+               AND (created < ? OR (status IS NULL AND created < ?))",
+        )
+        .bind(scope)
+        .bind(key)
+        .bind(expiry.kept_before)
+        .bind(expiry.abandoned_before)
+        .execute(&mut *tx)
+        .await?;
         let inserted = sqlx::query(
             "INSERT INTO idempotency_keys (scope, key, request_digest, created) VALUES (?, ?, ?, ?)
              ON CONFLICT (scope, key) DO NOTHING",

@@ -18,7 +18,7 @@ mod wallets;
 pub use accounts::CardRow;
 pub use billing::{Applied, DueFailure, DueRun, SignupContext, SignupOutcome};
 pub use customers::{CustomerDetails, CustomerRow};
-pub use idempotency::Claim;
+pub use idempotency::{Claim, Expiry};
 pub use invoices::InvoiceRow;
 pub use portal::{LinkRefused, ListQuery, PortalSessionRow};
 pub use provider_events::ProviderEventRow;

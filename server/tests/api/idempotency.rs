@@ -201,3 +201,43 @@ async fn concurrent_signups_without_a_key_subscribe_once_and_lose_nothing() {
     );
     assert_eq!(app.subscription_count().await, 21);
 }
+
+#[tokio::test]
+async fn a_claim_left_in_flight_by_a_crash_expires_and_the_retry_runs_cleanly() {
+    let app = spawn_app().await;
+    // Ada's keyed signup gives the digest of `{"plan": "starter"}`.
+    let token = app
+        .session(json!({"service": "acme", "email": "ada@example.com"}))
+        .await;
+    signup_with_key(&app, &token, "k-ada", json!({"plan": "starter"})).await;
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
+        .await
+        .unwrap();
+    // Bo's same request claimed its key, and the server died before it acted: the
+    // claim is left with no result.
+    sqlx::query(
+        "INSERT INTO idempotency_keys (scope, key, request_digest, created)
+         SELECT 'embed:test:acme:email:bo@example.com', 'k-bo', request_digest, created
+         FROM idempotency_keys WHERE key = 'k-ada'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let token = app
+        .session(json!({"service": "acme", "email": "bo@example.com"}))
+        .await;
+    let soon = signup_with_key(&app, &token, "k-bo", json!({"plan": "starter"})).await;
+    assert_eq!(error_of(soon, 409).await.0, "idempotency_key_in_use");
+
+    // Past the in-flight lease the claim is abandoned: the retry runs. Before, the
+    // key answered 409 for a day and the outcome stayed unknown.
+    app.clock.advance(SignedDuration::from_secs(
+        portico_server::http::IDEMPOTENCY_IN_FLIGHT_LEASE + 1,
+    ));
+    let retried = signup_with_key(&app, &token, "k-bo", json!({"plan": "starter"})).await;
+    assert_eq!(retried.status(), 201);
+    assert_eq!(app.subscription_count().await, 2);
+    // And it is the key's result from then on.
+    let again = signup_with_key(&app, &token, "k-bo", json!({"plan": "starter"})).await;
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+}
