@@ -32,6 +32,10 @@ async fn main() {
         session_ttl: SignedDuration::from_hours(1),
         public_url: None,
         provider: Default::default(),
+        rate_limits: portico_server::http::RateLimitConfig {
+            exempt_loopback: true,
+            ..Default::default()
+        },
     };
     let ctx = portico_server::context(&config, Arc::new(SystemClock))
         .await

@@ -3,6 +3,8 @@
 //! Every command but `serve` works on the database directly, so it needs no running
 //! server; output meant for scripts (a key, a hash, a URL) is alone on stdout.
 
+mod limits;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::SignedDuration;
 use portico_server::auth::{SecretKey, sign};
@@ -90,6 +92,8 @@ struct Serve {
     public_url: Option<String>,
     #[command(flatten)]
     stripe: StripeArgs,
+    #[command(flatten)]
+    limits: limits::RateLimitArgs,
 }
 
 /// Who holds the billing. With `stripe`, the secret and publishable keys are required.
@@ -270,6 +274,7 @@ fn config(database: &Database, keys: Keys) -> Config {
         session_ttl: SignedDuration::from_hours(1),
         public_url: None,
         provider: Default::default(),
+        rate_limits: Default::default(),
     }
 }
 
@@ -280,6 +285,7 @@ async fn serve(args: Serve) -> Result<(), String> {
         session_ttl: SignedDuration::from_secs(i64::from(args.session_ttl)),
         public_url: args.public_url,
         provider: args.stripe.provider()?,
+        rate_limits: args.limits.config(),
         ..config(&args.database, args.keys)
     };
     let ctx = context(&config, Arc::new(SystemClock))

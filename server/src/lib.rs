@@ -47,6 +47,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// The built-in engine, or Stripe.
     pub provider: provider::ProviderConfig,
+    /// Limits on session creation and the expensive endpoints.
+    pub rate_limits: http::RateLimitConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -157,6 +159,7 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
         session_ttl: config.session_ttl,
         public_url,
         provider,
+        limits: Arc::new(http::RateLimits::new(&config.rate_limits)),
     })
 }
 
@@ -205,7 +208,7 @@ async fn secret_key(
 /// Serves `ctx` on `listener` until Ctrl-C.
 pub async fn serve(listener: tokio::net::TcpListener, ctx: ApiContext) -> std::io::Result<()> {
     spawn_background(ctx.clone(), BILLING_RUN_EVERY);
-    axum::serve(listener, http::app(ctx))
+    axum::serve(listener, http::service(ctx))
         .with_graceful_shutdown(shutdown_signal())
         .await
 }
@@ -231,7 +234,7 @@ pub async fn spawn_with_billing_runner(
     let bound = listener.local_addr()?;
     spawn_background(ctx.clone(), every);
     tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, http::app(ctx)).await {
+        if let Err(error) = axum::serve(listener, http::service(ctx)).await {
             tracing::error!(%error, "server stopped");
         }
     });
@@ -296,6 +299,7 @@ fn spawn_session_janitor(ctx: ApiContext) {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             every.tick().await;
+            ctx.limits.forget_idle();
             match ctx.store.purge_expired_sessions(ctx.now()).await {
                 Ok(0) => {}
                 Ok(purged) => tracing::debug!(purged, "expired portal sessions deleted"),

@@ -143,6 +143,7 @@ async fn an_imported_catalog_is_served_and_sessions_are_created_from_the_command
         session_ttl: SignedDuration::from_hours(1),
         public_url: None,
         provider: Default::default(),
+        rate_limits: Default::default(),
     };
     let ctx = context(&config, Arc::new(SystemClock))
         .await

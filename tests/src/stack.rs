@@ -85,6 +85,11 @@ pub async fn spawn_stack(options: StackOptions) -> Stack {
         session_ttl: options.session_ttl.unwrap_or(SignedDuration::from_hours(1)),
         public_url: None,
         provider,
+        // Every browser of the suite is on 127.0.0.1; the limits have their own tests.
+        rate_limits: portico_server::http::RateLimitConfig {
+            exempt_loopback: true,
+            ..Default::default()
+        },
     };
     let ctx = portico_server::context(&config, Arc::new(SystemClock))
         .await

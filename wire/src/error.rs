@@ -111,6 +111,9 @@ pub enum ErrorCode {
     /// The server's billing provider does not offer this; the message says why
     /// (README, "Providers").
     ProviderUnsupported,
+    /// Too many requests of this kind from this client or for this service:
+    /// retry after the `Retry-After` header's seconds.
+    RateLimit,
     InternalError,
     #[serde(untagged)]
     Unknown(String),
@@ -158,6 +161,7 @@ impl ErrorCode {
             Self::NetworkError => "network_error",
             Self::ProviderUnavailable => "provider_unavailable",
             Self::ProviderUnsupported => "provider_unsupported",
+            Self::RateLimit => "rate_limit",
             Self::InternalError => "internal_error",
             Self::Unknown(code) => code,
         }

@@ -2,9 +2,11 @@
 //! their PDFs), their billing details. Each handler checks the session and the
 //! portal configuration, then asks the provider.
 
+use super::rate_limit::Expensive;
 use super::{ApiContext, AppError, AppResult, IdempotencyKey, JsonBody, PortalSession, invoices};
 use crate::pdf::Seller;
 use crate::provider::{InvoiceView, rules};
+use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,7 +22,10 @@ pub fn router() -> Router<ApiContext> {
         .route("/payment_methods", post(attach_card))
         .route("/invoices", get(invoices))
         .route("/invoices/{id}", get(invoice))
-        .route("/invoices/{id}/pdf", get(invoice_pdf))
+        .route(
+            "/invoices/{id}/pdf",
+            get(invoice_pdf).route_layer(Extension(Expensive)),
+        )
         .route("/customer", post(update_customer))
 }
 

@@ -1,5 +1,6 @@
 //! The widget API: identity exchange, portal state, signup.
 
+use super::rate_limit::{Budget, Peer};
 use super::session::check_origin;
 use super::{ApiContext, AppError, AppResult, JsonBody, PortalSession};
 use crate::auth::{new_session_token, token_digest, verify_identity};
@@ -53,6 +54,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         (status = 404, description = "No such object", body = portico_wire::ErrorBody)))]
 async fn create_session(
     State(ctx): State<ApiContext>,
+    peer: Peer,
     headers: HeaderMap,
     JsonBody(request): JsonBody<SessionRequest>,
 ) -> AppResult<(StatusCode, Json<SessionResponse>)> {
@@ -70,6 +72,8 @@ async fn create_session(
         .param("service")
     })?;
     check_origin(&headers, service)?;
+    ctx.limits
+        .spend(peer, &headers, Budget::Sessions, service.name.as_str())?;
 
     let invalid_hash =
         |message: &str| AppError::unauthenticated(ErrorCode::InvalidHash, message).param("hash");

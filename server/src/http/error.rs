@@ -17,6 +17,9 @@ pub enum AppError {
         param: Option<String>,
         decline_code: Option<String>,
     },
+    /// Past a rate limit: 429 with `Retry-After`. Never stored as an
+    /// idempotent result (the retry must run).
+    RateLimited { retry_after: u64, message: String },
     /// Something broke on our side. The message is logged and replaced by a generic one.
     Internal(String),
 }
@@ -117,7 +120,7 @@ impl AppError {
                     },
                 },
             )),
-            Self::Internal(_) => None,
+            Self::RateLimited { .. } | Self::Internal(_) => None,
         }
     }
 
@@ -237,6 +240,25 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let Some((status, body)) = self.client_body() {
             return (status, Json(body)).into_response();
+        }
+        if let Self::RateLimited {
+            retry_after,
+            message,
+        } = self
+        {
+            let error = ApiError {
+                kind: ErrorType::InvalidRequestError,
+                code: ErrorCode::RateLimit,
+                message,
+                param: None,
+                decline_code: None,
+            };
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(axum::http::header::RETRY_AFTER, retry_after.to_string())],
+                Json(ErrorBody { error }),
+            )
+                .into_response();
         }
         if let Self::Internal(detail) = &self {
             tracing::error!(%detail, "internal error");

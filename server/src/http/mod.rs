@@ -16,6 +16,7 @@ mod invoices;
 mod openapi;
 mod params;
 mod portal_sessions;
+mod rate_limit;
 mod session;
 mod stripe;
 mod subscriptions;
@@ -31,6 +32,7 @@ pub use idempotency::{
 };
 pub use openapi::ApiDoc;
 pub use portal_sessions::open_session as open_portal_session;
+pub use rate_limit::{RateLimitConfig, RateLimits};
 pub use session::PortalSession;
 
 use crate::assets::Assets;
@@ -74,6 +76,8 @@ pub struct ApiContext {
     pub public_url: Option<String>,
     /// Who holds the billing: the built-in engine or Stripe.
     pub provider: crate::provider::Provider,
+    /// Per client and per service budgets.
+    pub limits: Arc<RateLimits>,
 }
 
 impl ApiContext {
@@ -94,6 +98,14 @@ impl ApiContext {
             .unwrap_or("localhost");
         format!("http://{host}")
     }
+}
+
+/// [`app`] as the server runs it: each request knows its peer's address (for the
+/// per-client rate limits).
+pub fn service(
+    ctx: ApiContext,
+) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, std::net::SocketAddr> {
+    app(ctx).into_make_service_with_connect_info::<std::net::SocketAddr>()
 }
 
 pub fn app(ctx: ApiContext) -> Router {

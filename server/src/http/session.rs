@@ -2,6 +2,7 @@
 //! live session token, from an allowed origin.
 #![warn(clippy::arithmetic_side_effects)]
 
+use super::rate_limit::{Budget, Expensive, Peer, peer};
 use super::{ApiContext, AppError};
 use crate::auth::token_digest;
 use crate::catalog::Service;
@@ -69,6 +70,14 @@ impl FromRequestParts<ApiContext> for PortalSession {
         // A hosted portal's session changes things from the hosted page only.
         if row.billing_portal_session.is_some() && !parts.method.is_safe() {
             check_own_origin(ctx, &parts.headers)?;
+        }
+        if parts.extensions.get::<Expensive>().is_some() {
+            ctx.limits.spend(
+                Peer(peer(parts)),
+                &parts.headers,
+                Budget::Expensive,
+                service.name.as_str(),
+            )?;
         }
         let configuration = session_configuration(ctx, &row, &service).await?;
         Ok(Self {

@@ -4,8 +4,10 @@
 //! and answers with the subscription as it now is and the invoice the action
 //! created, if any.
 
+use super::rate_limit::Expensive;
 use super::{ApiContext, AppResult, IdempotencyKey, JsonBody, PortalSession};
 use crate::provider::{Change, rules};
+use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -17,7 +19,10 @@ use portico_wire::embed::SignupRequest;
 pub fn router() -> Router<ApiContext> {
     Router::new()
         .route("/", post(sign_up))
-        .route("/{id}/preview", post(preview))
+        .route(
+            "/{id}/preview",
+            post(preview).route_layer(Extension(Expensive)),
+        )
         .route("/{id}/change", post(change))
         .route("/{id}/cancel", post(super::cancellation::cancel))
         .route("/{id}/resume", post(super::cancellation::resume))

@@ -1,8 +1,10 @@
 //! `GET /v1/embed/usage?range=1d|7d|30d`: the session customer's usage of the
 //! service's meters, one series per meter.
 
+use super::rate_limit::Expensive;
 use super::{ApiContext, AppError, AppResult, PortalSession};
 use crate::metering::{self, UniqueCounts};
+use axum::Extension;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -11,7 +13,7 @@ use portico_wire::usage::{Aggregation, Usage, UsageRange};
 use serde::Deserialize;
 
 pub fn router() -> Router<ApiContext> {
-    Router::new().route("/usage", get(usage))
+    Router::new().route("/usage", get(usage).route_layer(Extension(Expensive)))
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,9 +5,11 @@
 use super::api_key::SecretKeyAuth;
 use super::configurations::mode_name;
 use super::params::{Params, QueryParams};
+use super::rate_limit::Expensive;
 use super::{ApiContext, AppError, AppResult, IdempotencyKey, PortalSession};
 use crate::convert;
 use crate::store::{CreateWalletError, NewGrant, WalletRow};
+use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -36,7 +38,10 @@ pub fn router() -> Router<ApiContext> {
 
 /// `/v1/embed/wallets`, with the portal session.
 pub fn embed_router() -> Router<ApiContext> {
-    Router::new().route("/wallets", get(portal_wallets))
+    Router::new().route(
+        "/wallets",
+        get(portal_wallets).route_layer(Extension(Expensive)),
+    )
 }
 
 #[utoipa::path(post, path = "/v1/wallets", tag = "wallets", security(("secret_key" = [])),

@@ -172,6 +172,18 @@ pub async fn spawn_app() -> TestApp {
 
 /// [`spawn_app`] whose billing runner runs what is due every `every`.
 pub async fn spawn_app_with_billing_runner(every: std::time::Duration) -> TestApp {
+    spawn_app_configured(every, test_rate_limits()).await
+}
+
+/// [`spawn_app`] with these rate limits.
+pub async fn spawn_app_with_limits(limits: portico_server::http::RateLimitConfig) -> TestApp {
+    spawn_app_configured(portico_server::BILLING_RUN_EVERY, limits).await
+}
+
+async fn spawn_app_configured(
+    every: std::time::Duration,
+    rate_limits: portico_server::http::RateLimitConfig,
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("catalog.toml");
     std::fs::write(&catalog, CATALOG).unwrap();
@@ -199,6 +211,7 @@ pub async fn spawn_app_with_billing_runner(every: std::time::Duration) -> TestAp
         session_ttl: SignedDuration::from_hours(1),
         public_url: None,
         provider: Default::default(),
+        rate_limits,
     };
     let clock = Arc::new(ManualClock::new(
         "2026-11-22T10:00:00Z".parse::<Timestamp>().unwrap(),
@@ -222,6 +235,15 @@ pub async fn spawn_app_with_billing_runner(every: std::time::Duration) -> TestAp
         database,
         config,
         _dir: dir,
+    }
+}
+
+/// The tests' limits: the defaults, with loopback exempt (every test client is on
+/// 127.0.0.1); the rate-limit tests set their own.
+pub fn test_rate_limits() -> portico_server::http::RateLimitConfig {
+    portico_server::http::RateLimitConfig {
+        exempt_loopback: true,
+        ..Default::default()
     }
 }
 

@@ -23,6 +23,7 @@ mod openapi;
 mod portal_features;
 mod portal_sessions;
 mod providers;
+mod rate_limits;
 mod stripe;
 mod subscription_scope;
 mod usage;

@@ -54,6 +54,7 @@ pub async fn spawn_on(peer: Localstripe, webhook_secret: Option<&str>) -> Stripe
         session_ttl: SignedDuration::from_hours(1),
         public_url: None,
         provider: peer.provider(webhook_secret, &peer.base),
+        rate_limits: crate::helpers::test_rate_limits(),
     };
     let ctx = context(&config, Arc::new(SystemClock))
         .await
