@@ -2,13 +2,16 @@
 //! credits remaining; the billing core draws grants down (`billing/wallet.rs`) and
 //! this module writes what it drew, and what expired, as debit transactions.
 
-use super::{Store, StoreError, StoreResult, clocks, new_suffix, ts};
-use crate::billing::wallet::{Grant, Wallet};
+use super::{Store, StoreError, StoreResult, new_suffix};
+use crate::billing::wallet::Wallet;
 use jiff::Timestamp;
 use portico_wire::Currency;
 use portico_wire::ids::{WalletId, WalletTransactionId};
 use portico_wire::wallet::{Credits, TransactionReason};
+use settle::{core_wallet, customer_now, settle};
 use sqlx::SqliteConnection;
+
+mod settle;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WalletRow {
@@ -171,6 +174,11 @@ impl Store {
         customer_id: &str,
         real_now: Timestamp,
     ) -> StoreResult<Vec<WalletRow>> {
+        // The portal polls this every few seconds: read without the write lock,
+        // and take it only when a grant has expired since the last read.
+        if let Some(rows) = self.wallets_unchanged(customer_id, real_now).await? {
+            return Ok(rows);
+        }
         let mut tx = self.begin_write().await?;
         let records: Vec<WalletRecord> = sqlx::query_as(&format!(
             "SELECT {WALLET_COLUMNS} FROM wallets WHERE customer_id = ? ORDER BY created, id"
@@ -184,6 +192,28 @@ impl Store {
         }
         tx.commit().await?;
         Ok(rows)
+    }
+
+    async fn wallets_unchanged(
+        &self,
+        customer_id: &str,
+        real_now: Timestamp,
+    ) -> StoreResult<Option<Vec<WalletRow>>> {
+        let mut conn = self.pool.acquire().await?;
+        let records: Vec<WalletRecord> = sqlx::query_as(&format!(
+            "SELECT {WALLET_COLUMNS} FROM wallets WHERE customer_id = ? ORDER BY created, id"
+        ))
+        .bind(customer_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut rows = Vec::with_capacity(records.len());
+        for record in records {
+            match settle::unchanged(&mut conn, record, real_now).await? {
+                Some(row) => rows.push(row),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(rows))
     }
 
     /// Adds a grant to the wallet `id`; `None` if there is no such wallet.
@@ -297,97 +327,6 @@ async fn find(conn: &mut SqliteConnection, id: &str) -> StoreResult<Option<Walle
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?)
-}
-
-async fn customer_now(
-    conn: &mut SqliteConnection,
-    record: &WalletRecord,
-    real_now: Timestamp,
-) -> StoreResult<Timestamp> {
-    let offset = clocks::offset(conn, record.livemode, Some(&record.customer_id)).await?;
-    ts(real_now.as_second() + offset)
-}
-
-/// Records the expiry of every grant past its date (by the customer's clock) and
-/// returns the wallet with its balance then.
-async fn settle(
-    conn: &mut SqliteConnection,
-    record: WalletRecord,
-    real_now: Timestamp,
-) -> StoreResult<WalletRow> {
-    let now = customer_now(conn, &record, real_now).await?;
-    let mut wallet = core_wallet(conn, &record).await?;
-    let wallet_id = WalletId::parse(&record.id)
-        .ok_or_else(|| StoreError::Corrupt(format!("wallet id `{}`", record.id)))?;
-    for (grant_id, credits) in wallet.expire(now) {
-        let expired_at = wallet
-            .grants
-            .iter()
-            .find(|g| g.id == grant_id)
-            .and_then(|g| g.expires_at)
-            .map_or(now.as_second(), |t| t.as_second());
-        sqlx::query("UPDATE wallet_transactions SET remaining = 0 WHERE id = ?")
-            .bind(&grant_id)
-            .execute(&mut *conn)
-            .await?;
-        insert(
-            conn,
-            &TransactionRow {
-                id: WalletTransactionId::from_suffix(&new_suffix()),
-                wallet_id: wallet_id.clone(),
-                credit: false,
-                reason: TransactionReason::Expired,
-                credits,
-                amount: credits.value(record.conversion_rate),
-                remaining: None,
-                priority: None,
-                expires_at: None,
-                invoice_id: None,
-                description: Some(format!("Unspent credits of {grant_id} expired")),
-                created: expired_at,
-            },
-        )
-        .await?;
-    }
-    Ok(WalletRow {
-        balance: wallet.balance(now),
-        id: wallet_id,
-        customer_id: record.customer_id,
-        livemode: record.livemode,
-        currency: Currency::parse(&record.currency)
-            .map_err(|_| StoreError::Corrupt(format!("wallet {}: currency", record.id)))?,
-        conversion_rate: record.conversion_rate,
-        created: record.created,
-    })
-}
-
-async fn core_wallet(conn: &mut SqliteConnection, record: &WalletRecord) -> StoreResult<Wallet> {
-    let grants: Vec<GrantRecord> = sqlx::query_as(
-        "SELECT id, remaining, priority, expires_at, created FROM wallet_transactions
-         WHERE wallet_id = ? AND remaining > 0",
-    )
-    .bind(&record.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let corrupt = |what: &str| StoreError::Corrupt(format!("wallet {}: {what}", record.id));
-    let grants = grants
-        .into_iter()
-        .map(|g| {
-            Ok(Grant {
-                id: g.id,
-                remaining: Credits::from_hundredths(g.remaining),
-                priority: u32::try_from(g.priority.unwrap_or(0))
-                    .map_err(|_| corrupt("priority"))?,
-                expires_at: g.expires_at.map(ts).transpose()?,
-                created: ts(g.created)?,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Wallet {
-        id: record.id.clone(),
-        conversion_rate: record.conversion_rate,
-        grants,
-    })
 }
 
 async fn insert(conn: &mut SqliteConnection, row: &TransactionRow) -> StoreResult<()> {

@@ -340,3 +340,25 @@ async fn the_other_mode_s_key_neither_writes_to_a_wallet_nor_learns_it_exists() 
     // The wallet's own mode records the expiry.
     assert_eq!(transactions(&app, &id).await.len(), 2);
 }
+
+#[tokio::test]
+async fn the_portal_reads_wallets_while_a_writer_holds_the_lock() {
+    let app = spawn_app().await;
+    let ada = customer(&app, "ada@example.com").await;
+    let id = wallet(&app, "ada@example.com").await;
+    grant(&app, &id, json!({"credits": "5.00", "reason": "purchased"})).await;
+    // A long write elsewhere (another server on the same database, say).
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
+        .await
+        .unwrap();
+    let mut writer = pool.acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *writer)
+        .await
+        .unwrap();
+    // The poll every open portal makes is answered: before, it queued for the
+    // write lock behind the writer and failed (500) after the 5 s busy timeout.
+    let mine = app.get_json("/v1/embed/wallets", &ada).await;
+    assert_eq!(mine[0]["wallet"]["balance"], "5.00");
+    sqlx::query("ROLLBACK").execute(&mut *writer).await.unwrap();
+}
