@@ -1,5 +1,7 @@
 //! The `portico` binary's commands, run as a self-hoster runs them.
 
+#[path = "cli/revoke.rs"]
+mod revoke;
 #[path = "cli/serve.rs"]
 mod serve;
 #[path = "cli/serve_provider.rs"]
@@ -200,7 +202,9 @@ async fn an_imported_catalog_is_served_and_sessions_are_created_from_the_command
     let url = stdout(&portico(&database, &args)).trim().to_owned();
     assert!(url.starts_with(&format!("{base}/p/session/bpl_")), "{url}");
     let opened = client.get(&url).send().await.unwrap();
-    assert_eq!(opened.status(), 303);
+    // Logged in: the page that moves on to `/p/portal`, with the session cookie.
+    assert_eq!(opened.status(), 200);
+    assert!(opened.headers().contains_key("set-cookie"));
     // An unknown customer is refused with the API's message.
     let refused = portico(&database, &["sessions", "create", "--customer", "cus_nope"]);
     assert!(!refused.status.success());
