@@ -1,9 +1,10 @@
-//! `portico serve | keys | catalog import | hash | sessions create`.
+//! `portico serve | keys | catalog import | hash | sessions create|revoke`.
 //!
 //! Every command but `serve` works on the database directly, so it needs no running
 //! server; output meant for scripts (a key, a hash, a URL) is alone on stdout.
 
 mod limits;
+mod revoke;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::SignedDuration;
@@ -11,7 +12,7 @@ use portico_server::auth::{SecretKey, sign};
 use portico_server::catalog::{Catalog, Mode};
 use portico_server::clock::{Clock, SystemClock};
 use portico_server::http::{SecretKeyAuth, open_portal_session};
-use portico_server::store::Store;
+use portico_server::store::{Revocation, Store};
 use portico_server::{Config, context};
 use portico_wire::CustomerRef;
 use portico_wire::billing_portal::params::Field;
@@ -44,7 +45,7 @@ enum Command {
     },
     /// Print the `hash` an embed needs for a customer, for integration testing.
     Hash(HashArgs),
-    /// Create hosted portal sessions.
+    /// Create hosted portal sessions, or end sessions.
     Sessions {
         #[command(subcommand)]
         action: SessionsAction,
@@ -200,6 +201,8 @@ struct HashArgs {
 enum SessionsAction {
     /// Create a hosted portal session and print its URL (valid five minutes, once).
     Create(SessionArgs),
+    /// End sessions at once: one customer's, one service's, or all.
+    Revoke(revoke::RevokeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -261,6 +264,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Sessions {
             action: SessionsAction::Create(args),
         } => create_session(args).await,
+        Command::Sessions {
+            action: SessionsAction::Revoke(args),
+        } => revoke::revoke(args).await,
     }
 }
 
@@ -334,10 +340,17 @@ async fn keys(action: KeysAction) -> Result<(), String> {
                 .rotate_secret_key(mode, key.expose(), now())
                 .await
                 .map_err(|e| format!("database: {e}"))?;
+            // Every session of the mode was opened with a hash of the old key.
+            let ended = store
+                .revoke_sessions(Revocation::Mode {
+                    livemode: mode.is_live(),
+                })
+                .await
+                .map_err(|e| format!("database: {e}"))?;
             println!("{}", key.expose());
             eprintln!(
-                "portico: the {} key is replaced. Hashes made with the old key no longer verify; \
-                 update your backend and restart running servers.",
+                "portico: the {} key is replaced and its {ended} session(s) ended. Hashes made \
+                 with the old key no longer verify; update your backend and restart running servers.",
                 if mode.is_live() { "live" } else { "test" }
             );
             Ok(())

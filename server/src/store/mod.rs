@@ -22,7 +22,7 @@ pub use idempotency::{Claim, Expiry};
 pub use invoices::InvoiceRow;
 pub use portal::{LinkRefused, ListQuery, PortalSessionRow};
 pub use provider_events::ProviderEventRow;
-pub use sessions::SessionRow;
+pub use sessions::{Revocation, SessionRow};
 pub use subscriptions::SubscriptionRow;
 pub use usage::{EventRow, HourRow};
 pub use wallets::{CreateWalletError, NewGrant, TransactionRow, WalletRow};

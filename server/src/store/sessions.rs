@@ -19,7 +19,76 @@ pub struct SessionRow {
     pub billing_portal_session: Option<String>,
 }
 
+/// Whose sessions [`Store::revoke_sessions`] ends.
+#[derive(Debug, Clone, Copy)]
+pub enum Revocation<'a> {
+    All,
+    /// Every session of one mode (a rotated key's).
+    Mode {
+        livemode: bool,
+    },
+    Service {
+        name: &'a str,
+    },
+    /// One customer's, by the identity their sessions were opened with (a session
+    /// can exist before its customer does) and, once they exist, their portal links.
+    Customer {
+        livemode: bool,
+        /// Normalized, as sessions keep it.
+        email: Option<&'a str>,
+        external_id: Option<&'a str>,
+        /// The `cus_…`, if the customer exists.
+        id: Option<&'a str>,
+    },
+}
+
 impl Store {
+    /// Ends the sessions of `whose` at once (every server reads them from here on
+    /// each request), and makes their unopened portal links expire; returns how
+    /// many sessions ended.
+    pub async fn revoke_sessions(&self, whose: Revocation<'_>) -> StoreResult<u64> {
+        let (sessions, links) = match whose {
+            Revocation::All => ("1 = 1", "1 = 1"),
+            Revocation::Mode { .. } => ("livemode = ?", "livemode = ?"),
+            Revocation::Service { .. } => ("service = ?", "service = ?"),
+            // A session names its customer as the page did: by email or by id.
+            Revocation::Customer { .. } => (
+                "livemode = ? AND (email = ? OR external_id = ?)",
+                "customer = ?",
+            ),
+        };
+        let mut tx = self.begin_write().await?;
+        let sql = format!("DELETE FROM portal_sessions WHERE {sessions}");
+        let query = match whose {
+            Revocation::All => sqlx::query(&sql),
+            Revocation::Mode { livemode } => sqlx::query(&sql).bind(livemode),
+            Revocation::Service { name } => sqlx::query(&sql).bind(name),
+            Revocation::Customer {
+                livemode,
+                email,
+                external_id,
+                ..
+            } => sqlx::query(&sql)
+                .bind(livemode)
+                .bind(email)
+                .bind(external_id),
+        };
+        let ended = query.execute(&mut *tx).await?.rows_affected();
+        let sql = format!(
+            "UPDATE billing_portal_sessions SET login_expires_at = 0
+             WHERE opened_at IS NULL AND {links}"
+        );
+        let query = match whose {
+            Revocation::All => sqlx::query(&sql),
+            Revocation::Mode { livemode } => sqlx::query(&sql).bind(livemode),
+            Revocation::Service { name } => sqlx::query(&sql).bind(name),
+            Revocation::Customer { id, .. } => sqlx::query(&sql).bind(id),
+        };
+        query.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
     pub async fn insert_session(
         &self,
         token_digest: &str,
