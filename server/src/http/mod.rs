@@ -13,6 +13,8 @@ mod hosted_csp;
 mod hosted_page;
 mod idempotency;
 mod invoices;
+#[cfg(test)]
+mod never_panics;
 mod openapi;
 mod params;
 mod portal_sessions;
