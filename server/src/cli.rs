@@ -8,11 +8,11 @@ mod revoke;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::SignedDuration;
-use portico_server::auth::{SecretKey, sign};
+use portico_server::auth::sign;
 use portico_server::catalog::{Catalog, Mode};
 use portico_server::clock::{Clock, SystemClock};
 use portico_server::http::{SecretKeyAuth, open_portal_session};
-use portico_server::store::{Revocation, Store};
+use portico_server::store::Store;
 use portico_server::{Config, context};
 use portico_wire::CustomerRef;
 use portico_wire::billing_portal::params::Field;
@@ -335,22 +335,14 @@ async fn keys(action: KeysAction) -> Result<(), String> {
         KeysAction::Rotate { mode, database } => {
             let store = open(&database).await?;
             let mode = Mode::from(mode);
-            let key = SecretKey::generate(mode.is_live());
-            store
-                .rotate_secret_key(mode, key.expose(), now())
+            // Every session of the mode was opened with a hash of the old key: they end.
+            let key = portico_server::rotate_secret_key(&store, &database.database, mode, now())
                 .await
-                .map_err(|e| format!("database: {e}"))?;
-            // Every session of the mode was opened with a hash of the old key.
-            let ended = store
-                .revoke_sessions(Revocation::Mode {
-                    livemode: mode.is_live(),
-                })
-                .await
-                .map_err(|e| format!("database: {e}"))?;
+                .map_err(|e| e.to_string())?;
             println!("{}", key.expose());
             eprintln!(
-                "portico: the {} key is replaced and its {ended} session(s) ended. Hashes made \
-                 with the old key no longer verify; update your backend and restart running servers.",
+                "portico: the {} key is replaced and its sessions ended. Hashes made with the \
+                 old key no longer verify; update your backend and restart running servers.",
                 if mode.is_live() { "live" } else { "test" }
             );
             Ok(())

@@ -10,6 +10,8 @@ pub mod catalog;
 pub mod clock;
 pub mod convert;
 pub mod http;
+pub mod keyfile;
+pub use keyfile::{keys, rotate_secret_key};
 pub mod metering;
 pub mod pdf;
 pub mod portal;
@@ -17,10 +19,9 @@ pub mod provider;
 pub mod store;
 
 use assets::Assets;
-use auth::SecretKey;
 use catalog::{Catalog, Mode};
 use clock::Clock;
-use http::{ApiContext, Keys};
+use http::ApiContext;
 use jiff::SignedDuration;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -161,48 +162,6 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
         provider,
         limits: Arc::new(http::RateLimits::new(&config.rate_limits)),
     })
-}
-
-/// Both modes' secret keys, as `secret_key` settles them.
-pub async fn keys(store: &Store, config: &Config, now: i64) -> Result<Keys, StartError> {
-    Ok(Keys {
-        test: secret_key(store, Mode::Test, config.test_secret_key.as_deref(), now).await?,
-        live: secret_key(store, Mode::Live, config.live_secret_key.as_deref(), now).await?,
-    })
-}
-
-/// The configured key wins; otherwise the stored one; otherwise a new one is
-/// generated, stored, and printed this once.
-async fn secret_key(
-    store: &Store,
-    mode: Mode,
-    configured: Option<&str>,
-    now: i64,
-) -> Result<SecretKey, StartError> {
-    let expected_prefix = if mode.is_live() {
-        "sk_live_"
-    } else {
-        "sk_test_"
-    };
-    if let Some(key) = configured {
-        if !key.starts_with(expected_prefix) || key.len() < expected_prefix.len() + 16 {
-            return Err(StartError::Config(format!(
-                "the configured {expected_prefix}… key must start with `{expected_prefix}` and have at least 16 more characters"
-            )));
-        }
-        return Ok(SecretKey::new(key.to_owned()));
-    }
-    if let Some(stored) = store.secret_key(mode).await? {
-        return Ok(SecretKey::new(stored));
-    }
-    let generated = SecretKey::generate(mode.is_live());
-    let stored = store
-        .insert_secret_key_if_absent(mode, generated.expose(), now)
-        .await?;
-    if stored == generated.expose() {
-        eprintln!("portico: generated a new secret key, shown only this once: {stored}");
-    }
-    Ok(SecretKey::new(stored))
 }
 
 /// Serves `ctx` on `listener` until Ctrl-C.

@@ -1,5 +1,7 @@
 //! The `portico` binary's commands, run as a self-hoster runs them.
 
+#[path = "cli/keys.rs"]
+mod keys;
 #[path = "cli/revoke.rs"]
 mod revoke;
 #[path = "cli/serve.rs"]

@@ -1,49 +1,60 @@
 use super::{Store, StoreResult};
 use crate::catalog::Mode;
 
+/// What the database holds of a mode's secret key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKey {
+    /// Only in a database from before keys left it.
+    pub clear: Option<String>,
+    pub digest: Option<String>,
+}
+
 fn mode_name(mode: Mode) -> &'static str {
     if mode.is_live() { "live" } else { "test" }
 }
 
 impl Store {
-    pub async fn secret_key(&self, mode: Mode) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT secret FROM secret_keys WHERE mode = ?")
+    /// The mode's key as stored: its digest, and the key itself in clear if it
+    /// was stored before keys left the database (emptied at the next start).
+    pub async fn stored_secret_key(&self, mode: Mode) -> StoreResult<Option<StoredKey>> {
+        let row: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT secret, digest FROM secret_keys WHERE mode = ?")
                 .bind(mode_name(mode))
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(|(secret,)| secret))
+        Ok(row.map(|(secret, digest)| StoredKey {
+            clear: Some(secret).filter(|s| !s.is_empty()),
+            digest,
+        }))
     }
 
-    /// Stores `secret` for `mode` unless one is stored already; returns the stored one.
-    pub async fn insert_secret_key_if_absent(
+    /// Records the digest of the mode's key, and nothing of the key itself: a key
+    /// kept in clear before is overwritten on disk (`secure_delete`), not just
+    /// unlinked from the table.
+    pub async fn set_secret_key_digest(
         &self,
         mode: Mode,
-        secret: &str,
+        digest: &str,
         now: i64,
-    ) -> StoreResult<String> {
-        sqlx::query("INSERT INTO secret_keys (mode, secret, created) VALUES (?, ?, ?) ON CONFLICT (mode) DO NOTHING")
-            .bind(mode_name(mode))
-            .bind(secret)
-            .bind(now)
-            .execute(&self.pool)
+    ) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("PRAGMA secure_delete = ON")
+            .execute(&mut *conn)
             .await?;
-        self.secret_key(mode)
-            .await?
-            .ok_or_else(|| super::StoreError::Corrupt("secret key vanished after insert".into()))
-    }
-
-    /// Replaces the mode's stored key with `secret`.
-    pub async fn rotate_secret_key(&self, mode: Mode, secret: &str, now: i64) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO secret_keys (mode, secret, created) VALUES (?, ?, ?)
-             ON CONFLICT (mode) DO UPDATE SET secret = excluded.secret, created = excluded.created",
+        let done = sqlx::query(
+            "INSERT INTO secret_keys (mode, secret, digest, created) VALUES (?, '', ?, ?)
+             ON CONFLICT (mode) DO UPDATE SET secret = '', digest = excluded.digest,
+                created = excluded.created",
         )
         .bind(mode_name(mode))
-        .bind(secret)
+        .bind(digest)
         .bind(now)
-        .execute(&self.pool)
-        .await?;
+        .execute(&mut *conn)
+        .await;
+        sqlx::query("PRAGMA secure_delete = OFF")
+            .execute(&mut *conn)
+            .await?;
+        done?;
         Ok(())
     }
 

@@ -8,6 +8,7 @@ mod customers;
 mod idempotency;
 mod invoices;
 mod keys;
+pub use keys::StoredKey;
 mod portal;
 mod provider_events;
 mod sessions;
