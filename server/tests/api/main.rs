@@ -4,6 +4,7 @@ mod helpers;
 
 mod account;
 mod assets;
+mod authorization;
 mod billing_portal;
 mod billing_portal_lists;
 mod clocks;
