@@ -54,7 +54,7 @@ impl FromRequestParts<ApiContext> for SecretKeyAuth {
 }
 
 /// `sk_test_****wxyz`: enough to recognise a key, not to use it.
-fn redacted(key: &str) -> String {
+pub(super) fn redacted(key: &str) -> String {
     let prefix = ["sk_test_", "sk_live_"]
         .into_iter()
         .find(|p| key.starts_with(p))

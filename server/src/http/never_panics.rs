@@ -1,13 +1,51 @@
 //! Every parser of untrusted input returns an error, never a panic, whatever it is
 //! given: bracket-notation forms, the Stripe-Signature header, the embed config, the
-//! catalog TOML and the API-key header. Inputs are proptest's: arbitrary bytes, and
-//! generators shaped like each format so the deep paths are reached too.
+//! catalog TOML and the API-key header. Inputs are the committed seed corpus
+//! (`server/fuzz/corpus/<target>/`, one file per input: past crashes and edge
+//! cases) and proptest's: arbitrary bytes, and generators shaped like each format
+//! so the deep paths are reached too.
 
 use super::params::parse_form;
 use crate::catalog::Catalog;
 use crate::provider::stripe::signature;
 use portico_wire::config::{ConfigValue, EmbedConfig};
 use proptest::prelude::*;
+
+/// Each entry point, by the corpus directory of its inputs.
+fn run(target: &str, input: &[u8]) {
+    let text = String::from_utf8_lossy(input);
+    match target {
+        "form" => drop(parse_form(input)),
+        "stripe_signature" => {
+            for now in [0, 1_700_000_000, i64::MIN, i64::MAX] {
+                drop(signature::verify(Some(&text), b"{}", "whsec_test", now));
+            }
+        }
+        "embed_config" => {
+            if let Ok(value) = serde_json::from_str::<ConfigValue>(&text) {
+                drop(EmbedConfig::from_value(value));
+            }
+        }
+        "catalog" => drop(Catalog::from_toml(&text)),
+        "api_key" => drop(super::api_key::redacted(&text)),
+        other => panic!("a corpus directory without an entry point: {other}"),
+    }
+}
+
+#[test]
+fn the_committed_corpus_never_panics() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let mut inputs = 0;
+    for target in std::fs::read_dir(&root).unwrap() {
+        let target = target.unwrap();
+        let name = target.file_name().into_string().unwrap();
+        for input in std::fs::read_dir(target.path()).unwrap() {
+            run(&name, &std::fs::read(input.unwrap().path()).unwrap());
+            inputs += 1;
+        }
+    }
+    assert!(inputs >= 25, "the corpus is there: {inputs} inputs");
+}
 
 /// Bracket-notation keys with deep and odd nesting, indices and escapes.
 fn form() -> impl Strategy<Value = String> {
@@ -102,8 +140,13 @@ proptest! {
 
     #[test]
     fn forms_never_panic(form in form(), bytes in prop::collection::vec(any::<u8>(), 0..200)) {
-        let _ = parse_form(form.as_bytes());
-        let _ = parse_form(&bytes);
+        run("form", form.as_bytes());
+        run("form", &bytes);
+    }
+
+    #[test]
+    fn api_keys_never_panic(key in ".{0,40}") {
+        run("api_key", key.as_bytes());
     }
 
     #[test]
