@@ -28,6 +28,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use store::Store;
 
+/// What a caught panic said, for the log.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|message| (*message).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
+
 /// How to run a server. The binary fills it from flags and environment.
 #[derive(Debug, Clone)]
 pub struct Config {

@@ -276,11 +276,7 @@ impl IntoResponse for AppError {
 /// What a panicking handler answers: the same 500 as any internal fault, with the
 /// panic logged (the runtime has already unwound the handler's task).
 pub(crate) fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let detail = panic
-        .downcast_ref::<&str>()
-        .map(|message| (*message).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned());
+    let detail = crate::panic_message(panic.as_ref());
     AppError::Internal(format!("handler panicked: {detail}")).into_response()
 }
 

@@ -370,11 +370,7 @@ fn decide_due(
     // Nothing the closure sees outlives a panic: the caller rolls the transaction back.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_due(sub, account, now))).map_err(
         |panic| {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|message| (*message).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let message = crate::panic_message(panic.as_ref());
             StoreError::Corrupt(format!(
                 "the engine panicked on this subscription: {message}"
             ))
