@@ -48,7 +48,15 @@ async fn open(ctx: &ApiContext, login: &str, headers: &HeaderMap) -> Result<Resp
     let opened = match ctx.store.open_portal_link(&digest, now).await? {
         // Not a hosted portal session's link: perhaps a Flexprice token's.
         Err(LinkRefused::Unknown) => match ctx.store.open_session_login(&digest, now).await? {
-            Ok(session) => return flexprice_login(ctx, session, headers, now).await,
+            // A new token (the one in the API's answer stays with the integrator)
+            // for the same read-only session.
+            Ok(session) => {
+                let row = SessionRow {
+                    created: now,
+                    ..session
+                };
+                return log_in(ctx, row, headers, now).await;
+            }
             Err(why) => Err(why),
         },
         other => other,
@@ -94,7 +102,6 @@ async fn open(ctx: &ApiContext, login: &str, headers: &HeaderMap) -> Result<Resp
         .cloned()
         .ok_or_else(|| AppError::Internal(format!("service `{}` vanished", session.service)))?;
     let expires_at = now + MAX_SESSION.min(ctx.session_ttl.as_secs());
-    let token = new_session_token();
     let row = widget_session(
         &customer,
         &service,
@@ -104,29 +111,17 @@ async fn open(ctx: &ApiContext, login: &str, headers: &HeaderMap) -> Result<Resp
         Some(session.configuration),
         Some(session.id),
     );
-    ctx.store
-        .insert_session(&token_digest(&token), &row)
-        .await?;
-    Ok(to_portal(
-        &token,
-        expires_at - now,
-        ctx.base_url(headers).starts_with("https:"),
-    ))
+    log_in(ctx, row, headers, now).await
 }
 
-/// A Flexprice token's link: a new token (the one in the API's answer stays in
-/// the integrator's hands) for the same read-only session, in the cookie.
-async fn flexprice_login(
+/// Stores `row` under a new token and hands the token to the browser's cookie.
+async fn log_in(
     ctx: &ApiContext,
-    session: SessionRow,
+    row: SessionRow,
     headers: &HeaderMap,
     now: i64,
 ) -> Result<Response, AppError> {
     let token = new_session_token();
-    let row = SessionRow {
-        created: now,
-        ..session
-    };
     ctx.store
         .insert_session(&token_digest(&token), &row)
         .await?;

@@ -77,6 +77,28 @@ pub fn page(page: &Page<'_>) -> String {
 }
 
 pub fn notice(nonce: &str, title: &str, body: &str) -> String {
+    notice_page(nonce, title, &escape(body), "")
+}
+
+/// The step between a login link and the portal: the session cookie is
+/// `SameSite=Strict`, which a browser leaves off a redirect that a click on another
+/// site began, so this page (on our origin) starts the navigation itself.
+pub fn continue_to_portal(nonce: &str) -> String {
+    let script = format!(
+        "<script nonce=\"{}\">location.replace(\"/p/portal\");</script>\n",
+        escape(nonce)
+    );
+    notice_page(
+        nonce,
+        "Opening billing…",
+        r#"<a href="/p/portal">Continue to billing</a>"#,
+        &script,
+    )
+}
+
+/// A page with one message: `paragraph` is HTML (escaped by the caller), `after`
+/// goes at the end of the body.
+fn notice_page(nonce: &str, title: &str, paragraph: &str, after: &str) -> String {
     format!(
         r#"<!doctype html>
 <html lang="en">
@@ -90,41 +112,13 @@ pub fn notice(nonce: &str, title: &str, body: &str) -> String {
 <body>
 <main class="notice" data-testid="portal-notice">
 <h1>{title}</h1>
-<p>{body}</p>
+<p>{paragraph}</p>
 </main>
-</body>
+{after}</body>
 </html>
 "#,
         nonce = escape(nonce),
         title = escape(title),
-        body = escape(body),
-    )
-}
-
-/// The step between a login link and the portal: the session cookie is
-/// `SameSite=Strict`, which a browser leaves off a redirect that a click on another
-/// site began, so this page (on our origin) starts the navigation itself.
-pub fn continue_to_portal(nonce: &str) -> String {
-    format!(
-        r#"<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>Opening billing…</title>
-<style nonce="{nonce}">{STYLE}</style>
-</head>
-<body>
-<main class="notice" data-testid="portal-notice">
-<h1>Opening billing…</h1>
-<p><a href="/p/portal">Continue to billing</a></p>
-</main>
-<script nonce="{nonce}">location.replace("/p/portal");</script>
-</body>
-</html>
-"#,
-        nonce = escape(nonce),
     )
 }
 

@@ -214,16 +214,31 @@ impl Store {
         if let Some(record) = opened {
             return record.into_row().map(Ok);
         }
-        let state: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT opened_at FROM billing_portal_sessions WHERE login_digest = ?")
-                .bind(login_digest)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(Err(match state {
+        let why = self
+            .link_refusal(
+                "SELECT opened_at FROM billing_portal_sessions WHERE login_digest = ?",
+                login_digest,
+            )
+            .await?;
+        Ok(Err(why))
+    }
+
+    /// Why a login link did not open, given `opened_at`, the query of when the link
+    /// with this digest was opened (if it exists; `NULL` if not yet).
+    pub(super) async fn link_refusal(
+        &self,
+        opened_at: &str,
+        login_digest: &str,
+    ) -> StoreResult<LinkRefused> {
+        let state: Option<(Option<i64>,)> = sqlx::query_as(opened_at)
+            .bind(login_digest)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match state {
             None => LinkRefused::Unknown,
             Some((Some(_),)) => LinkRefused::Used,
             Some((None,)) => LinkRefused::Expired,
-        }))
+        })
     }
 
     pub async fn portal_session(&self, id: &str) -> StoreResult<Option<PortalSessionRow>> {

@@ -176,16 +176,13 @@ impl Store {
         if let Some(session) = opened {
             return Ok(Ok(session));
         }
-        let state: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT login_opened_at FROM portal_sessions WHERE login_digest = ?")
-                .bind(login_digest)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(Err(match state {
-            None => LinkRefused::Unknown,
-            Some((Some(_),)) => LinkRefused::Used,
-            Some((None,)) => LinkRefused::Expired,
-        }))
+        let why = self
+            .link_refusal(
+                "SELECT login_opened_at FROM portal_sessions WHERE login_digest = ?",
+                login_digest,
+            )
+            .await?;
+        Ok(Err(why))
     }
 
     /// Removes sessions that expired before `now`; returns how many.
