@@ -180,12 +180,7 @@ impl Store {
             return Ok(rows);
         }
         let mut tx = self.begin_write().await?;
-        let records: Vec<WalletRecord> = sqlx::query_as(&format!(
-            "SELECT {WALLET_COLUMNS} FROM wallets WHERE customer_id = ? ORDER BY created, id"
-        ))
-        .bind(customer_id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let records = wallets_of(&mut tx, customer_id).await?;
         let mut rows = Vec::with_capacity(records.len());
         for record in records {
             rows.push(settle(&mut tx, record, real_now).await?);
@@ -200,12 +195,7 @@ impl Store {
         real_now: Timestamp,
     ) -> StoreResult<Option<Vec<WalletRow>>> {
         let mut conn = self.pool.acquire().await?;
-        let records: Vec<WalletRecord> = sqlx::query_as(&format!(
-            "SELECT {WALLET_COLUMNS} FROM wallets WHERE customer_id = ? ORDER BY created, id"
-        ))
-        .bind(customer_id)
-        .fetch_all(&mut *conn)
-        .await?;
+        let records = wallets_of(&mut conn, customer_id).await?;
         let mut rows = Vec::with_capacity(records.len());
         for record in records {
             match settle::unchanged(&mut conn, record, real_now).await? {
@@ -318,6 +308,19 @@ pub(super) async fn save_payment(
         },
     )
     .await
+}
+
+/// The customer's wallets, oldest first.
+async fn wallets_of(
+    conn: &mut SqliteConnection,
+    customer_id: &str,
+) -> StoreResult<Vec<WalletRecord>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {WALLET_COLUMNS} FROM wallets WHERE customer_id = ? ORDER BY created, id"
+    ))
+    .bind(customer_id)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 async fn find(conn: &mut SqliteConnection, id: &str) -> StoreResult<Option<WalletRecord>> {
