@@ -39,6 +39,11 @@ impl Mode {
     pub fn is_live(self) -> bool {
         self == Mode::Live
     }
+
+    /// `test` or `live`, as keys, flags and messages name a mode.
+    pub fn name(self) -> &'static str {
+        if self.is_live() { "live" } else { "test" }
+    }
 }
 
 #[derive(Debug, Clone)]

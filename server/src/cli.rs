@@ -343,7 +343,7 @@ async fn keys(action: KeysAction) -> Result<(), String> {
             eprintln!(
                 "portico: the {} key is replaced and its sessions ended. Hashes made with the \
                  old key no longer verify; update your backend and restart running servers.",
-                if mode.is_live() { "live" } else { "test" }
+                mode.name()
             );
             Ok(())
         }

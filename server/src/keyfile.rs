@@ -123,7 +123,7 @@ async fn secret_key(
         }
         return Ok(SecretKey::new(key.to_owned()));
     }
-    let name = if mode.is_live() { "live" } else { "test" };
+    let name = mode.name();
     let file = KeyFile::beside(&config.database).ok_or_else(|| {
         StartError::Config(format!(
             "an in-memory database keeps no keys: pass the {name} key by environment"
@@ -201,7 +201,7 @@ pub async fn rotate_secret_key(
     mode: Mode,
     now: i64,
 ) -> Result<SecretKey, StartError> {
-    let name = if mode.is_live() { "live" } else { "test" };
+    let name = mode.name();
     let file = KeyFile::beside(database)
         .ok_or_else(|| StartError::Config("an in-memory database keeps no keys".to_owned()))?;
     let io = |e: std::io::Error| StartError::Config(format!("{}: {e}", file.path().display()));

@@ -124,6 +124,16 @@ impl CustomerRef {
         }
     }
 
+    /// A reference as the admin API and the CLI take it: an email if it has an
+    /// `@`, else the integrator's id for the customer.
+    pub fn from_reference(reference: &str) -> Result<Self, ConfigError> {
+        if reference.contains('@') {
+            Self::from_parts(Some(reference), None)
+        } else {
+            Self::from_parts(None, Some(reference))
+        }
+    }
+
     /// The strings a valid `hash` may be the HMAC of.
     pub fn signable_forms(&self) -> Vec<String> {
         match self {

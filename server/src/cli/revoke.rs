@@ -28,10 +28,12 @@ pub struct RevokeArgs {
 
 pub async fn revoke(args: RevokeArgs) -> Result<(), String> {
     let store = open(&args.database).await?;
-    let livemode = Mode::from(args.mode).is_live();
+    let mode = Mode::from(args.mode);
+    let livemode = mode.is_live();
     let database = |e| format!("database: {e}");
-    // The customer's row if they exist, and the identity sessions name them by.
-    let (row, reference) = match &args.customer {
+    // The identity the customer's sessions name them by (from their row if they
+    // exist: sessions come before the customer does), and their `cus_…`.
+    let customer = match &args.customer {
         Some(reference) if reference.starts_with("cus_") => {
             let row = store
                 .customer(reference)
@@ -39,41 +41,32 @@ pub async fn revoke(args: RevokeArgs) -> Result<(), String> {
                 .map_err(database)?
                 .filter(|row| row.livemode == livemode)
                 .ok_or_else(|| {
-                    format!(
-                        "--customer: no {} mode customer `{reference}`",
-                        mode_name(livemode)
-                    )
+                    format!("--customer: no {} mode customer `{reference}`", mode.name())
                 })?;
-            (Some(row), None)
+            Some((row.email, row.external_id, Some(row.id)))
         }
         Some(reference) => {
-            let by = if reference.contains('@') {
-                CustomerRef::from_parts(Some(reference), None)
-            } else {
-                CustomerRef::from_parts(None, Some(reference))
-            }
-            .map_err(|e| format!("--customer: {e}"))?;
-            let row = store.find_customer(livemode, &by).await.map_err(database)?;
-            (row, Some(by))
+            let by =
+                CustomerRef::from_reference(reference).map_err(|e| format!("--customer: {e}"))?;
+            Some(
+                match store.find_customer(livemode, &by).await.map_err(database)? {
+                    Some(row) => (row.email, row.external_id, Some(row.id)),
+                    None => (
+                        by.email().map(|email| email.normalized()),
+                        by.customer_id().map(str::to_owned),
+                        None,
+                    ),
+                },
+            )
         }
-        None => (None, None),
+        None => None,
     };
-    let email = match (&row, &reference) {
-        (Some(row), _) => row.email.clone(),
-        (None, Some(by)) => by.email().map(|e| e.normalized()),
-        (None, None) => None,
-    };
-    let external_id = match (&row, &reference) {
-        (Some(row), _) => row.external_id.clone(),
-        (None, Some(by)) => by.customer_id().map(str::to_owned),
-        (None, None) => None,
-    };
-    let whose = match (&args.customer, &args.service) {
-        (Some(_), _) => Revocation::Customer {
+    let whose = match (&customer, &args.service) {
+        (Some((email, external_id, id)), _) => Revocation::Customer {
             livemode,
             email: email.as_deref(),
             external_id: external_id.as_deref(),
-            id: row.as_ref().map(|row| row.id.as_str()),
+            id: id.as_deref(),
         },
         (None, Some(name)) => Revocation::Service { name },
         (None, None) => Revocation::All,
@@ -82,8 +75,4 @@ pub async fn revoke(args: RevokeArgs) -> Result<(), String> {
     println!("{ended}");
     eprintln!("portico: {ended} session(s) ended; their unopened portal links no longer open");
     Ok(())
-}
-
-fn mode_name(livemode: bool) -> &'static str {
-    if livemode { "live" } else { "test" }
 }

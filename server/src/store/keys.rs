@@ -9,17 +9,13 @@ pub struct StoredKey {
     pub digest: Option<String>,
 }
 
-fn mode_name(mode: Mode) -> &'static str {
-    if mode.is_live() { "live" } else { "test" }
-}
-
 impl Store {
     /// The mode's key as stored: its digest, and the key itself in clear if it
     /// was stored before keys left the database (emptied at the next start).
     pub async fn stored_secret_key(&self, mode: Mode) -> StoreResult<Option<StoredKey>> {
         let row: Option<(String, Option<String>)> =
             sqlx::query_as("SELECT secret, digest FROM secret_keys WHERE mode = ?")
-                .bind(mode_name(mode))
+                .bind(mode.name())
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(row.map(|(secret, digest)| StoredKey {
@@ -46,7 +42,7 @@ impl Store {
              ON CONFLICT (mode) DO UPDATE SET secret = '', digest = excluded.digest,
                 created = excluded.created",
         )
-        .bind(mode_name(mode))
+        .bind(mode.name())
         .bind(digest)
         .bind(now)
         .execute(&mut *conn)

@@ -76,12 +76,7 @@ impl Engine {
     }
 
     async fn test_customer(&self, reference: &str) -> ProviderResult<CustomerRow> {
-        let by = if reference.contains('@') {
-            CustomerRef::from_parts(Some(reference), None)
-        } else {
-            CustomerRef::from_parts(None, Some(reference))
-        }
-        .map_err(|e| {
+        let by = CustomerRef::from_reference(reference).map_err(|e| {
             ProviderError::bad_request(ErrorCode::InvalidRequest, e.to_string()).param("customer")
         })?;
         let found = match self.store.find_customer(false, &by).await? {

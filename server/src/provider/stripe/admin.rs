@@ -91,12 +91,9 @@ impl Stripe {
     ) -> ProviderResult<std::collections::HashMap<String, String>> {
         let mut resolved = std::collections::HashMap::new();
         for reference in references {
-            let who = if reference.contains('@') {
-                CustomerRef::from_parts(Some(reference), None)
-            } else {
-                CustomerRef::from_parts(None, Some(reference))
+            let Ok(who) = CustomerRef::from_reference(reference) else {
+                continue;
             };
-            let Ok(who) = who else { continue };
             if let Some(customer) = self.find_customer(&who).await?
                 && customer.livemode == livemode
             {
