@@ -31,6 +31,27 @@ fn portico(database: &Path, args: &[&str]) -> Output {
         .expect("run portico")
 }
 
+/// A server in this process over `database` (its stored keys), with `catalog`
+/// or the imported one; its base URL.
+async fn serve_in_process(database: &Path, catalog: Option<std::path::PathBuf>) -> String {
+    let config = Config {
+        database: database.display().to_string(),
+        catalog,
+        assets_dir: None,
+        test_secret_key: None,
+        live_secret_key: None,
+        session_ttl: SignedDuration::from_hours(1),
+        public_url: None,
+        provider: Default::default(),
+        rate_limits: Default::default(),
+    };
+    let ctx = context(&config, Arc::new(SystemClock))
+        .await
+        .expect("context");
+    let addr = spawn("127.0.0.1:0".parse().unwrap(), ctx).await.unwrap();
+    format!("http://{addr}")
+}
+
 fn stdout(output: &Output) -> String {
     assert!(
         output.status.success(),
@@ -138,22 +159,7 @@ async fn an_imported_catalog_is_served_and_sessions_are_created_from_the_command
     ));
 
     // A server with no catalog file serves the imported one.
-    let config = Config {
-        database: database.display().to_string(),
-        catalog: None,
-        assets_dir: None,
-        test_secret_key: None,
-        live_secret_key: None,
-        session_ttl: SignedDuration::from_hours(1),
-        public_url: None,
-        provider: Default::default(),
-        rate_limits: Default::default(),
-    };
-    let ctx = context(&config, Arc::new(SystemClock))
-        .await
-        .expect("context");
-    let addr = spawn("127.0.0.1:0".parse().unwrap(), ctx).await.unwrap();
-    let base = format!("http://{addr}");
+    let base = serve_in_process(&database, None).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

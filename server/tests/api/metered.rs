@@ -46,6 +46,24 @@ pub(crate) fn lines(invoice: &Value) -> Vec<(String, i64)> {
         .collect()
 }
 
+/// The renewal invoice the period ending at `period_end` gets a minute later.
+async fn renewed_after(app: &TestApp, period_end: i64) -> Value {
+    let touched = app
+        .advance_to(
+            &jiff::Timestamp::from_second(period_end + 60)
+                .unwrap()
+                .to_string(),
+        )
+        .await;
+    touched["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["billing_reason"] == "subscription_cycle")
+        .cloned()
+        .unwrap()
+}
+
 /// `(description, amount)` pairs from literals, to compare with [`lines`].
 pub(crate) fn expected(pairs: &[(&str, i64)]) -> Vec<(String, i64)> {
     pairs.iter().map(|(d, a)| ((*d).to_owned(), *a)).collect()
@@ -135,20 +153,7 @@ async fn usage_is_billed_at_the_period_end_one_line_per_meter() {
     );
     assert_eq!(usage["meters"][0]["currency"], "usd");
 
-    let touched = app
-        .advance_to(
-            &jiff::Timestamp::from_second(period_end + 60)
-                .unwrap()
-                .to_string(),
-        )
-        .await;
-    let renewal = touched["invoices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["billing_reason"] == "subscription_cycle")
-        .cloned()
-        .unwrap();
+    let renewal = renewed_after(&app, period_end).await;
     // 2,500 calls: 1,000 free, 1,500 at 0.02; a peak of 8 GPUs at 5.00; 2 distinct
     // users at 3.00; then next month's flat fee.
     assert_eq!(
@@ -263,20 +268,7 @@ async fn ten_billion_units_are_billed_to_the_cent() {
     let owed = (10_000_000_000_i64 - 1_000) * 2;
     assert_eq!(usage["meters"][0]["cost"], owed, "{usage}");
 
-    let touched = app
-        .advance_to(
-            &jiff::Timestamp::from_second(period_end + 60)
-                .unwrap()
-                .to_string(),
-        )
-        .await;
-    let renewal = touched["invoices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["billing_reason"] == "subscription_cycle")
-        .cloned()
-        .unwrap();
+    let renewal = renewed_after(&app, period_end).await;
     assert_eq!(
         lines(&renewal)[0],
         ("10000000000 calls × API calls".to_owned(), owed)

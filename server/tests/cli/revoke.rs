@@ -1,10 +1,6 @@
 //! `portico sessions revoke` and `keys rotate` end sessions on a running server.
 
-use super::{CATALOG, portico, stdout};
-use jiff::SignedDuration;
-use portico_server::clock::SystemClock;
-use portico_server::{Config, context, spawn};
-use std::sync::Arc;
+use super::{CATALOG, portico, serve_in_process, stdout};
 
 #[tokio::test]
 async fn revoked_and_rotated_sessions_end_at_once() {
@@ -12,22 +8,7 @@ async fn revoked_and_rotated_sessions_end_at_once() {
     let database = dir.path().join("portico.db");
     let file = dir.path().join("catalog.toml");
     std::fs::write(&file, CATALOG).unwrap();
-    let config = Config {
-        database: database.display().to_string(),
-        catalog: Some(file),
-        assets_dir: None,
-        test_secret_key: None,
-        live_secret_key: None,
-        session_ttl: SignedDuration::from_hours(1),
-        public_url: None,
-        provider: Default::default(),
-        rate_limits: Default::default(),
-    };
-    let ctx = context(&config, Arc::new(SystemClock)).await.unwrap();
-    let base = format!(
-        "http://{}",
-        spawn("127.0.0.1:0".parse().unwrap(), ctx).await.unwrap()
-    );
+    let base = serve_in_process(&database, Some(file)).await;
     let client = reqwest::Client::new();
     let session = |email: &'static str| {
         let client = client.clone();
