@@ -67,6 +67,9 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// The first request with this `Idempotency-Key` is still being processed.
     IdempotencyKeyInUse,
+    /// The first request with this `Idempotency-Key` was applied, but the server
+    /// stopped before it stored its answer: read the current state, don't retry.
+    IdempotencyKeyApplied,
     /// The subscription is canceled; resubscribe instead.
     SubscriptionCanceled,
     /// The subscription's first invoice is unpaid; pay it before changing it.
@@ -135,6 +138,7 @@ impl ErrorCode {
             Self::ResourceNotFound => "resource_not_found",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyKeyInUse => "idempotency_key_in_use",
+            Self::IdempotencyKeyApplied => "idempotency_key_applied",
             Self::SubscriptionCanceled => "subscription_canceled",
             Self::SubscriptionIncomplete => "subscription_incomplete",
             Self::NotPendingCancellation => "not_pending_cancellation",

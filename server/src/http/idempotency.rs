@@ -1,11 +1,14 @@
 //! `Idempotency-Key` on mutating requests, as Stripe defines it: the first result
 //! per key is stored and replayed for 24 hours; the same key with a different
 //! request is refused; a request arriving while the first is still running gets a
-//! 409 instead of acting twice. A claim with no result after [`IN_FLIGHT_LEASE`]
-//! was abandoned (its client went away and the runtime dropped the request, or the
-//! process died): the next request with the key runs afresh. An action that had
-//! committed before that is not run twice at a provider that calls out, which
-//! receives keys derived from the same `Idempotency-Key`.
+//! 409 instead of acting twice. A claim with no result after [`IN_FLIGHT_LEASE`],
+//! or one made by an earlier process, was abandoned (its client went away and the
+//! runtime dropped the request, or the process died): the next request with the key
+//! runs afresh if the first changed nothing. When the action's effect is a commit
+//! to the store (the built-in engine, wallets), that commit marks the key applied,
+//! and a retry of an applied but unanswered key gets `409 idempotency_key_applied`
+//! instead of a second effect. A provider that calls out receives keys derived
+//! from the same `Idempotency-Key`, so its retry is replayed there.
 
 use super::{ApiContext, AppError, AppResult};
 use crate::store::{Claim, Expiry};
@@ -56,13 +59,47 @@ impl IdempotencyKey {
         }
     }
 
-    /// Runs `action` at most once per key within `scope` (whose keys these are) and
-    /// answers every request with that key with its result.
+    /// Runs the provider's `action` at most once per key within `scope` (whose keys
+    /// these are) and answers every request with that key with its result.
     pub async fn run<T, F, Fut>(
         &self,
         ctx: &ApiContext,
         scope: &str,
         request: &impl Serialize,
+        action: F,
+    ) -> AppResult<Response>
+    where
+        T: Serialize,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = AppResult<(StatusCode, T)>>,
+    {
+        let in_store = ctx.provider.acts_in_store();
+        self.run_marked(ctx, scope, request, in_store, action).await
+    }
+
+    /// [`run`](Self::run) for an action whose effect is always a commit to the store,
+    /// whichever provider holds the billing (wallet grants).
+    pub async fn run_in_store<T, F, Fut>(
+        &self,
+        ctx: &ApiContext,
+        scope: &str,
+        request: &impl Serialize,
+        action: F,
+    ) -> AppResult<Response>
+    where
+        T: Serialize,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = AppResult<(StatusCode, T)>>,
+    {
+        self.run_marked(ctx, scope, request, true, action).await
+    }
+
+    async fn run_marked<T, F, Fut>(
+        &self,
+        ctx: &ApiContext,
+        scope: &str,
+        request: &impl Serialize,
+        in_store: bool,
         action: F,
     ) -> AppResult<Response>
     where
@@ -100,13 +137,23 @@ impl IdempotencyKey {
                 ErrorCode::IdempotencyKeyInUse,
                 "A request with this Idempotency-Key is still being processed; retry shortly.",
             )),
+            Claim::AppliedUnanswered => Err(AppError::idempotency(
+                StatusCode::CONFLICT,
+                ErrorCode::IdempotencyKeyApplied,
+                "The request with this Idempotency-Key was applied, but the server stopped before it answered; read the current state instead of retrying.",
+            )),
             Claim::Done { status, response } => {
                 let status =
                     StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 Ok(json_response(status, response, true))
             }
             Claim::Fresh => {
-                let outcome = match action().await {
+                let result = if in_store {
+                    crate::store::applying(scope, key, action()).await
+                } else {
+                    action().await
+                };
+                let outcome = match result {
                     Ok((status, body)) => to_json(&body).map(|json| (status, json)),
                     Err(error) => match error.client_body() {
                         Some((status, body)) => to_json(&body).map(|json| (status, json)),

@@ -180,6 +180,14 @@ pub trait BillingProvider: Send + Sync + std::fmt::Debug {
     /// How the portal takes a card with this provider.
     fn card_entry(&self) -> CardEntry;
 
+    /// Whether an action's whole effect is a commit to Portico's store (the
+    /// built-in engine). Then that commit also marks the action's
+    /// `Idempotency-Key` applied, so a retry after a crash between the commit and
+    /// the stored answer is refused instead of acting twice. A provider that calls
+    /// out (Stripe) says no: it forwards the key, and its own idempotency makes
+    /// the retry safe and complete.
+    fn acts_in_store(&self) -> bool;
+
     /// The customer, their subscriptions in the service and their default card.
     async fn portal(&self, party: Party<'_>) -> ProviderResult<PortalState>;
 

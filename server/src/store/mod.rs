@@ -19,7 +19,7 @@ mod wallets;
 pub use accounts::CardRow;
 pub use billing::{Applied, DueFailure, DueRun, SignupContext, SignupOutcome};
 pub use customers::{CustomerDetails, CustomerRow};
-pub use idempotency::{Claim, Expiry};
+pub use idempotency::{Claim, Expiry, applying};
 pub use invoices::InvoiceRow;
 pub use portal::{LinkRefused, ListQuery, PortalSessionRow};
 pub use provider_events::ProviderEventRow;
@@ -48,6 +48,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// This process among those that opened the database: a random id, which
+    /// idempotency claims carry.
+    process: std::sync::Arc<str>,
 }
 
 impl Store {
@@ -69,14 +72,19 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        let process = crate::auth::random_alphanumeric(16).into();
+        Ok(Self { pool, process })
     }
 
     /// A transaction that takes SQLite's write lock up front. A deferred one that
     /// reads first and writes later fails with `SQLITE_BUSY` when another writer
     /// commits in between; this one waits its turn (up to the busy timeout).
+    /// Inside a keyed action ([`applying`]), the transaction also marks the key
+    /// applied: it commits with the action's effect, or not at all.
     async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        idempotency::mark_applied(&mut tx).await?;
+        Ok(tx)
     }
 }
 

@@ -213,11 +213,11 @@ async fn a_claim_left_in_flight_by_a_crash_expires_and_the_retry_runs_cleanly() 
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
         .await
         .unwrap();
-    // Bo's same request claimed its key, and the server died before it acted: the
-    // claim is left with no result.
+    // Bo's same request claimed its key, and its request was dropped before it
+    // acted: the claim is left with no result.
     sqlx::query(
-        "INSERT INTO idempotency_keys (scope, key, request_digest, created)
-         SELECT 'embed:test:acme:email:bo@example.com', 'k-bo', request_digest, created
+        "INSERT INTO idempotency_keys (scope, key, request_digest, created, owner)
+         SELECT 'embed:test:acme:email:bo@example.com', 'k-bo', request_digest, created, owner
          FROM idempotency_keys WHERE key = 'k-ada'",
     )
     .execute(&pool)

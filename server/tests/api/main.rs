@@ -14,6 +14,7 @@ mod embed_sessions;
 mod engine;
 mod golden;
 mod idempotency;
+mod idempotency_after_a_crash;
 mod invoice_pdf;
 mod metered;
 mod metered_cycle;

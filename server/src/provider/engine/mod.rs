@@ -58,6 +58,10 @@ impl BillingProvider for Engine {
         CardEntry::Builtin
     }
 
+    fn acts_in_store(&self) -> bool {
+        true
+    }
+
     async fn portal(&self, party: Party<'_>) -> ProviderResult<PortalState> {
         self.state(party).await
     }

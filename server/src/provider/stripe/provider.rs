@@ -83,6 +83,10 @@ impl BillingProvider for Stripe {
         "stripe"
     }
 
+    fn acts_in_store(&self) -> bool {
+        false
+    }
+
     fn card_entry(&self) -> CardEntry {
         CardEntry::StripeJs {
             publishable_key: self.publishable_key.clone(),
