@@ -1,5 +1,9 @@
 //! The `portico` binary's commands, run as a self-hoster runs them.
 
+#[path = "cli/crash.rs"]
+mod crash;
+#[path = "cli/crash_checks.rs"]
+mod crash_checks;
 #[path = "cli/keys.rs"]
 mod keys;
 #[path = "cli/revoke.rs"]

@@ -1,0 +1,366 @@
+//! The crash test: a client drives keyed mutations (signups, plan and seat
+//! changes, cancels, resumes, cards, usage events, wallet grants) at `portico
+//! serve` while the server is killed with SIGKILL at random moments and restarted
+//! on the same database. Every request that got no answer is retried with the same
+//! key until it gets one. Then `crash_checks` finds each acknowledged mutation in
+//! the database exactly once, the invoice numbers gapless, every invoice equal to
+//! its lines and every wallet equal to its transactions.
+//!
+//! The short run is part of `cargo xtask test`; the long one (1,000 mutations,
+//! more kills) is `#[ignore]`d and run by `cargo xtask bench`.
+
+use crate::crash_checks::{self, Acknowledged, Kind};
+use crate::serve::{assets, file, free_port};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::sync::Mutex;
+
+pub const TEST_KEY: &str = "sk_test_crash-test-fixture";
+const LIVE_KEY: &str = "sk_live_crash-test-fixture";
+pub const ORIGIN: &str = "https://app.example.com";
+const CUSTOMERS: usize = 12;
+
+const CATALOG: &str = r#"
+products = [{ id = "app", name = "App" }, { id = "seats", name = "Seats", unit_label = "seat" }]
+
+[[plans]]
+id = "solo"
+name = "Solo"
+currency = "usd"
+interval = "month"
+items = [{ product = "app", unit_amount = 700 }]
+
+[[plans]]
+id = "team"
+name = "Team"
+currency = "usd"
+interval = "month"
+items = [{ product = "app", unit_amount = 2000 }, { product = "seats", unit_amount = 500 }]
+
+[[services]]
+name = "crash"
+mode = "test"
+allowed_origins = ["https://app.example.com"]
+plans = ["solo", "team"]
+meters = ["api_calls"]
+
+[[meters]]
+key = "api_calls"
+name = "API calls"
+unit = "calls"
+"#;
+
+/// A `portico serve` that the test kills and starts again on one database.
+struct Server {
+    dir: PathBuf,
+    port: u16,
+    child: Option<Child>,
+    starts: usize,
+}
+
+impl Server {
+    fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    async fn start(&mut self) {
+        self.starts += 1;
+        let log = self.dir.join(format!("serve-{}.log", self.starts));
+        let dir = self.dir.display().to_string();
+        let child = Command::new(env!("CARGO_BIN_EXE_portico"))
+            .arg("serve")
+            .args(["--database", &format!("{dir}/crash.db")])
+            .args(["--catalog", &format!("{dir}/catalog.toml")])
+            .args(["--assets", &format!("{dir}/dist")])
+            .args(["--listen", &format!("127.0.0.1:{}", self.port)])
+            .args(["--test-secret-key", TEST_KEY, "--live-secret-key", LIVE_KEY])
+            .arg("--limit-exempt-loopback")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start portico serve");
+        self.child = Some(child);
+        let client = reqwest::Client::new();
+        for _ in 0..400 {
+            if client
+                .get(format!("{}/health", self.base()))
+                .send()
+                .await
+                .is_ok()
+            {
+                return;
+            }
+            if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
+                panic!("serve exited with {status}: {}", read(&log));
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("serve did not answer: {}", read(&log));
+    }
+
+    /// SIGKILL: no shutdown, no flush, whatever was in flight is cut off.
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// One customer as the client knows it: their session, wallet and subscription.
+#[derive(Debug, Default)]
+pub struct Customer {
+    pub email: String,
+    pub token: String,
+    pub wallet: String,
+    pub subscription: Option<String>,
+}
+
+/// Sends `request` until the server answers it; a refused connection (the server is
+/// down) or an answer of `idempotency_key_in_use` is retried with the same key.
+/// Returns the status, the body and how many times it was sent.
+async fn until_answered(build: impl Fn() -> reqwest::RequestBuilder) -> (u16, Value, usize) {
+    for attempt in 1.. {
+        match build().timeout(Duration::from_secs(30)).send().await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let Ok(text) = response.text().await else {
+                    continue;
+                };
+                let body: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+                if status == 409 && body["error"]["code"] == "idempotency_key_in_use" {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+                return (status, body, attempt);
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+    unreachable!()
+}
+
+/// The next mutation for `customer`, chosen by `rng`, sent until answered.
+async fn mutate(
+    client: &reqwest::Client,
+    base: &str,
+    customer: &mut Customer,
+    key: String,
+    rng: &mut StdRng,
+) -> Acknowledged {
+    let embed = |path: &str, body: Value| {
+        let (url, token, key) = (format!("{base}{path}"), customer.token.clone(), key.clone());
+        move || {
+            client
+                .post(&url)
+                .header("origin", ORIGIN)
+                .header("x-session-token", &token)
+                .header("idempotency-key", &key)
+                .json(&body)
+        }
+    };
+    let admin = |path: &str, body: Value| {
+        let (url, key) = (format!("{base}{path}"), key.clone());
+        move || {
+            client
+                .post(&url)
+                .bearer_auth(TEST_KEY)
+                .header("idempotency-key", &key)
+                .json(&body)
+        }
+    };
+    let roll = rng.random_range(0..100);
+    let (kind, (status, body, attempts)) = match (&customer.subscription, roll) {
+        (_, 0..10) => {
+            let card = json!({"number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123"});
+            (
+                Kind::Card,
+                until_answered(embed("/v1/embed/payment_methods", card)).await,
+            )
+        }
+        (_, 10..30) => {
+            let event = json!({"event_id": key, "customer": customer.email, "meter": "api_calls",
+                "quantity": rng.random_range(1..1_000)});
+            (
+                Kind::Usage,
+                until_answered(admin("/v1/events", event)).await,
+            )
+        }
+        (_, 30..45) => {
+            let grant = json!({"credits": rng.random_range(1..50), "reason": "purchased"});
+            let path = format!("/v1/wallets/{}/credits", customer.wallet);
+            (Kind::Grant, until_answered(admin(&path, grant)).await)
+        }
+        (None, _) | (_, 45..52) => {
+            let plan = if rng.random_bool(0.5) { "solo" } else { "team" };
+            let signup = json!({"plan": plan});
+            (
+                Kind::Signup,
+                until_answered(embed("/v1/embed/subscriptions", signup)).await,
+            )
+        }
+        (Some(id), 52..80) => {
+            let change = if rng.random_bool(0.5) {
+                json!({"plan": if rng.random_bool(0.5) { "solo" } else { "team" }})
+            } else {
+                json!({"plan": "team", "quantity": rng.random_range(1..20)})
+            };
+            let path = format!("/v1/embed/subscriptions/{id}/change");
+            (Kind::Change, until_answered(embed(&path, change)).await)
+        }
+        (Some(id), 80..90) => {
+            let path = format!("/v1/embed/subscriptions/{id}/cancel");
+            let cancel = json!({"at_period_end": true});
+            (Kind::Cancel, until_answered(embed(&path, cancel)).await)
+        }
+        (Some(id), _) => {
+            let path = format!("/v1/embed/subscriptions/{id}/resume");
+            (Kind::Resume, until_answered(embed(&path, json!({}))).await)
+        }
+    };
+    if kind == Kind::Signup && status == 201 {
+        customer.subscription = body["subscription"]["id"].as_str().map(str::to_owned);
+    }
+    Acknowledged {
+        customer: customer.email.clone(),
+        kind,
+        key,
+        status,
+        body,
+        attempts,
+    }
+}
+
+/// The run's shape: how many mutations, and how many times the server is killed.
+#[derive(Debug, Clone, Copy)]
+pub struct Run {
+    pub mutations: usize,
+    pub kills: usize,
+    pub seed: u64,
+}
+
+pub async fn crash_test(run: Run) {
+    let dir = tempfile::tempdir().unwrap();
+    file(dir.path(), "catalog.toml", CATALOG);
+    assets(dir.path());
+    let mut server = Server {
+        dir: dir.path().to_owned(),
+        port: free_port(),
+        child: None,
+        starts: 0,
+    };
+    server.start().await;
+    let base = server.base();
+    let client = reqwest::Client::new();
+    let mut customers = Vec::new();
+    for i in 0..CUSTOMERS {
+        customers.push(Arc::new(Mutex::new(
+            crash_checks::set_up_customer(&client, &base, &format!("c{i}@crash.test")).await,
+        )));
+    }
+
+    // The killer: at random points of the run (so that requests are in flight),
+    // SIGKILL and start again on the same port.
+    let progress = Arc::new(AtomicUsize::new(0));
+    let killer = {
+        let mut rng = StdRng::seed_from_u64(run.seed ^ 0x5eed);
+        let mut points: Vec<usize> = (0..run.kills)
+            .map(|_| rng.random_range(1..run.mutations))
+            .collect();
+        points.sort_unstable();
+        let progress = progress.clone();
+        tokio::spawn(async move {
+            for point in points {
+                while progress.load(Ordering::Relaxed) < point {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                tokio::time::sleep(Duration::from_micros(rng.random_range(0..3_000))).await;
+                server.kill();
+                tokio::time::sleep(Duration::from_millis(rng.random_range(0..50))).await;
+                server.start().await;
+            }
+            server
+        })
+    };
+    let per_customer = run.mutations.div_ceil(CUSTOMERS);
+    let mut workers = Vec::new();
+    for (i, customer) in customers.iter().enumerate() {
+        let (client, base, customer) = (client.clone(), base.clone(), customer.clone());
+        let progress = progress.clone();
+        let mut rng = StdRng::seed_from_u64(run.seed.wrapping_add(i as u64));
+        workers.push(tokio::spawn(async move {
+            let mut customer = customer.lock().await;
+            let mut acknowledged = Vec::new();
+            for step in 0..per_customer {
+                let key = format!("crash-{i}-{step}");
+                acknowledged.push(mutate(&client, &base, &mut customer, key, &mut rng).await);
+                progress.fetch_add(1, Ordering::Relaxed);
+            }
+            acknowledged
+        }));
+    }
+    let mut acknowledged = Vec::new();
+    for worker in workers {
+        acknowledged.extend(worker.await.unwrap());
+    }
+    let server = killer.await.unwrap();
+    let customers: Vec<(String, String, String)> = {
+        let mut list = Vec::new();
+        for customer in &customers {
+            let customer = customer.lock().await;
+            let (email, wallet, token) = (&customer.email, &customer.wallet, &customer.token);
+            list.push((email.clone(), wallet.clone(), token.clone()));
+        }
+        list
+    };
+    let report = crash_checks::check(
+        &client,
+        &server.base(),
+        &dir.path().join("crash.db"),
+        &customers,
+        &acknowledged,
+    )
+    .await;
+    println!(
+        "crash test: {} kills, {} server starts, {report}",
+        run.kills, server.starts
+    );
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyed_mutations_survive_kill_9_exactly_once() {
+    crash_test(Run {
+        mutations: 300,
+        kills: 5,
+        seed: 17,
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "the long crash test: cargo xtask bench runs it"]
+async fn keyed_mutations_survive_kill_9_exactly_once_long() {
+    crash_test(Run {
+        mutations: 1_000,
+        kills: 20,
+        seed: 1_000,
+    })
+    .await;
+}
