@@ -1,8 +1,9 @@
 //! The authorization matrix: every route of the OpenAPI document (so a route added
 //! later joins without an edit here), tried with every credential that must not
 //! reach Ada's objects. A widget route with no session, an expired or a revoked
-//! one, another customer's, another service's, the other mode's, or a read-only one
-//! (for changes); an admin route with no key, or with the other mode's key for an
+//! one, another customer's, another service's, the other mode's, one scoped to
+//! another `subscription_id` (for a subscription or its invoices), or a read-only
+//! one (for changes); an admin route with no key, or with the other mode's key for an
 //! object of this mode. It must find no success and no server error.
 
 use crate::helpers::{HOST_ORIGIN, LIVE_KEY, TEST_KEY, TestApp, sign, spawn_app};
@@ -86,9 +87,24 @@ async fn embed(app: &TestApp, method: &Method, path: &str, token: Option<&str>) 
         request = request.header("x-session-token", token);
     }
     if method == Method::POST {
-        request = request.json(&json!({}));
+        request = request.json(&valid_body(path));
     }
     request.send().await.unwrap().status().as_u16()
+}
+
+/// A body the route would accept from Ada's own session, so that a refusal is the
+/// credential's doing and not the body's.
+fn valid_body(path: &str) -> Value {
+    let card =
+        json!({"number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123"});
+    match path.rsplit('/').next().unwrap_or_default() {
+        "subscriptions" => json!({"plan": "pro"}),
+        "change" | "preview" => json!({"plan": "pro"}),
+        "cancel" => json!({"at_period_end": true}),
+        "payment_methods" => card,
+        "customer" => json!({"name": "Ada Lovelace"}),
+        _ => json!({}),
+    }
 }
 
 /// An admin call with `key` (or none); its status.
@@ -134,7 +150,13 @@ async fn no_credential_reaches_another_customers_objects() {
         .partition(|(_, path)| path.starts_with("/v1/embed/"));
 
     // Sessions that must not reach Ada's objects.
-    let (_, _, bo) = customer(&app, json!({"email": "bo@example.com"})).await;
+    let (_, bo_subscription, bo) = customer(&app, json!({"email": "bo@example.com"})).await;
+    // Ada's own session, but scoped (`subscription_id`) to a subscription not hers.
+    let scoped = session(
+        &app,
+        json!({"service": "golden", "email": "ada@example.com", "subscription_id": bo_subscription}),
+    )
+    .await;
     let other_service = session(&app, json!({"service": "acme", "email": "ada@example.com"})).await;
     let live_hash = sign(LIVE_KEY, "ada@example.com");
     let other_mode = session(
@@ -166,6 +188,10 @@ async fn no_credential_reaches_another_customers_objects() {
                 ("another service", Some(other_service.as_str())),
                 ("the other mode", Some(other_mode.as_str())),
             ]);
+        }
+        // A subscription or its invoice: a session scoped to another one may not.
+        if path.contains("/subscriptions/{id}") || path.contains("/invoices/{id}") {
+            cases.push(("scoped to another subscription", Some(scoped.as_str())));
         }
         if method == Method::POST {
             cases.push(("read-only", Some(read_only.as_str())));
