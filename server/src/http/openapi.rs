@@ -57,7 +57,7 @@ use utoipa::{Modify, OpenApi};
         super::stripe::webhook,
         super::stripe::list_events,
     ),
-    modifiers(&Credentials),
+    modifiers(&Credentials, &KeyedAnswers),
     tags(
         (name = "widget", description = "What the embedded widget calls, with `x-session-token`"),
         (name = "billing_portal", description = "Stripe's customer portal API"),
@@ -91,6 +91,56 @@ impl Modify for Credentials {
             "api_key",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-api-key"))),
         );
+    }
+}
+
+/// Every route that takes an `Idempotency-Key` can answer what the key decides:
+/// `400` (reused with another request, or not a valid key) and `409` (in use, or
+/// applied but unanswered). Added here so that no keyed route leaves them out.
+struct KeyedAnswers;
+
+impl Modify for KeyedAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, ResponseBuilder, content::Content};
+        let error = || {
+            Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                "ErrorBody",
+            ))))
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let Some(operation) = item.post.as_mut() else {
+                continue;
+            };
+            let keyed = operation
+                .parameters
+                .iter()
+                .flatten()
+                .any(|parameter| parameter.name == "Idempotency-Key");
+            if !keyed {
+                continue;
+            }
+            for (status, description) in [
+                (
+                    "400",
+                    "Invalid parameters, or an `Idempotency-Key` reused with another request",
+                ),
+                (
+                    "409",
+                    "Conflicting state, or an `Idempotency-Key` in use or applied but unanswered",
+                ),
+            ] {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| {
+                        ResponseBuilder::new()
+                            .description(description)
+                            .content("application/json", error())
+                            .into()
+                    });
+            }
+        }
     }
 }
 

@@ -102,6 +102,8 @@ pub struct SubscriptionCancelFeature {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Its own schema name: `CancellationReason` is the subscription's (an enum).
+#[cfg_attr(feature = "openapi", schema(as = PortalCancellationReason))]
 pub struct CancellationReason {
     pub enabled: bool,
     /// The reasons offered, in this order.
