@@ -14,6 +14,8 @@ const AXE_CORE_VERSION: &str = "4.14.1";
 const OPENAPI_VALIDATOR_VERSION: &str = "0.9.0";
 /// The stateful fake Stripe the Stripe provider's tests run against (PyPI).
 const LOCALSTRIPE_VERSION: &str = "1.15.10";
+/// Property-based tests of the API from `/openapi.json` (PyPI).
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
 pub fn all() -> Result {
     let started = Instant::now();
@@ -113,8 +115,9 @@ fn npm_tools() -> Result {
     run(command("npm").args(["ci", "--prefix", "tools", "--no-audit", "--no-fund"]))
 }
 
-/// `openapi-spec-validator` (for the test that validates `/openapi.json`) and
-/// `localstripe` (the Stripe peer) from PyPI in `tools/venv`. Checked by their
+/// `openapi-spec-validator` (for the test that validates `/openapi.json`),
+/// `localstripe` (the Stripe peer) and `schemathesis` (the API's property-based
+/// tests) from PyPI in `tools/venv`. Checked by their
 /// installed metadata, so a pass takes no Python.
 fn python_tools() -> Result {
     let venv = root().join("tools/venv");
@@ -130,15 +133,16 @@ fn python_tools() -> Result {
     )) && venv.join("bin/openapi-spec-validator").is_file();
     let localstripe = installed(&format!("localstripe-{LOCALSTRIPE_VERSION}.dist-info"))
         && venv.join("bin/localstripe").is_file();
-    if validator && localstripe {
-        have(&format!(
-            "openapi-spec-validator {OPENAPI_VALIDATOR_VERSION} and localstripe {LOCALSTRIPE_VERSION} (tools/venv)"
-        ));
+    let schemathesis = installed(&format!("schemathesis-{SCHEMATHESIS_VERSION}.dist-info"))
+        && venv.join("bin/schemathesis").is_file();
+    let tools = format!(
+        "openapi-spec-validator {OPENAPI_VALIDATOR_VERSION}, localstripe {LOCALSTRIPE_VERSION} and schemathesis {SCHEMATHESIS_VERSION}"
+    );
+    if validator && localstripe && schemathesis {
+        have(&format!("{tools} (tools/venv)"));
         return Ok(());
     }
-    println!(
-        "    installing openapi-spec-validator {OPENAPI_VALIDATOR_VERSION} and localstripe {LOCALSTRIPE_VERSION} into tools/venv (PyPI)"
-    );
+    println!("    installing {tools} into tools/venv (PyPI)");
     run(command("python3").arg("-m").arg("venv").arg(&venv))?;
     run(command(&venv.join("bin/pip").display().to_string()).args([
         "install",
@@ -146,6 +150,7 @@ fn python_tools() -> Result {
         "--disable-pip-version-check",
         &format!("openapi-spec-validator=={OPENAPI_VALIDATOR_VERSION}"),
         &format!("localstripe=={LOCALSTRIPE_VERSION}"),
+        &format!("schemathesis=={SCHEMATHESIS_VERSION}"),
     ]))
 }
 

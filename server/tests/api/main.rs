@@ -26,6 +26,7 @@ mod portal_features;
 mod portal_sessions;
 mod providers;
 mod rate_limits;
+mod schemathesis;
 mod stripe;
 mod subscription_scope;
 mod usage;
