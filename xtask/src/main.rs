@@ -1,8 +1,9 @@
-//! `cargo xtask demo | test | bench | setup | sizes` — the project's whole set-up.
+//! `cargo xtask demo | test | bench | fuzz | setup | sizes` — the project's whole set-up.
 //! If `cargo xtask test` passes here, CI (`.ci/run`) passes.
 
 mod bench;
 mod demo;
+mod fuzz;
 mod setup;
 mod sizes;
 mod util;
@@ -14,6 +15,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   demo    install what is missing, build, and run the backend and the demo host
   test    install what is missing, then fmt, clippy, unit, integration, wasm and browser tests
   bench   measure the shipped widget and the widget API's latency
+  fuzz [SECONDS]
+          run each libFuzzer target of server/fuzz/ for SECONDS (default 60)
   setup   only install what is missing
   sizes   build the widget and print its shipped sizes";
 
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(),
         Some("test") => test(),
         Some("bench") => bench::run(),
+        Some("fuzz") => fuzz::run_all(&args[1..]),
         Some("setup") => setup::all(),
         Some("sizes") => setup::all()
             .and_then(|()| util::build_widget())

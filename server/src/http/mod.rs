@@ -23,6 +23,8 @@ mod session;
 mod stripe;
 mod subscriptions;
 mod test_clock;
+#[doc(hidden)]
+pub mod untrusted;
 mod usage;
 mod wallets;
 
