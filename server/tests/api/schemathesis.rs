@@ -45,6 +45,8 @@ async fn schemathesis(
         .args(["--generation-database", "none"])
         .arg("--report-dir")
         .arg(reports.path())
+        // Its caches go there too, not into the source tree.
+        .current_dir(reports.path())
         .kill_on_drop(true);
     for header in headers {
         command.args(["-H", header]);
