@@ -7,8 +7,9 @@
 //! runs afresh if the first changed nothing. When the action's effect is a commit
 //! to the store (the built-in engine, wallets), that commit marks the key applied,
 //! and a retry of an applied but unanswered key gets `409 idempotency_key_applied`
-//! instead of a second effect. A provider that calls out receives keys derived
-//! from the same `Idempotency-Key`, so its retry is replayed there.
+//! instead of a second effect; a request that lost its claim (past its lease)
+//! commits nothing. A provider that calls out receives keys derived from the same
+//! `Idempotency-Key`, so its retry is replayed there.
 
 use super::{ApiContext, AppError, AppResult};
 use crate::store::{Claim, Expiry};
@@ -140,16 +141,16 @@ impl IdempotencyKey {
             Claim::AppliedUnanswered => Err(AppError::idempotency(
                 StatusCode::CONFLICT,
                 ErrorCode::IdempotencyKeyApplied,
-                "The request with this Idempotency-Key was applied, but the server stopped before it answered; read the current state instead of retrying.",
+                "The request with this Idempotency-Key was applied, but its answer was lost (the server stopped, or failed after the change); read the current state instead of retrying.",
             )),
             Claim::Done { status, response } => {
                 let status =
                     StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 Ok(json_response(status, response, true))
             }
-            Claim::Fresh => {
+            Claim::Fresh(token) => {
                 let result = if in_store {
-                    crate::store::applying(scope, key, action()).await
+                    crate::store::marking_applied(scope, key, &token, action()).await
                 } else {
                     action().await
                 };
@@ -163,12 +164,14 @@ impl IdempotencyKey {
                 match outcome {
                     Ok((status, json)) => {
                         ctx.store
-                            .finish_idempotency_key(scope, key, status.as_u16(), &json)
+                            .finish_idempotency_key(scope, key, &token, status.as_u16(), &json)
                             .await?;
                         Ok(json_response(status, json, false))
                     }
                     Err(error) => {
-                        ctx.store.release_idempotency_key(scope, key).await?;
+                        ctx.store
+                            .release_idempotency_key(scope, key, &token)
+                            .await?;
                         Err(error)
                     }
                 }

@@ -1,56 +1,42 @@
-use super::{Store, StoreResult};
+//! `Idempotency-Key` claims. A request claims its key with a token of its own; only
+//! the holder of that token may mark the key applied, store its answer or release
+//! it, so a request that lost its claim (past its lease, or its process taken for
+//! stopped) can change nothing any more.
+
+use super::{Store, StoreError, StoreResult};
 use sqlx::SqliteConnection;
 use std::future::Future;
 
 tokio::task_local! {
     /// The claimed key of the action this task runs, while it runs.
-    static APPLYING: ClaimedKey;
+    static MARKING: HeldClaim;
 }
+
+/// A request's hold on its key: given by [`Store::claim_idempotency_key`], needed
+/// to mark it applied, finish it or release it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimToken(String);
 
 #[derive(Debug, Clone)]
-struct ClaimedKey {
+struct HeldClaim {
     scope: String,
     key: String,
-}
-
-/// Runs `action` (a keyed action whose effect is the store's) so that each write
-/// transaction it commits also marks the key `(scope, key)` applied.
-pub async fn applying<F: Future>(scope: &str, key: &str, action: F) -> F::Output {
-    let claimed = ClaimedKey {
-        scope: scope.to_owned(),
-        key: key.to_owned(),
-    };
-    APPLYING.scope(claimed, action).await
-}
-
-/// In a write transaction of a keyed action: the key is applied if the
-/// transaction commits.
-pub(super) async fn mark_applied(conn: &mut SqliteConnection) -> StoreResult<()> {
-    let Ok(claimed) = APPLYING.try_with(ClaimedKey::clone) else {
-        return Ok(());
-    };
-    sqlx::query(
-        "UPDATE idempotency_keys SET applied = 1
-         WHERE scope = ? AND key = ? AND status IS NULL AND applied = 0",
-    )
-    .bind(&claimed.scope)
-    .bind(&claimed.key)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    token: ClaimToken,
 }
 
 /// What the store knows of a key when a request claims it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
-    /// The key is new: this request runs and must `finish` or `release` it.
-    Fresh,
+    /// The key is new (or its first request changed nothing and is gone): this
+    /// request runs and must `finish` or `release` it with the token.
+    Fresh(ClaimToken),
     /// The key was first used with another request.
     Mismatch,
     /// The first request with this key is still running.
     InFlight,
-    /// The first request's effect committed, but its process stopped (or it was
-    /// dropped) before its answer was stored: acting again would act twice.
+    /// The first request's effect committed, but no request will answer it any
+    /// more (its process stopped, or it failed after the commit): acting again
+    /// would act twice.
     AppliedUnanswered,
     /// The first request finished: replay its status and body.
     Done { status: u16, response: String },
@@ -65,11 +51,50 @@ pub struct Expiry {
     pub abandoned_before: i64,
 }
 
+/// Runs `action` (a keyed action whose effect is the store's) so that each write
+/// transaction it commits also marks its claimed key applied; a transaction of a
+/// request that lost its claim fails instead of committing.
+pub async fn marking_applied<F: Future>(
+    scope: &str,
+    key: &str,
+    token: &ClaimToken,
+    action: F,
+) -> F::Output {
+    let held = HeldClaim {
+        scope: scope.to_owned(),
+        key: key.to_owned(),
+        token: token.clone(),
+    };
+    MARKING.scope(held, action).await
+}
+
+/// In a write transaction of a keyed action: the key is applied if the
+/// transaction commits.
+pub(super) async fn mark_applied(conn: &mut SqliteConnection) -> StoreResult<()> {
+    let Ok(held) = MARKING.try_with(HeldClaim::clone) else {
+        return Ok(());
+    };
+    let marked = sqlx::query(
+        "UPDATE idempotency_keys SET applied = 1
+         WHERE scope = ? AND key = ? AND claim = ? AND status IS NULL",
+    )
+    .bind(&held.scope)
+    .bind(&held.key)
+    .bind(&held.token.0)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if marked == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::ClaimLost)
+    }
+}
+
 impl Store {
-    /// Claims `key` for a request with `digest`. A key past its `expiry` is
-    /// forgotten first, so it can be used afresh, and so is a claim with no answer
-    /// and no effect that an earlier process made (it stopped) or that is past its
-    /// lease (its request was dropped).
+    /// Claims `key` for a request with `digest`. A key past `expiry.kept_before` is
+    /// forgotten first; a first request that is gone ([`FirstUse::abandoned`]) and
+    /// changed nothing makes way for this one.
     pub async fn claim_idempotency_key(
         &self,
         scope: &str,
@@ -79,73 +104,81 @@ impl Store {
         expiry: Expiry,
     ) -> StoreResult<Claim> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "DELETE FROM idempotency_keys WHERE scope = ? AND key = ?
-               AND (created < ?
-                    OR (status IS NULL AND applied = 0 AND (created < ? OR owner IS NOT ?)))",
-        )
-        .bind(scope)
-        .bind(key)
-        .bind(expiry.kept_before)
-        .bind(expiry.abandoned_before)
-        .bind(&*self.process)
-        .execute(&mut *tx)
-        .await?;
-        let inserted = sqlx::query(
-            "INSERT INTO idempotency_keys (scope, key, request_digest, created, owner)
-             VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (scope, key) DO NOTHING",
-        )
-        .bind(scope)
-        .bind(key)
-        .bind(digest)
-        .bind(now)
-        .bind(&*self.process)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let claim = if inserted == 1 {
-            Claim::Fresh
-        } else {
-            let first: FirstUse = sqlx::query_as(
-                "SELECT request_digest, status, response, applied, owner, created
-                 FROM idempotency_keys WHERE scope = ? AND key = ?",
-            )
+        sqlx::query("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND created < ?")
             .bind(scope)
             .bind(key)
-            .fetch_one(&mut *tx)
+            .bind(expiry.kept_before)
+            .execute(&mut *tx)
             .await?;
-            let abandoned = first.owner.as_deref() != Some(&*self.process)
-                || first.created < expiry.abandoned_before;
-            match (first.status, first.response) {
-                _ if first.request_digest != digest => Claim::Mismatch,
-                (Some(status), Some(response)) => Claim::Done {
-                    status: u16::try_from(status).unwrap_or(500),
-                    response,
-                },
-                _ if first.applied && abandoned => Claim::AppliedUnanswered,
-                _ => Claim::InFlight,
+        let first: Option<FirstUse> = sqlx::query_as(
+            "SELECT request_digest, status, response, applied, owner, claim, created
+             FROM idempotency_keys WHERE scope = ? AND key = ?",
+        )
+        .bind(scope)
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let claim = match first {
+            Some(first) if first.request_digest != digest => Claim::Mismatch,
+            Some(FirstUse {
+                status: Some(status),
+                response: Some(response),
+                ..
+            }) => Claim::Done {
+                status: u16::try_from(status).unwrap_or(500),
+                response,
+            },
+            Some(first) if !first.abandoned(&self.process, expiry.abandoned_before) => {
+                Claim::InFlight
+            }
+            Some(first) if first.applied => Claim::AppliedUnanswered,
+            gone_or_none => {
+                if gone_or_none.is_some() {
+                    sqlx::query("DELETE FROM idempotency_keys WHERE scope = ? AND key = ?")
+                        .bind(scope)
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let token = ClaimToken(crate::auth::random_alphanumeric(24));
+                sqlx::query(
+                    "INSERT INTO idempotency_keys (scope, key, request_digest, created, owner, claim)
+                     VALUES (?, ?, ?, ?, ?, ?)",
+                )
+                .bind(scope)
+                .bind(key)
+                .bind(digest)
+                .bind(now)
+                .bind(&*self.process)
+                .bind(&token.0)
+                .execute(&mut *tx)
+                .await?;
+                Claim::Fresh(token)
             }
         };
         tx.commit().await?;
         Ok(claim)
     }
 
-    /// Records the result of the request that claimed the key.
+    /// Records the result of the request that holds the claim; a request that lost
+    /// its claim records nothing.
     pub async fn finish_idempotency_key(
         &self,
         scope: &str,
         key: &str,
+        token: &ClaimToken,
         status: u16,
         response: &str,
     ) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE idempotency_keys SET status = ?, response = ? WHERE scope = ? AND key = ?",
+            "UPDATE idempotency_keys SET status = ?, response = ?
+             WHERE scope = ? AND key = ? AND claim = ? AND status IS NULL",
         )
         .bind(i64::from(status))
         .bind(response)
         .bind(scope)
         .bind(key)
+        .bind(&token.0)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -163,17 +196,35 @@ impl Store {
         )
     }
 
-    /// Frees a key whose request failed on our side before it changed anything, so
-    /// a retry can run. A key whose action committed stays claimed.
-    pub async fn release_idempotency_key(&self, scope: &str, key: &str) -> StoreResult<()> {
+    /// Lets go of a claim whose request failed on our side. If it changed nothing,
+    /// the key is free and a retry runs; if it did, no request holds it any more,
+    /// so a retry is told at once that it was applied.
+    pub async fn release_idempotency_key(
+        &self,
+        scope: &str,
+        key: &str,
+        token: &ClaimToken,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "DELETE FROM idempotency_keys
-             WHERE scope = ? AND key = ? AND status IS NULL AND applied = 0",
+             WHERE scope = ? AND key = ? AND claim = ? AND status IS NULL AND applied = 0",
         )
         .bind(scope)
         .bind(key)
-        .execute(&self.pool)
+        .bind(&token.0)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query(
+            "UPDATE idempotency_keys SET claim = NULL
+             WHERE scope = ? AND key = ? AND claim = ? AND status IS NULL",
+        )
+        .bind(scope)
+        .bind(key)
+        .bind(&token.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 }
@@ -186,5 +237,135 @@ struct FirstUse {
     response: Option<String>,
     applied: bool,
     owner: Option<String>,
+    claim: Option<String>,
     created: i64,
+}
+
+impl FirstUse {
+    /// No request will answer it any more: its request let go of it after an
+    /// effect (`claim` NULL); or another process claimed it (SQLite serves one
+    /// process, so that one stopped; a claim from before owners were kept has none);
+    /// or it is past its lease (its request was dropped).
+    fn abandoned(&self, process: &str, abandoned_before: i64) -> bool {
+        self.claim.is_none()
+            || self.owner.as_deref().is_some_and(|owner| owner != process)
+            || self.created < abandoned_before
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCOPE: &str = "embed:test:acme:email:ada@example.com";
+    const KEEP: Expiry = Expiry {
+        kept_before: 0,
+        abandoned_before: 0,
+    };
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("keys.db").display().to_string())
+            .await
+            .unwrap();
+        (dir, store)
+    }
+
+    async fn claim(store: &Store, key: &str, now: i64, expiry: Expiry) -> Claim {
+        store
+            .claim_idempotency_key(SCOPE, key, "digest", now, expiry)
+            .await
+            .unwrap()
+    }
+
+    fn token(claim: Claim) -> ClaimToken {
+        match claim {
+            Claim::Fresh(token) => token,
+            other => panic!("not fresh: {other:?}"),
+        }
+    }
+
+    /// A write transaction of the keyed action, as the engine's would be.
+    async fn commit_inside(store: &Store, key: &str, token: &ClaimToken) -> StoreResult<()> {
+        marking_applied(SCOPE, key, token, async {
+            store.begin_write().await?.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn a_request_that_failed_after_its_commit_leaves_the_key_applied_at_once() {
+        let (_dir, store) = store().await;
+        let first = token(claim(&store, "k", 100, KEEP).await);
+        commit_inside(&store, "k", &first).await.unwrap();
+        store
+            .release_idempotency_key(SCOPE, "k", &first)
+            .await
+            .unwrap();
+        // Not "in use, retry shortly" for the rest of the lease: applied.
+        assert_eq!(
+            claim(&store, "k", 101, KEEP).await,
+            Claim::AppliedUnanswered
+        );
+    }
+
+    #[tokio::test]
+    async fn a_request_that_lost_its_claim_commits_nothing_and_answers_nothing() {
+        let (_dir, store) = store().await;
+        let late = token(claim(&store, "k", 100, KEEP).await);
+        // Past its lease, a retry takes the key over.
+        let past_lease = Expiry {
+            kept_before: 0,
+            abandoned_before: 500,
+        };
+        let retry = token(claim(&store, "k", 600, past_lease).await);
+        assert!(matches!(
+            commit_inside(&store, "k", &late).await,
+            Err(StoreError::ClaimLost)
+        ));
+        store
+            .finish_idempotency_key(SCOPE, "k", &late, 200, "late")
+            .await
+            .unwrap();
+        store
+            .release_idempotency_key(SCOPE, "k", &late)
+            .await
+            .unwrap();
+        // The retry's claim stands, untouched by the late request.
+        commit_inside(&store, "k", &retry).await.unwrap();
+        store
+            .finish_idempotency_key(SCOPE, "k", &retry, 201, "retry")
+            .await
+            .unwrap();
+        assert_eq!(
+            claim(&store, "k", 601, KEEP).await,
+            Claim::Done {
+                status: 201,
+                response: "retry".into()
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn a_claim_of_an_older_portico_waits_for_its_lease() {
+        let (_dir, store) = store().await;
+        sqlx::query(
+            "INSERT INTO idempotency_keys (scope, key, request_digest, created, claim)
+             VALUES (?, 'k', 'digest', 100, 'before-0013')",
+        )
+        .bind(SCOPE)
+        .execute(&store.pool)
+        .await
+        .unwrap();
+        assert_eq!(claim(&store, "k", 101, KEEP).await, Claim::InFlight);
+        let past_lease = Expiry {
+            kept_before: 0,
+            abandoned_before: 500,
+        };
+        assert!(matches!(
+            claim(&store, "k", 600, past_lease).await,
+            Claim::Fresh(_)
+        ));
+    }
 }

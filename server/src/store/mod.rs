@@ -19,7 +19,7 @@ mod wallets;
 pub use accounts::CardRow;
 pub use billing::{Applied, DueFailure, DueRun, SignupContext, SignupOutcome};
 pub use customers::{CustomerDetails, CustomerRow};
-pub use idempotency::{Claim, Expiry, applying};
+pub use idempotency::{Claim, ClaimToken, Expiry, marking_applied};
 pub use invoices::InvoiceRow;
 pub use portal::{LinkRefused, ListQuery, PortalSessionRow};
 pub use provider_events::ProviderEventRow;
@@ -41,6 +41,10 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// A keyed action's claim on its `Idempotency-Key` was taken over (it outlived
+    /// its lease): its transaction is rolled back rather than act a second time.
+    #[error("the request lost its claim on its Idempotency-Key; nothing was committed")]
+    ClaimLost,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -79,8 +83,8 @@ impl Store {
     /// A transaction that takes SQLite's write lock up front. A deferred one that
     /// reads first and writes later fails with `SQLITE_BUSY` when another writer
     /// commits in between; this one waits its turn (up to the busy timeout).
-    /// Inside a keyed action ([`applying`]), the transaction also marks the key
-    /// applied: it commits with the action's effect, or not at all.
+    /// Inside a keyed action ([`marking_applied`]), the transaction also marks the
+    /// key applied: the mark commits with the action's effect, or neither does.
     async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         idempotency::mark_applied(&mut tx).await?;

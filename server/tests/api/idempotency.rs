@@ -203,7 +203,7 @@ async fn concurrent_signups_without_a_key_subscribe_once_and_lose_nothing() {
 }
 
 #[tokio::test]
-async fn a_claim_left_in_flight_by_a_crash_expires_and_the_retry_runs_cleanly() {
+async fn a_claim_left_in_flight_by_a_dropped_request_expires_and_the_retry_runs_cleanly() {
     let app = spawn_app().await;
     // Ada's keyed signup gives the digest of `{"plan": "starter"}`.
     let token = app
@@ -216,8 +216,9 @@ async fn a_claim_left_in_flight_by_a_crash_expires_and_the_retry_runs_cleanly() 
     // Bo's same request claimed its key, and its request was dropped before it
     // acted: the claim is left with no result.
     sqlx::query(
-        "INSERT INTO idempotency_keys (scope, key, request_digest, created, owner)
-         SELECT 'embed:test:acme:email:bo@example.com', 'k-bo', request_digest, created, owner
+        "INSERT INTO idempotency_keys (scope, key, request_digest, created, owner, claim)
+         SELECT 'embed:test:acme:email:bo@example.com', 'k-bo', request_digest, created, owner,
+                'the-dropped-request'
          FROM idempotency_keys WHERE key = 'k-ada'",
     )
     .execute(&pool)

@@ -93,8 +93,8 @@ async fn a_claim_an_earlier_process_left_unapplied_runs_at_once_after_a_restart(
     assert_eq!(grant(&app, &app.base, &wallet, "g-1").await.status(), 201);
     // A claim of the same request by a process that died before it changed anything.
     sqlx::query(
-        "INSERT INTO idempotency_keys (scope, key, request_digest, created, owner, applied)
-         SELECT scope, 'g-2', request_digest, created, 'an-earlier-process', 0
+        "INSERT INTO idempotency_keys (scope, key, request_digest, created, owner, claim, applied)
+         SELECT scope, 'g-2', request_digest, created, 'an-earlier-process', 'its-request', 0
          FROM idempotency_keys WHERE key = 'g-1'",
     )
     .execute(&database(&app).await)
