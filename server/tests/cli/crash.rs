@@ -1,8 +1,8 @@
-//! The crash test: a client drives keyed mutations (signups, plan and seat
-//! changes, cancels, resumes, cards, usage events, wallet grants) at `portico
-//! serve` while the server is killed with SIGKILL at random moments and restarted
-//! on the same database. Every request that got no answer is retried with the same
-//! key until it gets one. Then `crash_checks` finds each acknowledged mutation in
+//! The crash test: a client drives mutations (signups, plan and seat changes,
+//! cancels, resumes, cards and wallet grants with an `Idempotency-Key`; usage
+//! events with an `event_id`) at `portico serve` while the server is killed with
+//! SIGKILL at random points and restarted on the same database. Every request that
+//! got no answer is retried with the same key (or event id) until it gets one. Then `crash_checks` finds each acknowledged mutation in
 //! the database exactly once, the invoice numbers gapless, every invoice equal to
 //! its lines and every wallet equal to its transactions.
 //!
@@ -136,7 +136,12 @@ pub struct Customer {
 /// down) or an answer of `idempotency_key_in_use` is retried with the same key.
 /// Returns the status, the body and how many times it was sent.
 async fn until_answered(build: impl Fn() -> reqwest::RequestBuilder) -> (u16, Value, usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
     for attempt in 1.. {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no answer in two minutes: the server did not come back"
+        );
         match build().timeout(Duration::from_secs(30)).send().await {
             Ok(response) => {
                 let status = response.status().as_u16();
@@ -268,6 +273,7 @@ pub async fn crash_test(run: Run) {
     server.start().await;
     let base = server.base();
     let client = reqwest::Client::new();
+    crash_checks::invoice_every_change(&client, &base).await;
     let mut customers = Vec::new();
     for i in 0..CUSTOMERS {
         customers.push(Arc::new(Mutex::new(
@@ -341,6 +347,8 @@ pub async fn crash_test(run: Run) {
         "crash test: {} kills, {} server starts, {report}",
         run.kills, server.starts
     );
+    // Else the kills all fell between requests, and nothing was tested.
+    assert!(report.retried > 0, "no request was cut off by a kill");
     drop(server);
 }
 
