@@ -17,7 +17,7 @@ use portico_wire::actions::CancelRequest;
         (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
         (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
         (status = 404, description = "No such object", body = portico_wire::ErrorBody),
-        (status = 409, description = "Conflicting state or an idempotency key in use", body = portico_wire::ErrorBody)))]
+        (status = 409, description = "Conflicting state", body = portico_wire::ErrorBody)))]
 pub(super) async fn cancel(
     State(ctx): State<ApiContext>,
     session: PortalSession,
@@ -46,7 +46,7 @@ pub(super) async fn cancel(
         (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
         (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
         (status = 404, description = "No such object", body = portico_wire::ErrorBody),
-        (status = 409, description = "Conflicting state or an idempotency key in use", body = portico_wire::ErrorBody)))]
+        (status = 409, description = "Conflicting state", body = portico_wire::ErrorBody)))]
 pub(super) async fn resume(
     State(ctx): State<ApiContext>,
     session: PortalSession,

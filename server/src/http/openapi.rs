@@ -119,26 +119,36 @@ impl Modify for KeyedAnswers {
             if !keyed {
                 continue;
             }
-            for (status, description) in [
+            for (status, description, clause) in [
                 (
                     "400",
                     "Invalid parameters, or an `Idempotency-Key` reused with another request",
+                    "or an `Idempotency-Key` reused with another request",
                 ),
                 (
                     "409",
                     "Conflicting state, or an `Idempotency-Key` in use or applied but unanswered",
+                    "or an `Idempotency-Key` in use or applied but unanswered",
                 ),
             ] {
-                operation
-                    .responses
-                    .responses
-                    .entry(status.to_owned())
-                    .or_insert_with(|| {
-                        ResponseBuilder::new()
-                            .description(description)
-                            .content("application/json", error())
-                            .into()
-                    });
+                let responses = &mut operation.responses.responses;
+                match responses.get_mut(status) {
+                    Some(RefOr::T(documented))
+                        if !documented.description.contains("Idempotency-Key") =>
+                    {
+                        documented.description = format!("{}; {clause}", documented.description);
+                    }
+                    Some(_) => {}
+                    None => {
+                        responses.insert(
+                            status.to_owned(),
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content("application/json", error())
+                                .into(),
+                        );
+                    }
+                }
             }
         }
     }

@@ -39,7 +39,7 @@ pub fn router() -> Router<ApiContext> {
         (status = 402, description = "The card was declined", body = portico_wire::ErrorBody),
         (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
         (status = 404, description = "No such object", body = portico_wire::ErrorBody),
-        (status = 409, description = "Conflicting state or an idempotency key in use", body = portico_wire::ErrorBody)))]
+        (status = 409, description = "Conflicting state", body = portico_wire::ErrorBody)))]
 async fn sign_up(
     State(ctx): State<ApiContext>,
     session: PortalSession,
@@ -72,7 +72,7 @@ async fn sign_up(
         (status = 401, description = "Missing, expired or invalid credentials", body = portico_wire::ErrorBody),
         (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
         (status = 404, description = "No such object", body = portico_wire::ErrorBody),
-        (status = 409, description = "Conflicting state or an idempotency key in use", body = portico_wire::ErrorBody)))]
+        (status = 409, description = "Conflicting state", body = portico_wire::ErrorBody)))]
 async fn preview(
     State(ctx): State<ApiContext>,
     session: PortalSession,
@@ -104,7 +104,7 @@ async fn preview(
         (status = 402, description = "The card was declined", body = portico_wire::ErrorBody),
         (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
         (status = 404, description = "No such object", body = portico_wire::ErrorBody),
-        (status = 409, description = "Conflicting state or an idempotency key in use", body = portico_wire::ErrorBody)))]
+        (status = 409, description = "Conflicting state", body = portico_wire::ErrorBody)))]
 async fn change(
     State(ctx): State<ApiContext>,
     session: PortalSession,
@@ -142,7 +142,7 @@ async fn change(
         (status = 402, description = "The card was declined", body = portico_wire::ErrorBody),
         (status = 403, description = "Not allowed: origin, portal configuration, or a read-only session", body = portico_wire::ErrorBody),
         (status = 404, description = "No such object", body = portico_wire::ErrorBody),
-        (status = 409, description = "Conflicting state or an idempotency key in use", body = portico_wire::ErrorBody)))]
+        (status = 409, description = "Conflicting state", body = portico_wire::ErrorBody)))]
 async fn resubscribe(
     State(ctx): State<ApiContext>,
     session: PortalSession,
