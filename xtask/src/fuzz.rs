@@ -10,7 +10,8 @@
 use crate::util::{Result, command, output, root, run};
 use std::time::Instant;
 
-/// Found by `cargo fuzz --version`; installed from crates.io when missing.
+/// The cargo-fuzz this project runs, installed from crates.io unless
+/// `cargo fuzz --version` already names it.
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
 pub fn run_all(args: &[String]) -> Result {
@@ -130,7 +131,16 @@ fn fuzz(target: &str, seconds: u64) -> Result<Outcome> {
         .find_map(|line| line.strip_prefix("stat::number_of_executed_units:"))
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or(0);
-    let crashed = !out.status.success();
+    // libFuzzer writes the input of a crash, a leak, a timeout or an out-of-memory
+    // to the artifact prefix and says so; any other failure is the build's or ours.
+    let crashed = log.contains("Test unit written to");
+    if !out.status.success() && !crashed {
+        return Err(format!(
+            "cargo fuzz run {target} failed without a crash ({}); log: {}",
+            out.status,
+            log_file.display()
+        ));
+    }
     if crashed {
         let tail: Vec<&str> = log.lines().rev().take(40).collect();
         for line in tail.into_iter().rev() {

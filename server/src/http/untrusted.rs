@@ -28,11 +28,16 @@ pub const TARGETS: &[(&str, EntryPoint)] = &[
     ("session_header", session_header),
 ];
 
-/// A Stripe-style bracket-notation body (`items[0][price]=…`), parsed and then read
-/// as a typed request, as every form-encoded admin route does.
+/// A Stripe-style bracket-notation body (`items[0][price]=…`): parsed with the
+/// limits every form-encoded route has, then read as each of their request types.
 pub fn form(input: &[u8]) {
+    use portico_wire::billing_portal::{params::ConfigurationParams, session::SessionParams};
+    use portico_wire::wallet::{CreateWallet, GrantCredits};
     if let Ok(tree) = parse_form(input) {
-        drop(typed::<std::collections::BTreeMap<String, serde_json::Value>>(tree));
+        drop(typed::<ConfigurationParams>(tree.clone()));
+        drop(typed::<SessionParams>(tree.clone()));
+        drop(typed::<CreateWallet>(tree.clone()));
+        drop(typed::<GrantCredits>(tree));
     }
 }
 
