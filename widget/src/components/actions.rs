@@ -369,7 +369,7 @@ impl Portal {
 
     /// Reloads the portal state in place (after a card paid open invoices); the
     /// invoice list, which showed them open, reloads when next shown.
-    fn refresh(self) {
+    pub(super) fn refresh(self) {
         self.invoices.set(None);
         spawn_local(async move {
             match self

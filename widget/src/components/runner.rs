@@ -96,6 +96,12 @@ impl Portal {
                     done(value);
                 }
                 Err(error) => {
+                    // The action was applied before the server stopped: its key is
+                    // spent, and only a fresh state shows what it did.
+                    if error.code == ErrorCode::IdempotencyKeyApplied {
+                        self.attempt.set_value(None);
+                        self.refresh();
+                    }
                     self.report(&error);
                     self.action_error.try_set(Some(error));
                 }
