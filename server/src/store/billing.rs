@@ -94,38 +94,6 @@ impl Store {
         Ok(SignupOutcome::Created(Box::new(applied)))
     }
 
-    /// Runs `decide` on the customer's subscription `id` in `service` and stores the
-    /// result; with `commit: false` (a preview) the same writes are made and rolled
-    /// back. `None` if the customer has no such subscription in that service.
-    pub async fn mutate<E: From<StoreError>>(
-        &self,
-        customer_id: &str,
-        service: &str,
-        id: &str,
-        real_now: Timestamp,
-        commit: bool,
-        decide: impl FnOnce(&Subscription, &Account, Timestamp) -> Result<Decision, E>,
-    ) -> Result<Option<Applied>, E> {
-        let mut tx = self.begin_write().await?;
-        let Some(mut row) = subscriptions::load(&mut tx, id).await? else {
-            return Ok(None);
-        };
-        if row.customer_id != customer_id || row.service != service {
-            return Ok(None);
-        }
-        let customer = customers::by_id(&mut tx, customer_id).await?;
-        let account = accounts::load(&mut tx, customer_id, &row.state.currency).await?;
-        let now = customer_now(&mut tx, &customer, real_now).await?;
-        let decision = decide(&row.state, &account, now)?;
-        let applied = apply(&mut tx, customer, &mut row, decision).await?;
-        if commit {
-            tx.commit().await.map_err(StoreError::from)?;
-        } else {
-            tx.rollback().await.map_err(StoreError::from)?;
-        }
-        Ok(Some(applied))
-    }
-
     /// Runs everything due by each customer's clock, each subscription in its own
     /// transaction: one that fails (an error, or a panic in the engine's arithmetic)
     /// is rolled back, reported and tried again on the next run, and the others go
@@ -290,7 +258,7 @@ impl Store {
     }
 }
 
-async fn customer_now(
+pub(super) async fn customer_now(
     conn: &mut SqliteConnection,
     customer: &CustomerRow,
     real_now: Timestamp,
@@ -299,7 +267,7 @@ async fn customer_now(
     super::ts(real_now.as_second() + offset)
 }
 
-async fn apply(
+pub(super) async fn apply(
     conn: &mut SqliteConnection,
     customer: CustomerRow,
     row: &mut SubscriptionRow,

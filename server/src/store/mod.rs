@@ -3,6 +3,7 @@
 
 mod accounts;
 mod billing;
+mod changes;
 mod clocks;
 mod customers;
 mod idempotency;

@@ -287,3 +287,35 @@ async fn a_session_acts_only_on_its_own_service() {
     assert_eq!(portal["subscriptions"][0]["plan"], "basic");
     assert_eq!(app.get_json("/v1/embed/invoices", &acme).await, json!([]));
 }
+
+#[tokio::test]
+async fn a_preview_is_answered_while_a_writer_holds_the_lock() {
+    let app = spawn_app().await;
+    let (_, subscription, ada) =
+        crate::portal_sessions::customer(&app, json!({"email": "ada@example.com"})).await;
+    // A long write elsewhere (another server on the same database, say).
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
+        .await
+        .unwrap();
+    let mut writer = pool.acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *writer)
+        .await
+        .unwrap();
+    // Before, the preview ran the change in a write transaction: it queued behind
+    // the writer and failed (500) after the 5 s busy timeout.
+    let preview = app
+        .post_json(
+            &format!("/v1/embed/subscriptions/{subscription}/preview"),
+            Some(&ada),
+            json!({"plan": "pro"}),
+        )
+        .await;
+    assert_eq!(preview.status(), 200);
+    let preview: Value = preview.json().await.unwrap();
+    assert_eq!(preview["subscription"]["plan"], "pro");
+    sqlx::query("ROLLBACK").execute(&mut *writer).await.unwrap();
+    // And it changed nothing: the portal still shows the plan it had.
+    let portal = app.get_json("/v1/embed/portal", &ada).await;
+    assert_eq!(portal["subscriptions"][0]["plan"], "basic");
+}
