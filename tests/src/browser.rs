@@ -164,12 +164,17 @@ impl Page {
         }
     }
 
+    /// The text of a widget element. If the widget re-rendered between finding it
+    /// and reading it (a refresh replaces its nodes), the new one is read.
     pub async fn widget_text(&self, testid: &str) -> String {
-        self.widget(testid)
-            .await
-            .text()
-            .await
-            .expect("element text")
+        let started = Instant::now();
+        loop {
+            match self.widget(testid).await.text().await {
+                Ok(text) => return text,
+                Err(error) if error.is_stale_element_reference() && started.elapsed() < WAIT => {}
+                Err(error) => panic!("text of `{testid}`: {error}"),
+            }
+        }
     }
 
     /// Clicks like a person: WebDriver checks the element is visible and enabled.
