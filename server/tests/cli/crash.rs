@@ -19,7 +19,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use tokio::sync::Mutex;
 
 pub const TEST_KEY: &str = "sk_test_crash-test-fixture";
 const LIVE_KEY: &str = "sk_live_crash-test-fixture";
@@ -276,9 +275,8 @@ pub async fn crash_test(run: Run) {
     crash_checks::invoice_every_change(&client, &base).await;
     let mut customers = Vec::new();
     for i in 0..CUSTOMERS {
-        customers.push(Arc::new(Mutex::new(
-            crash_checks::set_up_customer(&client, &base, &format!("c{i}@crash.test")).await,
-        )));
+        customers
+            .push(crash_checks::set_up_customer(&client, &base, &format!("c{i}@crash.test")).await);
     }
 
     // The killer: at random points of the run (so that requests are in flight),
@@ -306,35 +304,28 @@ pub async fn crash_test(run: Run) {
     };
     let per_customer = run.mutations.div_ceil(CUSTOMERS);
     let mut workers = Vec::new();
-    for (i, customer) in customers.iter().enumerate() {
-        let (client, base, customer) = (client.clone(), base.clone(), customer.clone());
+    // Each worker owns one customer, and hands it back with its answers.
+    for (i, mut customer) in customers.into_iter().enumerate() {
+        let (client, base) = (client.clone(), base.clone());
         let progress = progress.clone();
         let mut rng = StdRng::seed_from_u64(run.seed.wrapping_add(i as u64));
         workers.push(tokio::spawn(async move {
-            let mut customer = customer.lock().await;
             let mut acknowledged = Vec::new();
             for step in 0..per_customer {
                 let key = format!("crash-{i}-{step}");
                 acknowledged.push(mutate(&client, &base, &mut customer, key, &mut rng).await);
                 progress.fetch_add(1, Ordering::Relaxed);
             }
-            acknowledged
+            (customer, acknowledged)
         }));
     }
-    let mut acknowledged = Vec::new();
+    let (mut customers, mut acknowledged) = (Vec::new(), Vec::new());
     for worker in workers {
-        acknowledged.extend(worker.await.unwrap());
+        let (customer, answers) = worker.await.unwrap();
+        customers.push(customer);
+        acknowledged.extend(answers);
     }
     let server = killer.await.unwrap();
-    let customers: Vec<(String, String, String)> = {
-        let mut list = Vec::new();
-        for customer in &customers {
-            let customer = customer.lock().await;
-            let (email, wallet, token) = (&customer.email, &customer.wallet, &customer.token);
-            list.push((email.clone(), wallet.clone(), token.clone()));
-        }
-        list
-    };
     let report = crash_checks::check(
         &client,
         &server.base(),

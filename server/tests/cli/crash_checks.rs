@@ -47,20 +47,16 @@ impl Acknowledged {
     }
 }
 
+/// The JSON body of the answer to `request`.
+async fn body_of(request: reqwest::RequestBuilder) -> Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 /// Changes are invoiced at once (`always_invoice`), so that most mutations number
 /// an invoice.
 pub async fn invoice_every_change(client: &reqwest::Client, base: &str) {
-    let list: Value = client
-        .get(format!(
-            "{base}/v1/billing_portal/configurations?is_default=true"
-        ))
-        .bearer_auth(TEST_KEY)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let configurations = format!("{base}/v1/billing_portal/configurations?is_default=true");
+    let list = body_of(client.get(configurations).bearer_auth(TEST_KEY)).await;
     let id = list["data"][0]["id"].as_str().unwrap();
     let updated = client
         .post(format!("{base}/v1/billing_portal/configurations/{id}"))
@@ -76,16 +72,13 @@ pub async fn invoice_every_change(client: &reqwest::Client, base: &str) {
 
 /// A customer with a session, a card and an empty wallet.
 pub async fn set_up_customer(client: &reqwest::Client, base: &str, email: &str) -> Customer {
-    let session: Value = client
-        .post(format!("{base}/v1/embed/sessions"))
-        .header("origin", ORIGIN)
-        .json(&json!({"service": "crash", "email": email}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = body_of(
+        client
+            .post(format!("{base}/v1/embed/sessions"))
+            .header("origin", ORIGIN)
+            .json(&json!({"service": "crash", "email": email})),
+    )
+    .await;
     let token = session["token"].as_str().expect("a session").to_owned();
     // A customer exists once they save a card: the card the checks count as the first.
     let card =
@@ -99,16 +92,13 @@ pub async fn set_up_customer(client: &reqwest::Client, base: &str, email: &str) 
         .await
         .unwrap();
     assert_eq!(saved.status(), 201);
-    let wallet: Value = client
-        .post(format!("{base}/v1/wallets"))
-        .bearer_auth(TEST_KEY)
-        .json(&json!({"customer": email, "currency": "usd"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let wallet = body_of(
+        client
+            .post(format!("{base}/v1/wallets"))
+            .bearer_auth(TEST_KEY)
+            .json(&json!({"customer": email, "currency": "usd"})),
+    )
+    .await;
     Customer {
         email: email.to_owned(),
         token,
@@ -156,7 +146,7 @@ pub async fn check(
     client: &reqwest::Client,
     base: &str,
     database: &Path,
-    customers: &[(String, String, String)],
+    customers: &[Customer],
     acknowledged: &[Acknowledged],
 ) -> Report {
     let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", database.display()))
@@ -190,7 +180,13 @@ pub async fn check(
             .filter(|a| a.customer == customer && a.kind == kind && a.took_effect())
             .count() as i64
     };
-    for (email, wallet, token) in customers {
+    for Customer {
+        email,
+        wallet,
+        token,
+        ..
+    } in customers
+    {
         let customer_id: String =
             sqlx::query_scalar("SELECT id FROM customers WHERE email = ? AND livemode = 0")
                 .bind(email)
@@ -257,15 +253,12 @@ async fn check_wallet(client: &reqwest::Client, base: &str, db: &sqlx::SqlitePoo
     .fetch_one(db)
     .await
     .unwrap();
-    let shown: Value = client
-        .get(format!("{base}/v1/wallets/{wallet}"))
-        .bearer_auth(TEST_KEY)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let shown = body_of(
+        client
+            .get(format!("{base}/v1/wallets/{wallet}"))
+            .bearer_auth(TEST_KEY),
+    )
+    .await;
     let balance = shown["balance"].as_str().unwrap().replace('.', "");
     assert_eq!(balance.parse::<i64>().unwrap(), summed, "{wallet}: {shown}");
 }
@@ -291,16 +284,13 @@ async fn check_subscription(
     };
     let expected = &last.body["subscription"];
     let id = expected["id"].as_str().unwrap();
-    let portal: Value = client
-        .get(format!("{base}/v1/embed/portal"))
-        .header("origin", ORIGIN)
-        .header("x-session-token", token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let portal = body_of(
+        client
+            .get(format!("{base}/v1/embed/portal"))
+            .header("origin", ORIGIN)
+            .header("x-session-token", token),
+    )
+    .await;
     let shown = portal["subscriptions"]
         .as_array()
         .and_then(|list| list.iter().find(|s| s["id"] == id))
