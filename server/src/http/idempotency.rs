@@ -31,23 +31,32 @@ pub const IN_FLIGHT_LEASE: i64 = 300;
 
 /// The request's `Idempotency-Key`, if it sent one.
 #[derive(Debug, Clone)]
-pub struct IdempotencyKey(Option<String>);
+pub struct IdempotencyKey {
+    key: Option<String>,
+    /// The action's effect is a commit to the store whichever provider holds the
+    /// billing (wallet grants), not only on the built-in engine.
+    always_in_store: bool,
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let Some(value) = parts.headers.get(HEADER) else {
-            return Ok(Self(None));
+        let key = match parts.headers.get(HEADER).map(|value| value.to_str()) {
+            None => None,
+            Some(Ok(key)) if !key.is_empty() && key.len() <= 255 => Some(key.to_owned()),
+            Some(_) => {
+                return Err(AppError::bad_request(
+                    ErrorCode::InvalidRequest,
+                    "`Idempotency-Key` must be 1 to 255 visible ASCII characters.",
+                )
+                .param("Idempotency-Key"));
+            }
         };
-        match value.to_str() {
-            Ok(key) if !key.is_empty() && key.len() <= 255 => Ok(Self(Some(key.to_owned()))),
-            _ => Err(AppError::bad_request(
-                ErrorCode::InvalidRequest,
-                "`Idempotency-Key` must be 1 to 255 visible ASCII characters.",
-            )
-            .param("Idempotency-Key")),
-        }
+        Ok(Self {
+            key,
+            always_in_store: false,
+        })
     }
 }
 
@@ -55,13 +64,22 @@ impl IdempotencyKey {
     /// The action's key as the provider sees it, within `scope`.
     pub fn action<'a>(&'a self, scope: &'a str) -> crate::provider::ActionKey<'a> {
         crate::provider::ActionKey {
-            client_key: self.0.as_deref(),
+            client_key: self.key.as_deref(),
             scope,
         }
     }
 
-    /// Runs the provider's `action` at most once per key within `scope` (whose keys
-    /// these are) and answers every request with that key with its result.
+    /// This key, for an action whose effect is always a commit to the store,
+    /// whichever provider holds the billing (wallet grants).
+    pub fn in_store(self) -> Self {
+        Self {
+            always_in_store: true,
+            ..self
+        }
+    }
+
+    /// Runs `action` at most once per key within `scope` (whose keys these are) and
+    /// answers every request with that key with its result.
     pub async fn run<T, F, Fut>(
         &self,
         ctx: &ApiContext,
@@ -74,41 +92,8 @@ impl IdempotencyKey {
         F: FnOnce() -> Fut,
         Fut: Future<Output = AppResult<(StatusCode, T)>>,
     {
-        let in_store = ctx.provider.acts_in_store();
-        self.run_marked(ctx, scope, request, in_store, action).await
-    }
-
-    /// [`run`](Self::run) for an action whose effect is always a commit to the store,
-    /// whichever provider holds the billing (wallet grants).
-    pub async fn run_in_store<T, F, Fut>(
-        &self,
-        ctx: &ApiContext,
-        scope: &str,
-        request: &impl Serialize,
-        action: F,
-    ) -> AppResult<Response>
-    where
-        T: Serialize,
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = AppResult<(StatusCode, T)>>,
-    {
-        self.run_marked(ctx, scope, request, true, action).await
-    }
-
-    async fn run_marked<T, F, Fut>(
-        &self,
-        ctx: &ApiContext,
-        scope: &str,
-        request: &impl Serialize,
-        in_store: bool,
-        action: F,
-    ) -> AppResult<Response>
-    where
-        T: Serialize,
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = AppResult<(StatusCode, T)>>,
-    {
-        let Some(key) = &self.0 else {
+        let in_store = self.always_in_store || ctx.provider.acts_in_store();
+        let Some(key) = &self.key else {
             let (status, body) = action().await?;
             return Ok(json_response(status, to_json(&body)?, false));
         };

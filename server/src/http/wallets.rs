@@ -215,7 +215,7 @@ async fn grant(
         grant.expires_at,
         &grant.description,
     );
-    key.run_in_store(&ctx, &scope, &fingerprint, || async {
+    key.in_store().run(&ctx, &scope, &fingerprint, || async {
         let (_, row) = ctx
             .store
             .grant_credits(&id, &grant, ctx.clock.now())
