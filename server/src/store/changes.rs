@@ -55,23 +55,19 @@ impl Store {
 /// the new invoice get ids that are never stored, and the invoice no number (a
 /// preview shows it as a draft).
 fn unsaved(customer: CustomerRow, mut row: SubscriptionRow, decision: Decision) -> Applied {
+    let created_invoice = decision.created_invoice().map(|invoice| InvoiceRow {
+        id: InvoiceId::from_suffix(&new_suffix()),
+        number: String::new(),
+        customer_id: customer.id.clone(),
+        subscription_id: Some(row.id.clone()),
+        livemode: row.livemode,
+        invoice: invoice.clone(),
+    });
     row.state = decision.subscription;
     for item in &mut row.state.terms.items {
         item.id
             .get_or_insert_with(|| SubscriptionItemId::from_suffix(&new_suffix()).to_string());
     }
-    let created_invoice = decision
-        .invoices
-        .iter()
-        .find(|invoice| invoice.id.is_none())
-        .map(|invoice| InvoiceRow {
-            id: InvoiceId::from_suffix(&new_suffix()),
-            number: String::new(),
-            customer_id: customer.id.clone(),
-            subscription_id: Some(row.id.clone()),
-            livemode: row.livemode,
-            invoice: invoice.clone(),
-        });
     if let Some(created) = &created_invoice {
         row.latest_invoice = Some(created.id.clone());
     }
