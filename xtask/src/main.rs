@@ -4,6 +4,7 @@
 mod bench;
 mod demo;
 mod fuzz;
+mod postgres;
 mod setup;
 mod sizes;
 mod util;
@@ -77,8 +78,28 @@ fn test() -> util::Result {
         ])
     })?;
     util::step("build the widget", util::build_widget)?;
+    let postgres = postgres::ensure()?;
+    let mut env = util::test_env();
+    env.push((postgres::URL_VARIABLE.into(), postgres));
     util::step("unit, integration and browser tests", || {
-        util::cargo_with_env(&["test", "--workspace", "--locked"], &util::test_env())
+        util::cargo_with_env(&["test", "--workspace", "--locked"], &env)
+    })?;
+    // The store's own tests and the API suite once more, each test on a new
+    // PostgreSQL database instead of a SQLite file.
+    env.push(("PORTICO_TEST_DATABASE".into(), "postgres".into()));
+    util::step("store and API tests on PostgreSQL", || {
+        util::cargo_with_env(
+            &[
+                "test",
+                "--package",
+                "portico-server",
+                "--lib",
+                "--test",
+                "api",
+                "--locked",
+            ],
+            &env,
+        )
     })?;
     util::step("wasm tests in headless Chromium", || {
         let mut env = util::test_env();

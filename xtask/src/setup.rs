@@ -27,6 +27,7 @@ pub fn all() -> Result {
     python_tools()?;
     chromium()?;
     poppler()?;
+    crate::postgres::ensure()?;
     println!("==> set-up: ok ({:.1?})", started.elapsed());
     Ok(())
 }
@@ -178,7 +179,7 @@ fn poppler() -> Result {
 }
 
 /// `apt-get update`, then installs `packages` (through sudo unless already root).
-fn apt_install(packages: &[&str]) -> Result {
+pub fn apt_install(packages: &[&str]) -> Result {
     let as_root = output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
     let apt = |args: &[&str]| {
         if as_root {

@@ -1,11 +1,11 @@
 //! A customer's money: their balance per currency and their cards.
 
+use super::backend::{Conn, on};
 use super::{StoreError, StoreResult, new_suffix};
 use crate::billing::cards::{AcceptedCard, Brand, Decline};
 use crate::billing::state::Account;
 use portico_wire::Currency;
 use portico_wire::ids::PaymentMethodId;
-use sqlx::SqliteConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardRow {
@@ -29,17 +29,17 @@ struct CardRecord {
 }
 
 pub(super) async fn load(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     customer_id: &str,
     currency: &Currency,
 ) -> StoreResult<Account> {
-    let balance: Option<(i64,)> = sqlx::query_as(
-        "SELECT balance FROM customer_balances WHERE customer_id = ? AND currency = ?",
+    let balance: Option<(i64,)> = on!(conn => sqlx::query_as(
+        "SELECT balance FROM customer_balances WHERE customer_id = $1 AND currency = $2",
     )
     .bind(customer_id)
     .bind(currency.as_str())
     .fetch_optional(&mut *conn)
-    .await?;
+    .await)?;
     Ok(Account {
         balance: balance.map_or(0, |(b,)| b),
         card: default_card(conn, customer_id).await?.map(|row| row.card),
@@ -48,49 +48,49 @@ pub(super) async fn load(
 }
 
 pub(super) async fn save_balance(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     customer_id: &str,
     currency: &Currency,
     balance: i64,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO customer_balances (customer_id, currency, balance) VALUES (?, ?, ?)
+    on!(conn => sqlx::query(
+        "INSERT INTO customer_balances (customer_id, currency, balance) VALUES ($1, $2, $3)
          ON CONFLICT (customer_id, currency) DO UPDATE SET balance = excluded.balance",
     )
     .bind(customer_id)
     .bind(currency.as_str())
     .bind(balance)
     .execute(&mut *conn)
-    .await?;
+    .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
 pub(super) async fn default_card(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     customer_id: &str,
 ) -> StoreResult<Option<CardRow>> {
-    let record: Option<CardRecord> = sqlx::query_as(
+    let record: Option<CardRecord> = on!(conn => sqlx::query_as(
         "SELECT p.id, p.livemode, p.brand, p.last4, p.exp_month, p.exp_year, p.funding, p.charge_decline, p.created
-         FROM payment_methods p JOIN customers c ON c.default_payment_method = p.id WHERE c.id = ?",
+         FROM payment_methods p JOIN customers c ON c.default_payment_method = p.id WHERE c.id = $1",
     )
     .bind(customer_id)
     .fetch_optional(&mut *conn)
-    .await?;
+    .await)?;
     record.map(to_row).transpose()
 }
 
 /// Keeps `card` and makes it the customer's default.
 pub(super) async fn attach(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     customer_id: &str,
     livemode: bool,
     card: &AcceptedCard,
     now: i64,
 ) -> StoreResult<CardRow> {
     let id = PaymentMethodId::from_suffix(&new_suffix());
-    sqlx::query(
+    on!(conn => sqlx::query(
         "INSERT INTO payment_methods (id, customer_id, livemode, brand, last4, exp_month, exp_year, funding,
-            charge_decline, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            charge_decline, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id.as_str())
     .bind(customer_id)
@@ -103,12 +103,12 @@ pub(super) async fn attach(
     .bind(card.charge_decline.map(Decline::as_str))
     .bind(now)
     .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE customers SET default_payment_method = ? WHERE id = ?")
+    .await.map(|done| done.rows_affected()))?;
+    on!(conn => sqlx::query("UPDATE customers SET default_payment_method = $1 WHERE id = $2")
         .bind(id.as_str())
         .bind(customer_id)
         .execute(&mut *conn)
-        .await?;
+        .await.map(|done| done.rows_affected()))?;
     Ok(CardRow {
         id,
         card: card.clone(),

@@ -3,6 +3,7 @@
 //! serialized and a decision is either wholly kept or not at all.
 
 use super::accounts::{self, CardRow};
+use super::backend::{Conn, on};
 use super::invoices::{self, InvoiceRow};
 use super::subscriptions::{self, SubscriptionRow};
 use super::{CustomerRow, Store, StoreError, StoreResult, clocks, customers, new_suffix, wallets};
@@ -13,7 +14,6 @@ use jiff::Timestamp;
 use portico_wire::ids::SubscriptionId;
 use portico_wire::wallet::Credits;
 use portico_wire::{Currency, CustomerRef};
-use sqlx::SqliteConnection;
 
 /// What a decision became once stored.
 #[derive(Debug, Clone)]
@@ -57,17 +57,20 @@ impl Store {
     ) -> Result<SignupOutcome, E> {
         let mut tx = self.begin_write().await?;
         let now = real_now.as_second();
-        let customer = match customers::find(&mut tx, livemode, customer).await? {
+        let customer = match customers::find(&mut tx.conn(), livemode, customer).await? {
             Some(existing) => existing,
-            None => customers::insert(&mut tx, livemode, customer, now).await?,
+            None => customers::insert(&mut tx.conn(), livemode, customer, now).await?,
         };
-        let previous: Vec<(String, String)> = sqlx::query_as(
-            "SELECT id, status FROM subscriptions WHERE customer_id = ? AND service = ?",
+        let previous: Vec<(String, String)> = {
+            let conn = &mut tx.conn();
+            on!(conn => sqlx::query_as(
+            "SELECT id, status FROM subscriptions WHERE customer_id = $1 AND service = $2",
         )
         .bind(&customer.id)
         .bind(service)
-        .fetch_all(&mut *tx)
-        .await
+        .fetch_all(&mut *conn)
+        .await)
+        }
         .map_err(StoreError::from)?;
         let live = |status: &str| Status::parse(status).is_none_or(|s| !s.has_ended());
         if let Some((id, _)) = previous.iter().find(|(_, status)| live(status)) {
@@ -75,10 +78,10 @@ impl Store {
                 .ok_or_else(|| StoreError::Corrupt(format!("subscription id `{id}`")))?;
             return Ok(SignupOutcome::AlreadySubscribed(id));
         }
-        let account = accounts::load(&mut tx, &customer.id, currency).await?;
+        let account = accounts::load(&mut tx.conn(), &customer.id, currency).await?;
         let context = SignupContext {
             trial_eligible: previous.is_empty(),
-            now: customer_now(&mut tx, &customer, real_now).await?,
+            now: customer_now(&mut tx.conn(), &customer, real_now).await?,
         };
         let decision = decide(&account, context)?;
         let mut row = SubscriptionRow {
@@ -89,8 +92,8 @@ impl Store {
             state: decision.subscription.clone(),
             latest_invoice: None,
         };
-        let applied = apply(&mut tx, customer, &mut row, decision).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        let applied = apply(&mut tx.conn(), customer, &mut row, decision).await?;
+        tx.commit().await?;
         Ok(SignupOutcome::Created(Box::new(applied)))
     }
 
@@ -100,8 +103,9 @@ impl Store {
     /// on, so no test-mode subscription can hold up a live renewal.
     pub async fn run_due(&self, real_now: Timestamp) -> StoreResult<DueRun> {
         let ids = {
-            let mut conn = self.pool.acquire().await?;
-            clocks::due_subscriptions(&mut conn, real_now.as_second()).await?
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            clocks::due_subscriptions(conn, real_now.as_second()).await?
         };
         let mut run = DueRun::default();
         for id in ids {
@@ -119,16 +123,16 @@ impl Store {
     async fn run_due_for(&self, id: &str, real_now: Timestamp) -> StoreResult<Vec<InvoiceRow>> {
         let mut tx = self.begin_write().await?;
         // Loaded again inside the transaction: a request may have changed it.
-        let Some(mut row) = subscriptions::load(&mut tx, id).await? else {
+        let Some(mut row) = subscriptions::load(&mut tx.conn(), id).await? else {
             return Ok(Vec::new());
         };
-        let customer = customers::by_id(&mut tx, &row.customer_id).await?;
-        let now = customer_now(&mut tx, &customer, real_now).await?;
-        let mut account = accounts::load(&mut tx, &customer.id, &row.state.currency).await?;
+        let customer = customers::by_id(&mut tx.conn(), &row.customer_id).await?;
+        let now = customer_now(&mut tx.conn(), &customer, real_now).await?;
+        let mut account = accounts::load(&mut tx.conn(), &customer.id, &row.state.currency).await?;
         let mut touched = Vec::new();
         while let Some(decision) = decide_due(&row.state, &account, now)? {
             account = decision.account.clone();
-            let applied = apply(&mut tx, customer.clone(), &mut row, decision).await?;
+            let applied = apply(&mut tx.conn(), customer.clone(), &mut row, decision).await?;
             row = applied.subscription;
             touched.extend(applied.invoices);
         }
@@ -148,27 +152,36 @@ impl Store {
         real_now: Timestamp,
     ) -> StoreResult<(CustomerRow, CardRow, Vec<InvoiceRow>)> {
         let mut tx = self.begin_write().await?;
-        let customer = match customers::find(&mut tx, livemode, customer).await? {
+        let customer = match customers::find(&mut tx.conn(), livemode, customer).await? {
             Some(existing) => existing,
-            None => customers::insert(&mut tx, livemode, customer, real_now.as_second()).await?,
+            None => {
+                customers::insert(&mut tx.conn(), livemode, customer, real_now.as_second()).await?
+            }
         };
-        let now = customer_now(&mut tx, &customer, real_now).await?;
-        let card = accounts::attach(&mut tx, &customer.id, livemode, card, now.as_second()).await?;
+        let now = customer_now(&mut tx.conn(), &customer, real_now).await?;
+        let card = accounts::attach(
+            &mut tx.conn(),
+            &customer.id,
+            livemode,
+            card,
+            now.as_second(),
+        )
+        .await?;
         let mut touched = Vec::new();
-        for open in invoices::of_customer(&mut tx, &customer.id, true).await? {
+        for open in invoices::of_customer(&mut tx.conn(), &customer.id, true).await? {
             let Some(sub_id) = &open.subscription_id else {
                 continue;
             };
-            let Some(mut row) = subscriptions::load(&mut tx, sub_id.as_str()).await? else {
+            let Some(mut row) = subscriptions::load(&mut tx.conn(), sub_id.as_str()).await? else {
                 continue;
             };
             if row.service != service {
                 continue;
             }
-            let account = accounts::load(&mut tx, &customer.id, &row.state.currency).await?;
+            let account = accounts::load(&mut tx.conn(), &customer.id, &row.state.currency).await?;
             let decision = pay_now(&row.state, &open.invoice, &account, now);
             touched.extend(
-                apply(&mut tx, customer.clone(), &mut row, decision)
+                apply(&mut tx.conn(), customer.clone(), &mut row, decision)
                     .await?
                     .invoices,
             );
@@ -180,7 +193,7 @@ impl Store {
     /// Moves a test clock forward: one customer's, or everyone's with `None`.
     pub async fn advance_clock(&self, customer_id: Option<&str>, seconds: i64) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        clocks::advance(&mut tx, customer_id, seconds).await?;
+        clocks::advance(&mut tx.conn(), customer_id, seconds).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -191,8 +204,9 @@ impl Store {
         customer_id: Option<&str>,
         real_now: Timestamp,
     ) -> StoreResult<Timestamp> {
-        let mut conn = self.pool.acquire().await?;
-        let offset = clocks::offset(&mut conn, false, customer_id).await?;
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        let offset = clocks::offset(conn, false, customer_id).await?;
         super::ts(real_now.as_second() + offset)
     }
 
@@ -201,50 +215,61 @@ impl Store {
         customer_id: &str,
         service: &str,
     ) -> StoreResult<Vec<SubscriptionRow>> {
-        let mut conn = self.pool.acquire().await?;
-        subscriptions::of_customer(&mut conn, customer_id, service).await
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        subscriptions::of_customer(conn, customer_id, service).await
     }
 
     pub async fn invoices_of(&self, customer_id: &str) -> StoreResult<Vec<InvoiceRow>> {
-        let mut conn = self.pool.acquire().await?;
-        invoices::of_customer(&mut conn, customer_id, false).await
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        invoices::of_customer(conn, customer_id, false).await
     }
 
     pub async fn invoice(&self, id: &str) -> StoreResult<Option<InvoiceRow>> {
-        let mut conn = self.pool.acquire().await?;
-        invoices::get(&mut conn, id).await
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        invoices::get(conn, id).await
     }
 
     pub async fn default_card(&self, customer_id: &str) -> StoreResult<Option<CardRow>> {
-        let mut conn = self.pool.acquire().await?;
-        accounts::default_card(&mut conn, customer_id).await
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        accounts::default_card(conn, customer_id).await
     }
 
     /// The customer with this `cus_…` id, in whichever mode it lives.
     pub async fn customer(&self, id: &str) -> StoreResult<Option<CustomerRow>> {
-        let mut conn = self.pool.acquire().await?;
-        customers::find_by_id(&mut conn, id).await
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        customers::find_by_id(conn, id).await
     }
 
     pub async fn subscription(&self, id: &str) -> StoreResult<Option<SubscriptionRow>> {
-        let mut conn = self.pool.acquire().await?;
-        subscriptions::load(&mut conn, id).await
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        subscriptions::load(conn, id).await
     }
 
     /// The service of the customer's newest subscription, if any.
     pub async fn latest_service_of(&self, customer_id: &str) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> = sqlx::query_as(
-            "SELECT service FROM subscriptions WHERE customer_id = ? ORDER BY created DESC, rowid DESC LIMIT 1",
+        let row: Option<(String,)> = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query_as(
+            "SELECT service FROM subscriptions WHERE customer_id = $1 ORDER BY created DESC, seq DESC LIMIT 1",
         )
         .bind(customer_id)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await)
+        }?;
         Ok(row.map(|(service,)| service))
     }
 
     pub async fn customer_by_id(&self, id: &str) -> StoreResult<CustomerRow> {
-        let mut conn = self.pool.acquire().await?;
-        customers::by_id(&mut conn, id).await
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        customers::by_id(conn, id).await
     }
 
     /// The time by the customer's clock.
@@ -253,13 +278,14 @@ impl Store {
         customer: &CustomerRow,
         real_now: Timestamp,
     ) -> StoreResult<Timestamp> {
-        let mut conn = self.pool.acquire().await?;
-        customer_now(&mut conn, customer, real_now).await
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        customer_now(conn, customer, real_now).await
     }
 }
 
 pub(super) async fn customer_now(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     customer: &CustomerRow,
     real_now: Timestamp,
 ) -> StoreResult<Timestamp> {
@@ -268,7 +294,7 @@ pub(super) async fn customer_now(
 }
 
 pub(super) async fn apply(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     customer: CustomerRow,
     row: &mut SubscriptionRow,
     decision: Decision,

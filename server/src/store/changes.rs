@@ -28,24 +28,24 @@ impl Store {
         let mut tx = if commit {
             self.begin_write().await?
         } else {
-            self.pool.begin().await.map_err(StoreError::from)?
+            self.pool.begin_read().await?
         };
-        let Some(mut row) = subscriptions::load(&mut tx, id).await? else {
+        let Some(mut row) = subscriptions::load(&mut tx.conn(), id).await? else {
             return Ok(None);
         };
         if row.customer_id != customer_id || row.service != service {
             return Ok(None);
         }
-        let customer = customers::by_id(&mut tx, customer_id).await?;
-        let account = accounts::load(&mut tx, customer_id, &row.state.currency).await?;
-        let now = customer_now(&mut tx, &customer, real_now).await?;
+        let customer = customers::by_id(&mut tx.conn(), customer_id).await?;
+        let account = accounts::load(&mut tx.conn(), customer_id, &row.state.currency).await?;
+        let now = customer_now(&mut tx.conn(), &customer, real_now).await?;
         let decision = decide(&row.state, &account, now)?;
         if commit {
-            let applied = apply(&mut tx, customer, &mut row, decision).await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            let applied = apply(&mut tx.conn(), customer, &mut row, decision).await?;
+            tx.commit().await?;
             Ok(Some(applied))
         } else {
-            tx.rollback().await.map_err(StoreError::from)?;
+            tx.rollback().await?;
             Ok(Some(unsaved(customer, row, decision)))
         }
     }

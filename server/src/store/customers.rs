@@ -1,8 +1,8 @@
+use super::backend::{Conn, on};
 use super::{Store, StoreError, StoreResult, new_suffix};
 use portico_wire::CustomerRef;
 use portico_wire::customer::{Address, TaxId};
 use portico_wire::ids::CustomerId;
-use sqlx::SqliteConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerRow {
@@ -76,51 +76,48 @@ fn to_row(r: Record) -> StoreResult<CustomerRow> {
 /// Matches by normalized email, or by the integrator's id — or by our own `cus_` id,
 /// since Billflow's `customer_id` is the provider's customer id.
 pub(super) async fn find(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     livemode: bool,
     customer: &CustomerRef,
 ) -> StoreResult<Option<CustomerRow>> {
     let record: Option<Record> = match customer {
         CustomerRef::Email(email) => {
-            sqlx::query_as(&format!("{COLUMNS} WHERE livemode = ? AND email = ?"))
+            on!(conn => sqlx::query_as(&format!("{COLUMNS} WHERE livemode = $1 AND email = $2"))
                 .bind(livemode)
                 .bind(email.normalized())
                 .fetch_optional(&mut *conn)
-                .await?
+                .await)?
         }
         // The host's own id, and nothing else: never another customer's `cus_…`.
         CustomerRef::CustomerId(id) => {
-            sqlx::query_as(&format!("{COLUMNS} WHERE livemode = ? AND external_id = ?"))
+            on!(conn => sqlx::query_as(&format!("{COLUMNS} WHERE livemode = $1 AND external_id = $2"))
                 .bind(livemode)
                 .bind(id)
                 .fetch_optional(&mut *conn)
-                .await?
+                .await)?
         }
     };
     record.map(to_row).transpose()
 }
 
-pub(super) async fn find_by_id(
-    conn: &mut SqliteConnection,
-    id: &str,
-) -> StoreResult<Option<CustomerRow>> {
-    let record: Option<Record> = sqlx::query_as(&format!("{COLUMNS} WHERE id = ?"))
+pub(super) async fn find_by_id(conn: &mut Conn<'_>, id: &str) -> StoreResult<Option<CustomerRow>> {
+    let record: Option<Record> = on!(conn => sqlx::query_as(&format!("{COLUMNS} WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
-        .await?;
+        .await)?;
     record.map(to_row).transpose()
 }
 
-pub(super) async fn by_id(conn: &mut SqliteConnection, id: &str) -> StoreResult<CustomerRow> {
-    let record: Record = sqlx::query_as(&format!("{COLUMNS} WHERE id = ?"))
+pub(super) async fn by_id(conn: &mut Conn<'_>, id: &str) -> StoreResult<CustomerRow> {
+    let record: Record = on!(conn => sqlx::query_as(&format!("{COLUMNS} WHERE id = $1"))
         .bind(id)
         .fetch_one(&mut *conn)
-        .await?;
+        .await)?;
     to_row(record)
 }
 
 pub(super) async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     livemode: bool,
     customer: &CustomerRef,
     now: i64,
@@ -133,8 +130,8 @@ pub(super) async fn insert(
         details: CustomerDetails::default(),
         created: now,
     };
-    sqlx::query(
-        "INSERT INTO customers (id, livemode, email, external_id, created) VALUES (?, ?, ?, ?, ?)",
+    on!(conn => sqlx::query(
+        "INSERT INTO customers (id, livemode, email, external_id, created) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&row.id)
     .bind(row.livemode)
@@ -142,7 +139,7 @@ pub(super) async fn insert(
     .bind(&row.external_id)
     .bind(row.created)
     .execute(&mut *conn)
-    .await?;
+    .await.map(|done| done.rows_affected()))?;
     Ok(row)
 }
 
@@ -152,8 +149,9 @@ impl Store {
         livemode: bool,
         customer: &CustomerRef,
     ) -> StoreResult<Option<CustomerRow>> {
-        let mut conn = self.pool.acquire().await?;
-        find(&mut conn, livemode, customer).await
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        find(conn, livemode, customer).await
     }
 
     /// Replaces the customer's editable details (creating the customer if new).
@@ -165,9 +163,9 @@ impl Store {
         update: impl FnOnce(&mut CustomerDetails),
     ) -> StoreResult<CustomerRow> {
         let mut tx = self.begin_write().await?;
-        let mut row = match find(&mut tx, livemode, customer).await? {
+        let mut row = match find(&mut tx.conn(), livemode, customer).await? {
             Some(existing) => existing,
-            None => insert(&mut tx, livemode, customer, now).await?,
+            None => insert(&mut tx.conn(), livemode, customer, now).await?,
         };
         update(&mut row.details);
         let address = row
@@ -188,14 +186,17 @@ impl Store {
                 return Err(StoreError::Corrupt(format!("customer details: {e}")));
             }
         };
-        sqlx::query("UPDATE customers SET name = ?, billing_email = ?, address = ?, tax_id = ? WHERE id = ?")
+        {
+            let conn = &mut tx.conn();
+            on!(conn => sqlx::query("UPDATE customers SET name = $1, billing_email = $2, address = $3, tax_id = $4 WHERE id = $5")
             .bind(&row.details.name)
             .bind(&row.details.billing_email)
             .bind(address)
             .bind(tax_id)
             .bind(&row.id)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut *conn)
+            .await.map(|done| done.rows_affected()))
+        }?;
         tx.commit().await?;
         Ok(row)
     }

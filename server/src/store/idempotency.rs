@@ -3,8 +3,8 @@
 //! it, so a request that lost its claim (past its lease, or its process taken for
 //! stopped) can change nothing any more.
 
+use super::backend::{Conn, on};
 use super::{Store, StoreError, StoreResult};
-use sqlx::SqliteConnection;
 use std::future::Future;
 
 tokio::task_local! {
@@ -70,20 +70,19 @@ pub async fn marking_applied<F: Future>(
 
 /// In a write transaction of a keyed action: the key is applied if the
 /// transaction commits.
-pub(super) async fn mark_applied(conn: &mut SqliteConnection) -> StoreResult<()> {
+pub(super) async fn mark_applied(conn: &mut Conn<'_>) -> StoreResult<()> {
     let Ok(held) = MARKING.try_with(HeldClaim::clone) else {
         return Ok(());
     };
-    let marked = sqlx::query(
-        "UPDATE idempotency_keys SET applied = 1
-         WHERE scope = ? AND key = ? AND claim = ? AND status IS NULL",
+    let marked = on!(conn => sqlx::query(
+        "UPDATE idempotency_keys SET applied = TRUE
+         WHERE scope = $1 AND key = $2 AND claim = $3 AND status IS NULL",
     )
     .bind(&held.scope)
     .bind(&held.key)
     .bind(&held.token.0)
     .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    .await.map(|done| done.rows_affected()))?;
     if marked == 1 {
         Ok(())
     } else {
@@ -104,20 +103,26 @@ impl Store {
         expiry: Expiry,
     ) -> StoreResult<Claim> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND created < ?")
+        {
+            let conn = &mut tx.conn();
+            on!(conn => sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created < $3")
             .bind(scope)
             .bind(key)
             .bind(expiry.kept_before)
-            .execute(&mut *tx)
-            .await?;
-        let first: Option<FirstUse> = sqlx::query_as(
+            .execute(&mut *conn)
+            .await.map(|done| done.rows_affected()))
+        }?;
+        let first: Option<FirstUse> = {
+            let conn = &mut tx.conn();
+            on!(conn => sqlx::query_as(
             "SELECT request_digest, status, response, applied, owner, claim, created
-             FROM idempotency_keys WHERE scope = ? AND key = ?",
+             FROM idempotency_keys WHERE scope = $1 AND key = $2",
         )
         .bind(scope)
         .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await)
+        }?;
         let claim = match first {
             Some(first) if first.request_digest != digest => Claim::Mismatch,
             Some(FirstUse {
@@ -134,16 +139,21 @@ impl Store {
             Some(first) if first.applied => Claim::AppliedUnanswered,
             gone_or_none => {
                 if gone_or_none.is_some() {
-                    sqlx::query("DELETE FROM idempotency_keys WHERE scope = ? AND key = ?")
+                    {
+                        let conn = &mut tx.conn();
+                        on!(conn => sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2")
                         .bind(scope)
                         .bind(key)
-                        .execute(&mut *tx)
-                        .await?;
+                        .execute(&mut *conn)
+                        .await.map(|done| done.rows_affected()))
+                    }?;
                 }
                 let token = ClaimToken(crate::auth::random_alphanumeric(24));
-                sqlx::query(
+                {
+                    let conn = &mut tx.conn();
+                    on!(conn => sqlx::query(
                     "INSERT INTO idempotency_keys (scope, key, request_digest, created, owner, claim)
-                     VALUES (?, ?, ?, ?, ?, ?)",
+                     VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(scope)
                 .bind(key)
@@ -151,8 +161,9 @@ impl Store {
                 .bind(now)
                 .bind(&*self.process)
                 .bind(&token.0)
-                .execute(&mut *tx)
-                .await?;
+                .execute(&mut *conn)
+                .await.map(|done| done.rows_affected()))
+                }?;
                 Claim::Fresh(token)
             }
         };
@@ -170,30 +181,35 @@ impl Store {
         status: u16,
         response: &str,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE idempotency_keys SET status = ?, response = ?
-             WHERE scope = ? AND key = ? AND claim = ? AND status IS NULL",
+        {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query(
+            "UPDATE idempotency_keys SET status = $1, response = $2
+             WHERE scope = $3 AND key = $4 AND claim = $5 AND status IS NULL",
         )
         .bind(i64::from(status))
         .bind(response)
         .bind(scope)
         .bind(key)
         .bind(&token.0)
-        .execute(&self.pool)
-        .await?;
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))
+        }?;
         Ok(())
     }
 
     /// Deletes every key created before `expired_before` (they replay nothing any
     /// more), by the age index; returns how many.
     pub async fn purge_idempotency_keys(&self, expired_before: i64) -> StoreResult<u64> {
-        Ok(
-            sqlx::query("DELETE FROM idempotency_keys WHERE created < ?")
+        Ok({
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query("DELETE FROM idempotency_keys WHERE created < $1")
                 .bind(expired_before)
-                .execute(&self.pool)
-                .await?
-                .rows_affected(),
-        )
+                .execute(&mut *conn)
+                .await.map(|done| done.rows_affected()))
+        }?)
     }
 
     /// Lets go of a claim whose request failed on our side. If it changed nothing,
@@ -206,24 +222,30 @@ impl Store {
         token: &ClaimToken,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
+        {
+            let conn = &mut tx.conn();
+            on!(conn => sqlx::query(
             "DELETE FROM idempotency_keys
-             WHERE scope = ? AND key = ? AND claim = ? AND status IS NULL AND applied = 0",
+             WHERE scope = $1 AND key = $2 AND claim = $3 AND status IS NULL AND NOT applied",
         )
         .bind(scope)
         .bind(key)
         .bind(&token.0)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))
+        }?;
+        {
+            let conn = &mut tx.conn();
+            on!(conn => sqlx::query(
             "UPDATE idempotency_keys SET claim = NULL
-             WHERE scope = ? AND key = ? AND claim = ? AND status IS NULL",
+             WHERE scope = $1 AND key = $2 AND claim = $3 AND status IS NULL",
         )
         .bind(scope)
         .bind(key)
         .bind(&token.0)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))
+        }?;
         tx.commit().await?;
         Ok(())
     }
@@ -256,6 +278,7 @@ impl FirstUse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::testing::TestDatabase;
 
     const SCOPE: &str = "embed:test:acme:email:ada@example.com";
     const KEEP: Expiry = Expiry {
@@ -263,12 +286,11 @@ mod tests {
         abandoned_before: 0,
     };
 
-    async fn store() -> (tempfile::TempDir, Store) {
+    async fn store() -> ((tempfile::TempDir, TestDatabase), Store) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("keys.db").display().to_string())
-            .await
-            .unwrap();
-        (dir, store)
+        let database = TestDatabase::new(&dir.path().join("keys.db")).await;
+        let store = Store::open(&database.url).await.unwrap();
+        ((dir, database), store)
     }
 
     async fn claim(store: &Store, key: &str, now: i64, expiry: Expiry) -> Claim {
@@ -350,13 +372,15 @@ mod tests {
     #[tokio::test]
     async fn a_claim_of_an_older_portico_waits_for_its_lease() {
         let (_dir, store) = store().await;
-        sqlx::query(
+        let mut pooled = store.pool.acquire().await.unwrap();
+        let conn = &mut pooled.conn();
+        on!(conn => sqlx::query(
             "INSERT INTO idempotency_keys (scope, key, request_digest, created, claim)
-             VALUES (?, 'k', 'digest', 100, 'before-0013')",
+             VALUES ($1, 'k', 'digest', 100, 'before-0013')",
         )
         .bind(SCOPE)
-        .execute(&store.pool)
-        .await
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))
         .unwrap();
         assert_eq!(claim(&store, "k", 101, KEEP).await, Claim::InFlight);
         let past_lease = Expiry {

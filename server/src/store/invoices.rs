@@ -1,6 +1,7 @@
 //! Invoices and their lines; prorations waiting for the next invoice are lines
 //! without one.
 
+use super::backend::{Conn, on};
 use super::{StoreError, StoreResult, new_suffix};
 use crate::billing::proration::Period;
 use crate::billing::state::{BillingReason, Invoice, InvoiceStatus, Line, PaymentFailure};
@@ -8,7 +9,6 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use portico_wire::Currency;
 use portico_wire::ids::{InvoiceId, SubscriptionId};
-use sqlx::SqliteConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceRow {
@@ -64,18 +64,18 @@ const COLUMNS: &str =
 
 /// The lines of `invoice_id`, or with `None` the subscription's waiting prorations.
 pub(super) async fn load_lines(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     subscription_id: &str,
     invoice_id: Option<&str>,
 ) -> StoreResult<Vec<Line>> {
-    let records: Vec<LineRecord> = sqlx::query_as(
+    let records: Vec<LineRecord> = on!(conn => sqlx::query_as(
         "SELECT description, product, quantity, amount, proration, period_start, period_end FROM invoice_lines
-         WHERE subscription_id = ? AND invoice_id IS ? ORDER BY position",
+         WHERE subscription_id = $1 AND invoice_id IS NOT DISTINCT FROM $2 ORDER BY position",
     )
     .bind(subscription_id)
     .bind(invoice_id)
     .fetch_all(&mut *conn)
-    .await?;
+    .await)?;
     records
         .into_iter()
         .map(|r| {
@@ -96,15 +96,15 @@ pub(super) async fn load_lines(
 }
 
 async fn insert_lines(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     subscription_id: &str,
     invoice_id: Option<&str>,
     lines: &[Line],
 ) -> StoreResult<()> {
     for (position, line) in lines.iter().enumerate() {
-        sqlx::query(
+        on!(conn => sqlx::query(
             "INSERT INTO invoice_lines (subscription_id, invoice_id, position, description, product, quantity,
-                amount, proration, period_start, period_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                amount, proration, period_start, period_end) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(subscription_id)
         .bind(invoice_id)
@@ -118,26 +118,27 @@ async fn insert_lines(
         .bind(line.period.start.as_second())
         .bind(line.period.end.as_second())
         .execute(&mut *conn)
-        .await?;
+        .await
+        .map(|_| ()))?;
     }
     Ok(())
 }
 
 pub(super) async fn replace_pending_lines(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     subscription_id: &str,
     lines: &[Line],
 ) -> StoreResult<()> {
-    sqlx::query("DELETE FROM invoice_lines WHERE subscription_id = ? AND invoice_id IS NULL")
+    on!(conn => sqlx::query("DELETE FROM invoice_lines WHERE subscription_id = $1 AND invoice_id IS NULL")
         .bind(subscription_id)
         .execute(&mut *conn)
-        .await?;
+        .await.map(|done| done.rows_affected()))?;
     insert_lines(conn, subscription_id, None, lines).await
 }
 
 /// Inserts a new invoice (numbering it) or updates a stored one's collection state.
 pub(super) async fn save(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     customer_id: &str,
     subscription_id: &SubscriptionId,
     livemode: bool,
@@ -147,9 +148,9 @@ pub(super) async fn save(
     let next_attempt = invoice.next_payment_attempt.map(|t| t.as_second());
     let paid_at = invoice.paid_at.map(|t| t.as_second());
     if let Some(id) = &invoice.id {
-        sqlx::query(
-            "UPDATE invoices SET status = ?, amount_paid = ?, attempt_count = ?, next_payment_attempt = ?,
-                last_payment_error = ?, paid_at = ? WHERE id = ?",
+        on!(conn => sqlx::query(
+            "UPDATE invoices SET status = $1, amount_paid = $2, attempt_count = $3, next_payment_attempt = $4,
+                last_payment_error = $5, paid_at = $6 WHERE id = $7",
         )
         .bind(invoice.status.as_str())
         .bind(invoice.amount_paid)
@@ -159,15 +160,15 @@ pub(super) async fn save(
         .bind(paid_at)
         .bind(id)
         .execute(&mut *conn)
-        .await?;
+        .await.map(|done| done.rows_affected()))?;
         return get(conn, id)
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("invoice {id} vanished")));
     }
     let id = InvoiceId::from_suffix(&new_suffix());
     let number = next_number(conn, livemode, invoice.created).await?;
-    sqlx::query(&format!(
-        "INSERT INTO invoices ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    on!(conn => sqlx::query(&format!(
+        "INSERT INTO invoices ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
     ))
     .bind(id.as_str())
     .bind(&number)
@@ -192,7 +193,7 @@ pub(super) async fn save(
     .bind(paid_at)
     .bind(invoice.created.as_second())
     .execute(&mut *conn)
-    .await?;
+    .await.map(|done| done.rows_affected()))?;
     insert_lines(
         conn,
         subscription_id.as_str(),
@@ -214,28 +215,27 @@ pub(super) async fn save(
 
 /// `INV-YYYYMM-NNNNN`, counted per mode and month of `created`.
 async fn next_number(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     livemode: bool,
     created: Timestamp,
 ) -> StoreResult<String> {
     let month = created.to_zoned(TimeZone::UTC).strftime("%Y%m").to_string();
-    let (last,): (i64,) = sqlx::query_as(
-        "INSERT INTO invoice_numbers (livemode, month, last) VALUES (?, ?, 1)
-         ON CONFLICT (livemode, month) DO UPDATE SET last = last + 1 RETURNING last",
+    let (last,): (i64,) = on!(conn => sqlx::query_as(
+        "INSERT INTO invoice_numbers (livemode, month, last) VALUES ($1, $2, 1)
+         ON CONFLICT (livemode, month) DO UPDATE SET last = invoice_numbers.last + 1 RETURNING last",
     )
     .bind(livemode)
     .bind(&month)
     .fetch_one(&mut *conn)
-    .await?;
+    .await)?;
     Ok(format!("INV-{month}-{last:05}"))
 }
 
-pub(super) async fn get(conn: &mut SqliteConnection, id: &str) -> StoreResult<Option<InvoiceRow>> {
-    let record: Option<Record> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM invoices WHERE id = ?"))
+pub(super) async fn get(conn: &mut Conn<'_>, id: &str) -> StoreResult<Option<InvoiceRow>> {
+    let record: Option<Record> = on!(conn => sqlx::query_as(&format!("SELECT {COLUMNS} FROM invoices WHERE id = $1"))
             .bind(id)
             .fetch_optional(&mut *conn)
-            .await?;
+            .await)?;
     match record {
         Some(record) => Ok(Some(assemble(conn, record).await?)),
         None => Ok(None),
@@ -244,15 +244,15 @@ pub(super) async fn get(conn: &mut SqliteConnection, id: &str) -> StoreResult<Op
 
 /// The subscription's open invoices, oldest first.
 pub(super) async fn open_of_subscription(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     subscription_id: &str,
 ) -> StoreResult<Vec<InvoiceRow>> {
-    let records: Vec<Record> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM invoices WHERE subscription_id = ? AND status = 'open' ORDER BY created, rowid"
+    let records: Vec<Record> = on!(conn => sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM invoices WHERE subscription_id = $1 AND status = 'open' ORDER BY created, seq"
     ))
     .bind(subscription_id)
     .fetch_all(&mut *conn)
-    .await?;
+    .await)?;
     let mut rows = Vec::with_capacity(records.len());
     for record in records {
         rows.push(assemble(conn, record).await?);
@@ -261,38 +261,38 @@ pub(super) async fn open_of_subscription(
 }
 
 pub(super) async fn latest_of_subscription(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     subscription_id: &str,
 ) -> StoreResult<Option<String>> {
-    let id: Option<(String,)> = sqlx::query_as(
-        "SELECT id FROM invoices WHERE subscription_id = ? ORDER BY created DESC, rowid DESC LIMIT 1",
+    let id: Option<(String,)> = on!(conn => sqlx::query_as(
+        "SELECT id FROM invoices WHERE subscription_id = $1 ORDER BY created DESC, seq DESC LIMIT 1",
     )
     .bind(subscription_id)
     .fetch_optional(&mut *conn)
-    .await?;
+    .await)?;
     Ok(id.map(|(id,)| id))
 }
 
 /// The customer's invoices, newest first; with `open_only`, oldest first (the order
 /// they are paid in).
 pub(super) async fn of_customer(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     customer_id: &str,
     open_only: bool,
 ) -> StoreResult<Vec<InvoiceRow>> {
     let query = if open_only {
         format!(
-            "SELECT {COLUMNS} FROM invoices WHERE customer_id = ? AND status = 'open' ORDER BY created, rowid"
+            "SELECT {COLUMNS} FROM invoices WHERE customer_id = $1 AND status = 'open' ORDER BY created, seq"
         )
     } else {
         format!(
-            "SELECT {COLUMNS} FROM invoices WHERE customer_id = ? ORDER BY created DESC, rowid DESC"
+            "SELECT {COLUMNS} FROM invoices WHERE customer_id = $1 ORDER BY created DESC, seq DESC"
         )
     };
-    let records: Vec<Record> = sqlx::query_as(&query)
+    let records: Vec<Record> = on!(conn => sqlx::query_as(&query)
         .bind(customer_id)
         .fetch_all(&mut *conn)
-        .await?;
+        .await)?;
     let mut rows = Vec::with_capacity(records.len());
     for record in records {
         rows.push(assemble(conn, record).await?);
@@ -300,7 +300,7 @@ pub(super) async fn of_customer(
     Ok(rows)
 }
 
-async fn assemble(conn: &mut SqliteConnection, r: Record) -> StoreResult<InvoiceRow> {
+async fn assemble(conn: &mut Conn<'_>, r: Record) -> StoreResult<InvoiceRow> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("invoice {}: {what}", r.id));
     let subscription_id = r.subscription_id.as_deref().unwrap_or_default();
     let lines = load_lines(conn, subscription_id, Some(&r.id)).await?;

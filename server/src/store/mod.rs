@@ -1,7 +1,9 @@
-//! Persistence: SQLite through sqlx, migrations embedded in the binary. The store
+//! Persistence: SQLite or PostgreSQL through sqlx ([`backend`]), each with its own
+//! migrations embedded in the binary. The store
 //! applies what the billing core decided; it decides nothing itself.
 
 mod accounts;
+pub(crate) mod backend;
 mod billing;
 mod changes;
 mod clocks;
@@ -14,6 +16,8 @@ mod portal;
 mod provider_events;
 mod sessions;
 mod subscriptions;
+#[doc(hidden)]
+pub mod testing;
 mod usage;
 mod wallets;
 
@@ -29,7 +33,8 @@ pub use subscriptions::SubscriptionRow;
 pub use usage::{EventRow, HourRow};
 pub use wallets::{CreateWalletError, NewGrant, TransactionRow, WalletRow};
 
-use sqlx::SqlitePool;
+use backend::{Pool, Tx, on};
+use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
@@ -52,44 +57,62 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
     /// This process among those that opened the database: a random id, which
     /// idempotency claims carry.
     process: std::sync::Arc<str>,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `url` — `sqlite://path.db` or a
-    /// plain file path — and brings its schema up to date.
+    /// Opens the database at `url` and brings its schema up to date: a
+    /// `postgres://` URL, or SQLite as `sqlite://path.db` or a plain file path
+    /// (created if missing).
     pub async fn open(url: &str) -> StoreResult<Self> {
-        let url = if url.starts_with("sqlite:") {
-            url.to_owned()
+        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Pool::Postgres(pool)
         } else {
-            format!("sqlite://{url}")
+            let url = if url.starts_with("sqlite:") {
+                url.to_owned()
+            } else {
+                format!("sqlite://{url}")
+            };
+            let options = SqliteConnectOptions::from_str(&url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            Pool::Sqlite(pool)
         };
-        let options = SqliteConnectOptions::from_str(&url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
         let process = crate::auth::random_alphanumeric(16).into();
         Ok(Self { pool, process })
     }
 
-    /// A transaction that takes SQLite's write lock up front. A deferred one that
-    /// reads first and writes later fails with `SQLITE_BUSY` when another writer
-    /// commits in between; this one waits its turn (up to the busy timeout).
-    /// Inside a keyed action ([`marking_applied`]), the transaction also marks the
-    /// key applied: the mark commits with the action's effect, or neither does.
-    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        idempotency::mark_applied(&mut tx).await?;
+    /// A transaction that writes ([`Pool::begin_write`]). Inside a keyed action
+    /// ([`marking_applied`]), it also marks the key applied: the mark commits with
+    /// the action's effect, or neither does.
+    async fn begin_write(&self) -> StoreResult<Tx> {
+        let mut tx = self.pool.begin_write().await?;
+        idempotency::mark_applied(&mut tx.conn()).await?;
         Ok(tx)
+    }
+
+    /// Answers whether the database is reachable, for readiness checks.
+    pub async fn ping(&self) -> StoreResult<()> {
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        on!(conn => sqlx::query("SELECT 1").execute(&mut *conn).await.map(|_| ()))?;
+        Ok(())
     }
 }
 

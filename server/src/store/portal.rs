@@ -1,5 +1,6 @@
 //! Portal configurations and hosted portal sessions.
 
+use super::backend::on;
 use super::{Store, StoreError, StoreResult};
 use portico_wire::billing_portal::{Configuration, Flow};
 
@@ -48,61 +49,80 @@ fn encode<T: serde::Serialize>(value: &T) -> StoreResult<String> {
 impl Store {
     /// Creates `fresh` as the mode's default unless the mode has one already.
     pub async fn ensure_default_configuration(&self, fresh: &Configuration) -> StoreResult<()> {
-        sqlx::query(
+        {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query(
             "INSERT INTO portal_configurations (id, livemode, active, is_default, body)
-             SELECT ?, ?, 1, 1, ? WHERE NOT EXISTS
-               (SELECT 1 FROM portal_configurations WHERE livemode = ? AND is_default = 1)",
+             SELECT $1, $2, TRUE, TRUE, $3 WHERE NOT EXISTS
+               (SELECT 1 FROM portal_configurations WHERE livemode = $4 AND is_default)",
         )
         .bind(&fresh.id)
         .bind(fresh.livemode)
         .bind(encode(fresh)?)
         .bind(fresh.livemode)
-        .execute(&self.pool)
-        .await?;
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))
+        }?;
         Ok(())
     }
 
     pub async fn insert_configuration(&self, configuration: &Configuration) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO portal_configurations (id, livemode, active, is_default, body) VALUES (?, ?, ?, ?, ?)",
+        {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query(
+            "INSERT INTO portal_configurations (id, livemode, active, is_default, body) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&configuration.id)
         .bind(configuration.livemode)
         .bind(configuration.active)
         .bind(configuration.is_default)
         .bind(encode(configuration)?)
-        .execute(&self.pool)
-        .await?;
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))
+        }?;
         Ok(())
     }
 
     pub async fn save_configuration(&self, configuration: &Configuration) -> StoreResult<()> {
-        sqlx::query("UPDATE portal_configurations SET active = ?, body = ? WHERE id = ?")
+        {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query("UPDATE portal_configurations SET active = $1, body = $2 WHERE id = $3")
             .bind(configuration.active)
             .bind(encode(configuration)?)
             .bind(&configuration.id)
-            .execute(&self.pool)
-            .await?;
+            .execute(&mut *conn)
+            .await.map(|done| done.rows_affected()))
+        }?;
         Ok(())
     }
 
     /// The configuration with this id, in whichever mode it lives.
     pub async fn configuration(&self, id: &str) -> StoreResult<Option<Configuration>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT body FROM portal_configurations WHERE id = ?")
+        let row: Option<(String,)> = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query_as("SELECT body FROM portal_configurations WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+                .fetch_optional(&mut *conn)
+                .await)
+        }?;
         row.map(|(body,)| decode(&body)).transpose()
     }
 
     pub async fn default_configuration(&self, livemode: bool) -> StoreResult<Configuration> {
-        let (body,): (String,) = sqlx::query_as(
-            "SELECT body FROM portal_configurations WHERE livemode = ? AND is_default = 1",
+        let (body,): (String,) = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query_as(
+            "SELECT body FROM portal_configurations WHERE livemode = $1 AND is_default",
         )
         .bind(livemode)
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(&mut *conn)
+        .await)
+        }?;
         decode(&body)
     }
 
@@ -111,49 +131,45 @@ impl Store {
         &self,
         query: &ListQuery,
     ) -> StoreResult<(Vec<Configuration>, bool)> {
-        let cursor_seq = |id: Option<&String>| {
-            let pool = self.pool.clone();
-            let id = id.cloned();
-            async move {
-                match id {
-                    None => Ok::<_, StoreError>(None),
-                    Some(id) => Ok(sqlx::query_as::<_, (i64,)>(
-                        "SELECT seq FROM portal_configurations WHERE id = ?",
-                    )
-                    .bind(id)
-                    .fetch_optional(&pool)
-                    .await?
-                    .map(|(seq,)| seq)),
-                }
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        let mut cursors = [None, None];
+        for (cursor, id) in cursors
+            .iter_mut()
+            .zip([&query.starting_after, &query.ending_before])
+        {
+            if let Some(id) = id {
+                let seq: Option<(i64,)> = on!(conn => sqlx::query_as(
+                    "SELECT seq FROM portal_configurations WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await)?;
+                *cursor = seq.map(|(seq,)| seq);
             }
-        };
-        let after = cursor_seq(query.starting_after.as_ref()).await?;
-        let before = cursor_seq(query.ending_before.as_ref()).await?;
+        }
+        let [after, before] = cursors;
         // `ending_before` pages backwards: the nearest newer objects, then reversed.
         let backwards = before.is_some();
         let sql = format!(
             "SELECT body FROM portal_configurations
-             WHERE livemode = ?
-               AND (? IS NULL OR active = ?)
-               AND (? IS NULL OR is_default = ?)
-               AND (? IS NULL OR seq < ?)
-               AND (? IS NULL OR seq > ?)
-             ORDER BY seq {} LIMIT ?",
+             WHERE livemode = $1
+               AND ($2 IS NULL OR active = $2)
+               AND ($3 IS NULL OR is_default = $3)
+               AND ($4 IS NULL OR seq < $4)
+               AND ($5 IS NULL OR seq > $5)
+             ORDER BY seq {} LIMIT $6",
             if backwards { "ASC" } else { "DESC" }
         );
-        let rows: Vec<(String,)> = sqlx::query_as(&sql)
+        let rows: Vec<(String,)> = on!(conn => sqlx::query_as(&sql)
             .bind(query.livemode)
             .bind(query.active)
-            .bind(query.active)
-            .bind(query.is_default)
             .bind(query.is_default)
             .bind(after)
-            .bind(after)
-            .bind(before)
             .bind(before)
             .bind(i64::from(query.limit) + 1)
-            .fetch_all(&self.pool)
-            .await?;
+            .fetch_all(&mut *conn)
+            .await)?;
         let has_more = rows.len() > query.limit as usize;
         let mut page = rows
             .into_iter()
@@ -172,10 +188,13 @@ impl Store {
         login_digest: &str,
         login_expires_at: i64,
     ) -> StoreResult<()> {
-        sqlx::query(
+        {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query(
             "INSERT INTO billing_portal_sessions (id, livemode, configuration, customer, service, flow,
                 locale, on_behalf_of, return_url, created, login_digest, login_expires_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&session.id)
         .bind(session.livemode)
@@ -189,8 +208,9 @@ impl Store {
         .bind(session.created)
         .bind(login_digest)
         .bind(login_expires_at)
-        .execute(&self.pool)
-        .await?;
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))
+        }?;
         Ok(())
     }
 
@@ -201,22 +221,26 @@ impl Store {
         login_digest: &str,
         now: i64,
     ) -> StoreResult<Result<PortalSessionRow, LinkRefused>> {
-        let opened: Option<SessionRecord> = sqlx::query_as(
-            "UPDATE billing_portal_sessions SET opened_at = ?
-             WHERE login_digest = ? AND opened_at IS NULL AND login_expires_at > ?
+        let opened: Option<SessionRecord> = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query_as(
+            "UPDATE billing_portal_sessions SET opened_at = $1
+             WHERE login_digest = $2 AND opened_at IS NULL AND login_expires_at > $3
              RETURNING id, livemode, configuration, customer, service, flow, locale, on_behalf_of, return_url, created",
         )
         .bind(now)
         .bind(login_digest)
         .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await)
+        }?;
         if let Some(record) = opened {
             return record.into_row().map(Ok);
         }
         let why = self
             .link_refusal(
-                "SELECT opened_at FROM billing_portal_sessions WHERE login_digest = ?",
+                "SELECT opened_at FROM billing_portal_sessions WHERE login_digest = $1",
                 login_digest,
             )
             .await?;
@@ -230,10 +254,14 @@ impl Store {
         opened_at: &str,
         login_digest: &str,
     ) -> StoreResult<LinkRefused> {
-        let state: Option<(Option<i64>,)> = sqlx::query_as(opened_at)
+        let state: Option<(Option<i64>,)> = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query_as(opened_at)
             .bind(login_digest)
-            .fetch_optional(&self.pool)
-            .await?;
+            .fetch_optional(&mut *conn)
+            .await)
+        }?;
         Ok(match state {
             None => LinkRefused::Unknown,
             Some((Some(_),)) => LinkRefused::Used,
@@ -242,13 +270,17 @@ impl Store {
     }
 
     pub async fn portal_session(&self, id: &str) -> StoreResult<Option<PortalSessionRow>> {
-        let record: Option<SessionRecord> = sqlx::query_as(
+        let record: Option<SessionRecord> = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query_as(
             "SELECT id, livemode, configuration, customer, service, flow, locale, on_behalf_of, return_url, created
-             FROM billing_portal_sessions WHERE id = ?",
+             FROM billing_portal_sessions WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await)
+        }?;
         record.map(SessionRecord::into_row).transpose()
     }
 }

@@ -1,5 +1,6 @@
 //! Provider events (Stripe webhooks as Portico events), one per provider event id.
 
+use super::backend::on;
 use super::{Store, StoreResult};
 use crate::provider::PorticoEvent;
 use sqlx::Row;
@@ -26,9 +27,12 @@ impl Store {
         event: &PorticoEvent,
         received: i64,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query(
             "INSERT INTO provider_events (id, provider, type, source_type, object_id, customer, livemode, created, received)
-             VALUES (?, 'stripe', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+             VALUES ($1, 'stripe', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
         )
         .bind(&event.id)
         .bind(event.kind)
@@ -38,9 +42,10 @@ impl Store {
         .bind(event.livemode)
         .bind(event.created)
         .bind(received)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))
+        }?;
+        Ok(done == 1)
     }
 
     /// The mode's events, newest first.
@@ -49,15 +54,18 @@ impl Store {
         livemode: bool,
         limit: u32,
     ) -> StoreResult<Vec<ProviderEventRow>> {
-        let rows = sqlx::query(
+        Ok({
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query(
             "SELECT id, provider, type, source_type, object_id, customer, livemode, created, received
-             FROM provider_events WHERE livemode = ? ORDER BY received DESC, created DESC, id LIMIT ?",
+             FROM provider_events WHERE livemode = $1 ORDER BY received DESC, created DESC, id LIMIT $2",
         )
         .bind(livemode)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await
+        .map(|rows| rows
             .iter()
             .map(|r| ProviderEventRow {
                 id: r.get("id"),
@@ -70,6 +78,7 @@ impl Store {
                 created: r.get("created"),
                 received: r.get("received"),
             })
-            .collect())
+            .collect()))
+        }?)
     }
 }

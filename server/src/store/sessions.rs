@@ -1,3 +1,4 @@
+use super::backend::on;
 use super::{LinkRefused, Store, StoreResult};
 
 /// A portal session of the embedded widget. The customer may not exist yet: it is
@@ -49,16 +50,18 @@ impl Store {
     pub async fn revoke_sessions(&self, whose: Revocation<'_>) -> StoreResult<u64> {
         let (sessions, links) = match whose {
             Revocation::All => ("1 = 1", "1 = 1"),
-            Revocation::Mode { .. } => ("livemode = ?", "livemode = ?"),
-            Revocation::Service { .. } => ("service = ?", "service = ?"),
+            Revocation::Mode { .. } => ("livemode = $1", "livemode = $1"),
+            Revocation::Service { .. } => ("service = $1", "service = $1"),
             // A session names its customer as the page did: by email or by id.
             Revocation::Customer { .. } => (
-                "livemode = ? AND (email = ? OR external_id = ?)",
-                "customer = ?",
+                "livemode = $1 AND (email = $2 OR external_id = $3)",
+                "customer = $1",
             ),
         };
         let mut tx = self.begin_write().await?;
         let sql = format!("DELETE FROM portal_sessions WHERE {sessions}");
+        let conn = &mut tx.conn();
+        let ended = on!(conn => {
         let query = match whose {
             Revocation::All => sqlx::query(&sql),
             Revocation::Mode { livemode } => sqlx::query(&sql).bind(livemode),
@@ -73,18 +76,22 @@ impl Store {
                 .bind(email)
                 .bind(external_id),
         };
-        let ended = query.execute(&mut *tx).await?.rows_affected();
+            query.execute(&mut *conn).await.map(|done| done.rows_affected())
+        })?;
         let sql = format!(
             "UPDATE billing_portal_sessions SET login_expires_at = 0
              WHERE opened_at IS NULL AND {links}"
         );
+        let conn = &mut tx.conn();
+        on!(conn => {
         let query = match whose {
             Revocation::All => sqlx::query(&sql),
             Revocation::Mode { livemode } => sqlx::query(&sql).bind(livemode),
             Revocation::Service { name } => sqlx::query(&sql).bind(name),
             Revocation::Customer { id, .. } => sqlx::query(&sql).bind(id),
         };
-        query.execute(&mut *tx).await?;
+            query.execute(&mut *conn).await.map(|_| ())
+        })?;
         tx.commit().await?;
         Ok(ended)
     }
@@ -94,10 +101,13 @@ impl Store {
         token_digest: &str,
         session: &SessionRow,
     ) -> StoreResult<()> {
-        sqlx::query(
+        {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query(
             "INSERT INTO portal_sessions (token_digest, service, email, external_id, subscription_id, livemode, created, expires_at,
                 configuration, read_only, billing_portal_session)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(token_digest)
         .bind(&session.service)
@@ -110,8 +120,9 @@ impl Store {
         .bind(&session.configuration)
         .bind(session.read_only)
         .bind(&session.billing_portal_session)
-        .execute(&self.pool)
-        .await?;
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))
+        }?;
         Ok(())
     }
 
@@ -121,15 +132,19 @@ impl Store {
         token_digest: &str,
         now: i64,
     ) -> StoreResult<Option<SessionRow>> {
-        let row = sqlx::query_as(
+        let row = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query_as(
             "SELECT service, email, external_id, subscription_id, livemode, created, expires_at,
                 configuration, read_only, billing_portal_session
-             FROM portal_sessions WHERE token_digest = ? AND expires_at > ?",
+             FROM portal_sessions WHERE token_digest = $1 AND expires_at > $2",
         )
         .bind(token_digest)
         .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await)
+        }?;
         Ok(row)
     }
 
@@ -141,15 +156,19 @@ impl Store {
         login_digest: &str,
         expires_at: i64,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE portal_sessions SET login_digest = ?, login_expires_at = ?
-             WHERE token_digest = ?",
+        {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query(
+            "UPDATE portal_sessions SET login_digest = $1, login_expires_at = $2
+             WHERE token_digest = $3",
         )
         .bind(login_digest)
         .bind(expires_at)
         .bind(token_digest)
-        .execute(&self.pool)
-        .await?;
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))
+        }?;
         Ok(())
     }
 
@@ -160,10 +179,13 @@ impl Store {
         login_digest: &str,
         now: i64,
     ) -> StoreResult<Result<SessionRow, LinkRefused>> {
-        let opened: Option<SessionRow> = sqlx::query_as(
-            "UPDATE portal_sessions SET login_opened_at = ?
-             WHERE login_digest = ? AND login_opened_at IS NULL AND login_expires_at > ?
-               AND expires_at > ?
+        let opened: Option<SessionRow> = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query_as(
+            "UPDATE portal_sessions SET login_opened_at = $1
+             WHERE login_digest = $2 AND login_opened_at IS NULL AND login_expires_at > $3
+               AND expires_at > $4
              RETURNING service, email, external_id, subscription_id, livemode, created,
                 expires_at, configuration, read_only, billing_portal_session",
         )
@@ -171,14 +193,15 @@ impl Store {
         .bind(login_digest)
         .bind(now)
         .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await)
+        }?;
         if let Some(session) = opened {
             return Ok(Ok(session));
         }
         let why = self
             .link_refusal(
-                "SELECT login_opened_at FROM portal_sessions WHERE login_digest = ?",
+                "SELECT login_opened_at FROM portal_sessions WHERE login_digest = $1",
                 login_digest,
             )
             .await?;
@@ -187,10 +210,14 @@ impl Store {
 
     /// Removes sessions that expired before `now`; returns how many.
     pub async fn purge_expired_sessions(&self, now: i64) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM portal_sessions WHERE expires_at <= ?")
+        let done = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query("DELETE FROM portal_sessions WHERE expires_at <= $1")
             .bind(now)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+            .execute(&mut *conn)
+            .await.map(|done| done.rows_affected()))
+        }?;
+        Ok(done)
     }
 }

@@ -2,6 +2,7 @@
 //! the invoice being collected) and written back whole, inside the caller's
 //! transaction.
 
+use super::backend::{Conn, on};
 use super::invoices::{self, load_lines};
 use super::{StoreError, StoreResult, new_suffix};
 use crate::billing::proration::Period;
@@ -11,7 +12,6 @@ use jiff::Timestamp;
 use portico_wire::Currency;
 use portico_wire::embed::{Interval, PendingItem, PendingUpdate};
 use portico_wire::ids::{InvoiceId, SubscriptionId, SubscriptionItemId};
-use sqlx::SqliteConnection;
 
 mod metered;
 
@@ -65,15 +65,11 @@ const COLUMNS: &str = "id, customer_id, service, plan, status, currency, interva
     current_period_start, current_period_end, billing_cycle_anchor, trial_end, cancel_at_period_end,
     canceled_at, ended_at, cancel_reason, cancel_feedback, cancel_comment, pending_update, livemode, created";
 
-pub(super) async fn load(
-    conn: &mut SqliteConnection,
-    id: &str,
-) -> StoreResult<Option<SubscriptionRow>> {
-    let record: Option<Record> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM subscriptions WHERE id = ?"))
+pub(super) async fn load(conn: &mut Conn<'_>, id: &str) -> StoreResult<Option<SubscriptionRow>> {
+    let record: Option<Record> = on!(conn => sqlx::query_as(&format!("SELECT {COLUMNS} FROM subscriptions WHERE id = $1"))
             .bind(id)
             .fetch_optional(&mut *conn)
-            .await?;
+            .await)?;
     match record {
         Some(record) => Ok(Some(assemble(conn, record).await?)),
         None => Ok(None),
@@ -82,17 +78,17 @@ pub(super) async fn load(
 
 /// The customer's subscriptions in `service`, newest first.
 pub(super) async fn of_customer(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     customer_id: &str,
     service: &str,
 ) -> StoreResult<Vec<SubscriptionRow>> {
-    let records: Vec<Record> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM subscriptions WHERE customer_id = ? AND service = ? ORDER BY created DESC, rowid DESC"
+    let records: Vec<Record> = on!(conn => sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM subscriptions WHERE customer_id = $1 AND service = $2 ORDER BY created DESC, seq DESC"
     ))
     .bind(customer_id)
     .bind(service)
     .fetch_all(&mut *conn)
-    .await?;
+    .await)?;
     let mut rows = Vec::with_capacity(records.len());
     for record in records {
         rows.push(assemble(conn, record).await?);
@@ -100,15 +96,15 @@ pub(super) async fn of_customer(
     Ok(rows)
 }
 
-async fn assemble(conn: &mut SqliteConnection, record: Record) -> StoreResult<SubscriptionRow> {
+async fn assemble(conn: &mut Conn<'_>, record: Record) -> StoreResult<SubscriptionRow> {
     let corrupt = |what: String| StoreError::Corrupt(format!("subscription {}: {what}", record.id));
-    let items: Vec<ItemRecord> = sqlx::query_as(
+    let items: Vec<ItemRecord> = on!(conn => sqlx::query_as(
         "SELECT id, product, product_name, unit_label, quantity, price FROM subscription_items
-         WHERE subscription_id = ? ORDER BY position",
+         WHERE subscription_id = $1 ORDER BY position",
     )
     .bind(&record.id)
     .fetch_all(&mut *conn)
-    .await?;
+    .await)?;
     let items = items
         .into_iter()
         .map(|item| {
@@ -182,10 +178,7 @@ async fn assemble(conn: &mut SqliteConnection, record: Record) -> StoreResult<Su
 }
 
 /// Writes `row` (inserting it if new), its items and its waiting prorations.
-pub(super) async fn save(
-    conn: &mut SqliteConnection,
-    row: &mut SubscriptionRow,
-) -> StoreResult<()> {
+pub(super) async fn save(conn: &mut Conn<'_>, row: &mut SubscriptionRow) -> StoreResult<()> {
     let sub = &row.state;
     let pending_update = sub
         .pending_update
@@ -200,12 +193,12 @@ pub(super) async fn save(
         ),
         None => (None, None, None),
     };
-    sqlx::query(
+    on!(conn => sqlx::query(
         "INSERT INTO subscriptions (id, customer_id, service, plan, status, currency, interval, interval_count,
             current_period_start, current_period_end, billing_cycle_anchor, trial_end, cancel_at_period_end,
             canceled_at, ended_at, cancel_reason, cancel_feedback, cancel_comment, pending_update, livemode,
             created, next_due_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
          ON CONFLICT (id) DO UPDATE SET plan = excluded.plan, status = excluded.status,
             interval = excluded.interval, interval_count = excluded.interval_count,
             current_period_start = excluded.current_period_start, current_period_end = excluded.current_period_end,
@@ -238,21 +231,21 @@ pub(super) async fn save(
     .bind(sub.created.as_second())
     .bind(next_due(sub).map(|t| t.as_second()))
     .execute(&mut *conn)
-    .await?;
+    .await.map(|done| done.rows_affected()))?;
 
-    sqlx::query("DELETE FROM subscription_items WHERE subscription_id = ?")
+    on!(conn => sqlx::query("DELETE FROM subscription_items WHERE subscription_id = $1")
         .bind(row.id.as_str())
         .execute(&mut *conn)
-        .await?;
+        .await.map(|done| done.rows_affected()))?;
     for (position, item) in row.state.terms.items.iter_mut().enumerate() {
         let id = item
             .id
             .get_or_insert_with(|| SubscriptionItemId::from_suffix(&new_suffix()).to_string());
         let price = serde_json::to_string(&item.price)
             .map_err(|e| StoreError::Corrupt(format!("price of {id}: {e}")))?;
-        sqlx::query(
+        on!(conn => sqlx::query(
             "INSERT INTO subscription_items (id, subscription_id, position, product, product_name, unit_label, quantity, price)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id.as_str())
         .bind(row.id.as_str())
@@ -263,7 +256,7 @@ pub(super) async fn save(
         .bind(i64::from(item.quantity.get()))
         .bind(price)
         .execute(&mut *conn)
-        .await?;
+        .await.map(|done| done.rows_affected()))?;
     }
     metered::save(conn, row.id.as_str(), &row.state.terms.metered).await?;
     invoices::replace_pending_lines(conn, row.id.as_str(), &row.state.pending_lines).await

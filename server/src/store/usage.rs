@@ -1,10 +1,10 @@
 //! Usage events and their hourly rollups.
 
+use super::backend::{Conn, on};
 use super::{Store, StoreResult};
 use crate::billing::proration::Period;
 use crate::billing::state::MeteredItem;
 use portico_wire::usage::Aggregation;
-use sqlx::SqliteConnection;
 use std::collections::BTreeMap;
 
 /// An event ready to store: validated, its customer resolved.
@@ -35,14 +35,20 @@ impl Store {
         livemode: bool,
         event_ids: &[&str],
     ) -> StoreResult<std::collections::HashSet<String>> {
-        let known: Vec<(String,)> = sqlx::query_as(
-            "SELECT event_id FROM usage_events
-             WHERE livemode = ? AND event_id IN (SELECT value FROM json_each(?))",
-        )
+        let known: Vec<(String,)> = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            let sql = format!(
+                "SELECT event_id FROM usage_events
+             WHERE livemode = $1 AND event_id IN (SELECT value FROM {})",
+                conn.dialect().json_strings(2)
+            );
+            on!(conn => sqlx::query_as(&sql)
         .bind(livemode)
         .bind(serde_json::to_string(event_ids).unwrap_or_default())
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(&mut *conn)
+        .await)
+        }?;
         Ok(known.into_iter().map(|(id,)| id).collect())
     }
 
@@ -71,17 +77,23 @@ impl Store {
             .to_string()
         };
         let mut tx = self.begin_write().await?;
-        let inserted: Vec<(String,)> = sqlx::query_as(
+        let inserted: Vec<(String,)> = {
+            let conn = &mut tx.conn();
+            let sql = format!(
             "INSERT INTO usage_events (livemode, event_id, customer_id, meter, quantity, timestamp, unique_value, ingested)
-             SELECT ?, value ->> '$.id', value ->> '$.c', value ->> '$.m', value ->> '$.q', value ->> '$.t', value ->> '$.u', ?
-             FROM json_each(?) WHERE true
+             SELECT $1, value ->> 'id', value ->> 'c', value ->> 'm', CAST(value ->> 'q' AS BIGINT),
+                 CAST(value ->> 't' AS BIGINT), value ->> 'u', $2
+             FROM {} WHERE true
              ON CONFLICT (livemode, event_id) DO NOTHING RETURNING event_id",
-        )
+            conn.dialect().json_objects(3)
+        );
+            on!(conn => sqlx::query_as(&sql)
         .bind(livemode)
         .bind(now)
         .bind(json(&events.iter().collect::<Vec<_>>()))
-        .fetch_all(&mut *tx)
-        .await?;
+        .fetch_all(&mut *conn)
+        .await)
+        }?;
         let mut new: std::collections::HashSet<String> =
             inserted.into_iter().map(|(id,)| id).collect();
         // The first of several events with one id is the one that was stored.
@@ -93,26 +105,41 @@ impl Store {
             .collect();
         if !counted.is_empty() {
             let counted = json(&counted);
-            sqlx::query(
-                "INSERT INTO usage_hourly (customer_id, meter, hour, total, events, maximum)
-                 SELECT value ->> '$.c', value ->> '$.m', value ->> '$.h', SUM(value ->> '$.q'), COUNT(*), MAX(value ->> '$.q')
-                 FROM json_each(?) GROUP BY 1, 2, 3
+            {
+                let conn = &mut tx.conn();
+                let dialect = conn.dialect();
+                let sql = format!(
+                    "INSERT INTO usage_hourly (customer_id, meter, hour, total, events, maximum)
+                 SELECT value ->> 'c', value ->> 'm', CAST(value ->> 'h' AS BIGINT),
+                     CAST(SUM(CAST(value ->> 'q' AS BIGINT)) AS BIGINT), COUNT(*),
+                     MAX(CAST(value ->> 'q' AS BIGINT))
+                 FROM {} GROUP BY 1, 2, 3
                  ON CONFLICT (customer_id, meter, hour) DO UPDATE SET
-                   total = total + excluded.total, events = events + excluded.events,
-                   maximum = max(maximum, excluded.maximum)",
-            )
+                   total = usage_hourly.total + excluded.total,
+                   events = usage_hourly.events + excluded.events,
+                   maximum = {}",
+                    dialect.json_objects(1),
+                    dialect.greatest("usage_hourly.maximum", "excluded.maximum")
+                );
+                on!(conn => sqlx::query(&sql)
             .bind(&counted)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO usage_unique (customer_id, meter, hour, value)
-                 SELECT value ->> '$.c', value ->> '$.m', value ->> '$.h', value ->> '$.u'
-                 FROM json_each(?) WHERE value ->> '$.u' IS NOT NULL
+            .execute(&mut *conn)
+            .await.map(|done| done.rows_affected()))
+            }?;
+            {
+                let conn = &mut tx.conn();
+                let sql = format!(
+                    "INSERT INTO usage_unique (customer_id, meter, hour, value)
+                 SELECT value ->> 'c', value ->> 'm', CAST(value ->> 'h' AS BIGINT), value ->> 'u'
+                 FROM {} WHERE value ->> 'u' IS NOT NULL
                  ON CONFLICT DO NOTHING",
-            )
+                    conn.dialect().json_objects(1)
+                );
+                on!(conn => sqlx::query(&sql)
             .bind(&counted)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut *conn)
+            .await.map(|done| done.rows_affected()))
+            }?;
         }
         tx.commit().await?;
         Ok(fresh)
@@ -131,18 +158,27 @@ impl Store {
             .map(|r| r.trim().to_ascii_lowercase())
             .collect();
         let ids: Vec<&String> = references.iter().filter(|r| !r.contains('@')).collect();
-        let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT id, email, external_id FROM customers WHERE livemode = ? AND (
-                email IN (SELECT value FROM json_each(?))
-                OR external_id IN (SELECT value FROM json_each(?))
-                OR id IN (SELECT value FROM json_each(?)))",
-        )
+        let rows: Vec<(String, Option<String>, Option<String>)> = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            let dialect = conn.dialect();
+            let sql = format!(
+                "SELECT id, email, external_id FROM customers WHERE livemode = $1 AND (
+                email IN (SELECT value FROM {})
+                OR external_id IN (SELECT value FROM {})
+                OR id IN (SELECT value FROM {}))",
+                dialect.json_strings(2),
+                dialect.json_strings(3),
+                dialect.json_strings(4)
+            );
+            on!(conn => sqlx::query_as(&sql)
         .bind(livemode)
         .bind(serde_json::to_string(&emails).unwrap_or_default())
         .bind(serde_json::to_string(&ids).unwrap_or_default())
         .bind(serde_json::to_string(&ids).unwrap_or_default())
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(&mut *conn)
+        .await)
+        }?;
         let mut resolved = std::collections::HashMap::new();
         for reference in references {
             let normalized = reference.trim().to_ascii_lowercase();
@@ -169,15 +205,19 @@ impl Store {
         from: i64,
         to: i64,
     ) -> StoreResult<Vec<HourRow>> {
-        Ok(sqlx::query_as(
+        Ok({
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query_as(
             "SELECT meter, hour, total, events, maximum FROM usage_hourly
-             WHERE customer_id = ? AND hour >= ? AND hour < ? ORDER BY meter, hour",
+             WHERE customer_id = $1 AND hour >= $2 AND hour < $3 ORDER BY meter, hour",
         )
         .bind(customer_id)
         .bind(from)
         .bind(to)
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(&mut *conn)
+        .await)
+        }?)
     }
 
     /// Distinct values of a unique-count meter per bucket of `bucket` seconds
@@ -190,9 +230,12 @@ impl Store {
         to: i64,
         bucket: i64,
     ) -> StoreResult<(Vec<(i64, i64)>, i64)> {
-        let per_bucket: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT (hour - ?) / ? AS bucket, COUNT(DISTINCT value) FROM usage_unique
-             WHERE customer_id = ? AND meter = ? AND hour >= ? AND hour < ? GROUP BY bucket",
+        let per_bucket: Vec<(i64, i64)> = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query_as(
+            "SELECT (hour - $1) / $2 AS bucket, COUNT(DISTINCT value) FROM usage_unique
+             WHERE customer_id = $3 AND meter = $4 AND hour >= $5 AND hour < $6 GROUP BY bucket",
         )
         .bind(from)
         .bind(bucket)
@@ -200,18 +243,23 @@ impl Store {
         .bind(meter)
         .bind(from)
         .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
-        let (total,): (i64,) = sqlx::query_as(
+        .fetch_all(&mut *conn)
+        .await)
+        }?;
+        let (total,): (i64,) = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query_as(
             "SELECT COUNT(DISTINCT value) FROM usage_unique
-             WHERE customer_id = ? AND meter = ? AND hour >= ? AND hour < ?",
+             WHERE customer_id = $1 AND meter = $2 AND hour >= $3 AND hour < $4",
         )
         .bind(customer_id)
         .bind(meter)
         .bind(from)
         .bind(to)
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(&mut *conn)
+        .await)
+        }?;
         Ok((per_bucket, total))
     }
 }
@@ -220,7 +268,7 @@ impl Store {
 /// read by the hour: a period bills the hours that begin in it, counted from the
 /// hour its start falls in, so consecutive periods bill every hour exactly once.
 pub(super) async fn period_usage(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     customer_id: &str,
     metered: &[MeteredItem],
     period: Period,
@@ -230,34 +278,32 @@ pub(super) async fn period_usage(
     let mut usage = BTreeMap::new();
     for item in metered {
         let (value,): (Option<i64>,) = match item.aggregation {
-            Aggregation::UniqueCount => {
-                sqlx::query_as(
+            Aggregation::UniqueCount => on!(conn => sqlx::query_as(
                     "SELECT COUNT(DISTINCT value) FROM usage_unique
-                     WHERE customer_id = ? AND meter = ? AND hour >= ? AND hour < ?",
+                     WHERE customer_id = $1 AND meter = $2 AND hour >= $3 AND hour < $4",
                 )
                 .bind(customer_id)
                 .bind(&item.meter)
                 .bind(from)
                 .bind(to)
                 .fetch_one(&mut *conn)
-                .await?
-            }
+                .await)?,
             aggregation => {
                 let column = match aggregation {
-                    Aggregation::Count => "SUM(events)",
-                    Aggregation::Max => "MAX(maximum)",
-                    _ => "SUM(total)",
+                    Aggregation::Count => "CAST(SUM(events) AS BIGINT)",
+                    Aggregation::Max => "CAST(MAX(maximum) AS BIGINT)",
+                    _ => "CAST(SUM(total) AS BIGINT)",
                 };
-                sqlx::query_as(&format!(
+                on!(conn => sqlx::query_as(&format!(
                     "SELECT {column} FROM usage_hourly
-                     WHERE customer_id = ? AND meter = ? AND hour >= ? AND hour < ?"
+                     WHERE customer_id = $1 AND meter = $2 AND hour >= $3 AND hour < $4"
                 ))
                 .bind(customer_id)
                 .bind(&item.meter)
                 .bind(from)
                 .bind(to)
                 .fetch_one(&mut *conn)
-                .await?
+                .await)?
             }
         };
         usage.insert(item.meter.clone(), value.unwrap_or(0));

@@ -2,6 +2,7 @@
 //! credits remaining; the billing core draws grants down (`billing/wallet.rs`) and
 //! this module writes what it drew, and what expired, as debit transactions.
 
+use super::backend::{Conn, on};
 use super::{Store, StoreError, StoreResult, new_suffix};
 use crate::billing::wallet::Wallet;
 use jiff::Timestamp;
@@ -9,7 +10,6 @@ use portico_wire::Currency;
 use portico_wire::ids::{WalletId, WalletTransactionId};
 use portico_wire::wallet::{Credits, TransactionReason};
 use settle::{core_wallet, customer_now, settle};
-use sqlx::SqliteConnection;
 
 mod settle;
 
@@ -114,11 +114,14 @@ impl Store {
     ) -> Result<WalletRow, CreateWalletError> {
         let mut tx = self.begin_write().await?;
         let existing: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM wallets WHERE customer_id = ? AND currency = ?")
+            {
+ let conn = &mut tx.conn();
+ on!(conn => sqlx::query_as("SELECT id FROM wallets WHERE customer_id = $1 AND currency = $2")
                 .bind(customer_id)
                 .bind(currency.as_str())
-                .fetch_optional(&mut *tx)
-                .await
+                .fetch_optional(&mut *conn)
+                .await)
+}
                 .map_err(StoreError::from)?;
         if let Some((id,)) = existing {
             let id = WalletId::parse(&id)
@@ -126,8 +129,10 @@ impl Store {
             return Err(CreateWalletError::Exists(id));
         }
         let id = WalletId::from_suffix(&new_suffix());
-        sqlx::query(&format!(
-            "INSERT INTO wallets ({WALLET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+        {
+            let conn = &mut tx.conn();
+            on!(conn => sqlx::query(&format!(
+            "INSERT INTO wallets ({WALLET_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
         ))
         .bind(id.as_str())
         .bind(customer_id)
@@ -135,10 +140,11 @@ impl Store {
         .bind(currency.as_str())
         .bind(conversion_rate)
         .bind(now)
-        .execute(&mut *tx)
-        .await
+        .execute(&mut *conn)
+        .await.map(|done| done.rows_affected()))
+        }
         .map_err(StoreError::from)?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(WalletRow {
             id,
             customer_id: customer_id.to_owned(),
@@ -160,10 +166,13 @@ impl Store {
         real_now: Timestamp,
     ) -> StoreResult<Option<WalletRow>> {
         let mut tx = self.begin_write().await?;
-        let Some(record) = find(&mut tx, id).await?.filter(|r| r.livemode == livemode) else {
+        let Some(record) = find(&mut tx.conn(), id)
+            .await?
+            .filter(|r| r.livemode == livemode)
+        else {
             return Ok(None);
         };
-        let row = settle(&mut tx, record, real_now).await?;
+        let row = settle(&mut tx.conn(), record, real_now).await?;
         tx.commit().await?;
         Ok(Some(row))
     }
@@ -180,10 +189,10 @@ impl Store {
             return Ok(rows);
         }
         let mut tx = self.begin_write().await?;
-        let records = wallets_of(&mut tx, customer_id).await?;
+        let records = wallets_of(&mut tx.conn(), customer_id).await?;
         let mut rows = Vec::with_capacity(records.len());
         for record in records {
-            rows.push(settle(&mut tx, record, real_now).await?);
+            rows.push(settle(&mut tx.conn(), record, real_now).await?);
         }
         tx.commit().await?;
         Ok(rows)
@@ -194,11 +203,12 @@ impl Store {
         customer_id: &str,
         real_now: Timestamp,
     ) -> StoreResult<Option<Vec<WalletRow>>> {
-        let mut conn = self.pool.acquire().await?;
-        let records = wallets_of(&mut conn, customer_id).await?;
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        let records = wallets_of(conn, customer_id).await?;
         let mut rows = Vec::with_capacity(records.len());
         for record in records {
-            match settle::unchanged(&mut conn, record, real_now).await? {
+            match settle::unchanged(conn, record, real_now).await? {
                 Some(row) => rows.push(row),
                 None => return Ok(None),
             }
@@ -214,10 +224,12 @@ impl Store {
         real_now: Timestamp,
     ) -> StoreResult<Option<(WalletRow, TransactionRow)>> {
         let mut tx = self.begin_write().await?;
-        let Some(record) = find(&mut tx, id).await? else {
+        let Some(record) = find(&mut tx.conn(), id).await? else {
             return Ok(None);
         };
-        let now = customer_now(&mut tx, &record, real_now).await?.as_second();
+        let now = customer_now(&mut tx.conn(), &record, real_now)
+            .await?
+            .as_second();
         let row = TransactionRow {
             id: WalletTransactionId::from_suffix(&new_suffix()),
             wallet_id: WalletId::parse(&record.id)
@@ -233,21 +245,25 @@ impl Store {
             description: grant.description.clone(),
             created: now,
         };
-        insert(&mut tx, &row).await?;
-        let wallet = settle(&mut tx, record, real_now).await?;
+        insert(&mut tx.conn(), &row).await?;
+        let wallet = settle(&mut tx.conn(), record, real_now).await?;
         tx.commit().await?;
         Ok(Some((wallet, row)))
     }
 
     /// The wallet's transactions, newest first.
     pub async fn wallet_transactions(&self, wallet_id: &str) -> StoreResult<Vec<TransactionRow>> {
-        let records: Vec<TransactionRecord> = sqlx::query_as(&format!(
-            "SELECT {TRANSACTION_COLUMNS} FROM wallet_transactions WHERE wallet_id = ?
-             ORDER BY created DESC, rowid DESC"
+        let records: Vec<TransactionRecord> = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query_as(&format!(
+            "SELECT {TRANSACTION_COLUMNS} FROM wallet_transactions WHERE wallet_id = $1
+             ORDER BY created DESC, seq DESC"
         ))
         .bind(wallet_id)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(&mut *conn)
+        .await)
+        }?;
         records.into_iter().map(to_transaction).collect()
     }
 }
@@ -255,17 +271,17 @@ impl Store {
 /// The core's wallet of the customer in `currency`, with the grants that still hold
 /// credits, if the customer has one.
 pub(super) async fn load(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     customer_id: &str,
     currency: &Currency,
 ) -> StoreResult<Option<Wallet>> {
-    let record: Option<WalletRecord> = sqlx::query_as(&format!(
-        "SELECT {WALLET_COLUMNS} FROM wallets WHERE customer_id = ? AND currency = ?"
+    let record: Option<WalletRecord> = on!(conn => sqlx::query_as(&format!(
+        "SELECT {WALLET_COLUMNS} FROM wallets WHERE customer_id = $1 AND currency = $2"
     ))
     .bind(customer_id)
     .bind(currency.as_str())
     .fetch_optional(&mut *conn)
-    .await?;
+    .await)?;
     match record {
         Some(record) => core_wallet(conn, &record).await.map(Some),
         None => Ok(None),
@@ -274,7 +290,7 @@ pub(super) async fn load(
 
 /// Keeps what the core drew from the grants, and the debit that paid `invoice_id`.
 pub(super) async fn save_payment(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     wallet: &Wallet,
     invoice_id: &str,
     credits: Credits,
@@ -282,11 +298,11 @@ pub(super) async fn save_payment(
     at: i64,
 ) -> StoreResult<()> {
     for grant in &wallet.grants {
-        sqlx::query("UPDATE wallet_transactions SET remaining = ? WHERE id = ?")
+        on!(conn => sqlx::query("UPDATE wallet_transactions SET remaining = $1 WHERE id = $2")
             .bind(grant.remaining.hundredths())
             .bind(&grant.id)
             .execute(&mut *conn)
-            .await?;
+            .await.map(|done| done.rows_affected()))?;
     }
     let wallet_id = WalletId::parse(&wallet.id)
         .ok_or_else(|| StoreError::Corrupt(format!("wallet id `{}`", wallet.id)))?;
@@ -311,30 +327,27 @@ pub(super) async fn save_payment(
 }
 
 /// The customer's wallets, oldest first.
-async fn wallets_of(
-    conn: &mut SqliteConnection,
-    customer_id: &str,
-) -> StoreResult<Vec<WalletRecord>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {WALLET_COLUMNS} FROM wallets WHERE customer_id = ? ORDER BY created, id"
+async fn wallets_of(conn: &mut Conn<'_>, customer_id: &str) -> StoreResult<Vec<WalletRecord>> {
+    Ok(on!(conn => sqlx::query_as(&format!(
+        "SELECT {WALLET_COLUMNS} FROM wallets WHERE customer_id = $1 ORDER BY created, id"
     ))
     .bind(customer_id)
     .fetch_all(&mut *conn)
-    .await?)
+    .await)?)
 }
 
-async fn find(conn: &mut SqliteConnection, id: &str) -> StoreResult<Option<WalletRecord>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {WALLET_COLUMNS} FROM wallets WHERE id = ?"
+async fn find(conn: &mut Conn<'_>, id: &str) -> StoreResult<Option<WalletRecord>> {
+    Ok(on!(conn => sqlx::query_as(&format!(
+        "SELECT {WALLET_COLUMNS} FROM wallets WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(&mut *conn)
-    .await?)
+    .await)?)
 }
 
-async fn insert(conn: &mut SqliteConnection, row: &TransactionRow) -> StoreResult<()> {
-    sqlx::query(&format!(
-        "INSERT INTO wallet_transactions ({TRANSACTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+async fn insert(conn: &mut Conn<'_>, row: &TransactionRow) -> StoreResult<()> {
+    on!(conn => sqlx::query(&format!(
+        "INSERT INTO wallet_transactions ({TRANSACTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     ))
     .bind(row.id.as_str())
     .bind(row.wallet_id.as_str())
@@ -349,7 +362,7 @@ async fn insert(conn: &mut SqliteConnection, row: &TransactionRow) -> StoreResul
     .bind(row.description.as_deref())
     .bind(row.created)
     .execute(&mut *conn)
-    .await?;
+    .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 

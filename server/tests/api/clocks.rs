@@ -148,9 +148,7 @@ async fn a_subscription_that_cannot_renew_holds_up_no_other() {
     subscribed(&app, "ada@example.com").await;
     subscribed(&app, "bo@example.com").await;
     // Ada's row is made unreadable, as a bug or a bad migration could leave it.
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
-        .await
-        .unwrap();
+    let pool = app.sql().await;
     sqlx::query(
         "UPDATE subscriptions SET status = 'not-a-status'
          WHERE customer_id = (SELECT id FROM customers WHERE email = 'ada@example.com')",

@@ -1,5 +1,6 @@
 use jiff::{SignedDuration, Timestamp};
 use portico_server::clock::ManualClock;
+use portico_server::store::testing::TestDatabase;
 use portico_server::{Config, context, spawn};
 use std::sync::Arc;
 use tempfile::TempDir;
@@ -159,9 +160,11 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
+    /// What `Store::open` takes: the SQLite file's path, or a PostgreSQL URL.
     pub database: String,
     config: Config,
-    _dir: TempDir,
+    _database: Option<TestDatabase>,
+    dir: TempDir,
 }
 
 /// A server on port 0 with a fresh database, a fixed catalog, tiny stand-in widget
@@ -201,7 +204,8 @@ async fn spawn_app_configured(
     .unwrap();
     std::fs::write(assets.join("portico-widget_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(assets.join("portico.css"), ":host { display: block; }").unwrap();
-    let database = dir.path().join("portico.db").display().to_string();
+    let test_database = TestDatabase::new(&dir.path().join("portico.db")).await;
+    let database = test_database.url.clone();
     let config = Config {
         database: database.clone(),
         catalog: Some(catalog),
@@ -234,7 +238,8 @@ async fn spawn_app_configured(
         clock,
         database,
         config,
-        _dir: dir,
+        _database: Some(test_database),
+        dir,
     }
 }
 
@@ -260,8 +265,52 @@ impl TestApp {
             clock: Arc::new(ManualClock::new(Timestamp::now())),
             database,
             config,
-            _dir: dir,
+            _database: None,
+            dir,
         }
+    }
+
+    /// The test's temporary directory (the catalog file is there).
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// Whether the test runs on PostgreSQL ([`TestDatabase`]).
+    pub fn on_postgres(&self) -> bool {
+        self.database.starts_with("postgres")
+    }
+
+    /// A connection that holds a long write transaction, as another server's
+    /// would: SQLite's one write lock, or on PostgreSQL every table a change or a
+    /// wallet grant writes, locked against all writers (readers still read).
+    /// `ROLLBACK` on it lets go.
+    pub async fn hold_write_lock(&self) -> sqlx::pool::PoolConnection<sqlx::Any> {
+        let mut writer = self.sql().await.acquire().await.unwrap();
+        let statements: &[&str] = if self.on_postgres() {
+            &[
+                "BEGIN",
+                "LOCK TABLE customers, subscriptions, subscription_items, invoices,
+                invoice_lines, wallets, wallet_transactions IN EXCLUSIVE MODE",
+            ]
+        } else {
+            &["BEGIN IMMEDIATE"]
+        };
+        for statement in statements {
+            sqlx::query(statement).execute(&mut *writer).await.unwrap();
+        }
+        writer
+    }
+
+    /// A pool on the test's database, whichever backend it is, for checks and
+    /// set-ups in SQL (with `$1`-style parameters).
+    pub async fn sql(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        let url = if self.on_postgres() {
+            self.database.clone()
+        } else {
+            format!("sqlite://{}", self.database)
+        };
+        sqlx::AnyPool::connect(&url).await.unwrap()
     }
 
     /// A second server over the same database file, as after a restart: nothing is
@@ -343,9 +392,7 @@ impl TestApp {
 
     /// How many subscriptions the database holds.
     pub async fn subscription_count(&self) -> i64 {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.database))
-            .await
-            .unwrap();
+        let pool = self.sql().await;
         let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM subscriptions")
             .fetch_one(&pool)
             .await

@@ -119,9 +119,7 @@ async fn the_sweep_deletes_keys_older_than_a_day_and_keeps_younger_ones() {
         .await
         .unwrap();
     assert_eq!(purged, 1);
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
-        .await
-        .unwrap();
+    let pool = app.sql().await;
     let keys: Vec<(String,)> = sqlx::query_as("SELECT key FROM idempotency_keys")
         .fetch_all(&pool)
         .await
@@ -210,9 +208,7 @@ async fn a_claim_left_in_flight_by_a_dropped_request_expires_and_the_retry_runs_
         .session(json!({"service": "acme", "email": "ada@example.com"}))
         .await;
     signup_with_key(&app, &token, "k-ada", json!({"plan": "starter"})).await;
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
-        .await
-        .unwrap();
+    let pool = app.sql().await;
     // Bo's same request claimed its key, and its request was dropped before it
     // acted: the claim is left with no result.
     sqlx::query(

@@ -6,10 +6,8 @@ use crate::helpers::{TEST_KEY, TestApp, error_of, spawn_app};
 use reqwest::Method;
 use serde_json::json;
 
-async fn database(app: &TestApp) -> sqlx::SqlitePool {
-    sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
-        .await
-        .unwrap()
+async fn database(app: &TestApp) -> sqlx::AnyPool {
+    app.sql().await
 }
 
 /// A keyed grant of 5 credits to `wallet` on the server at `base`.
@@ -94,7 +92,7 @@ async fn a_claim_an_earlier_process_left_unapplied_runs_at_once_after_a_restart(
     // A claim of the same request by a process that died before it changed anything.
     sqlx::query(
         "INSERT INTO idempotency_keys (scope, key, request_digest, created, owner, claim, applied)
-         SELECT scope, 'g-2', request_digest, created, 'an-earlier-process', 'its-request', 0
+         SELECT scope, 'g-2', request_digest, created, 'an-earlier-process', 'its-request', FALSE
          FROM idempotency_keys WHERE key = 'g-1'",
     )
     .execute(&database(&app).await)

@@ -54,7 +54,7 @@ metered = [
 /// Restarts the server over the same database with `catalog` in place of the
 /// catalog file; `app` talks to the new server from then on.
 pub(crate) async fn restart_with_catalog(app: &mut TestApp, catalog: &str) {
-    let path = std::path::Path::new(&app.database).with_file_name("catalog.toml");
+    let path = app.dir().join("catalog.toml");
     assert!(path.exists(), "the server reads its catalog from {path:?}");
     std::fs::write(&path, catalog).unwrap();
     app.base = app.restarted().await;

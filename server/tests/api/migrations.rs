@@ -9,7 +9,7 @@ async fn per_unit_items_of_the_first_schema_become_price_snapshots() {
     std::fs::create_dir(&first_only).unwrap();
     std::fs::write(
         first_only.join("0001_foundation.sql"),
-        include_str!("../../migrations/0001_foundation.sql"),
+        include_str!("../../migrations/sqlite/0001_foundation.sql"),
     )
     .unwrap();
     let database = dir.path().join("old.db").display().to_string();

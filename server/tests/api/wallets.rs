@@ -314,11 +314,9 @@ async fn the_other_mode_s_key_neither_writes_to_a_wallet_nor_learns_it_exists() 
     .await;
     app.clock.advance(jiff::SignedDuration::from_hours(2));
     let count = || async {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
-            .await
-            .unwrap();
+        let pool = app.sql().await;
         let (rows,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM wallet_transactions WHERE wallet_id = ?")
+            sqlx::query_as("SELECT COUNT(*) FROM wallet_transactions WHERE wallet_id = $1")
                 .bind(&id)
                 .fetch_one(&pool)
                 .await
@@ -348,14 +346,7 @@ async fn the_portal_reads_wallets_while_a_writer_holds_the_lock() {
     let id = wallet(&app, "ada@example.com").await;
     grant(&app, &id, json!({"credits": "5.00", "reason": "purchased"})).await;
     // A long write elsewhere (another server on the same database, say).
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database))
-        .await
-        .unwrap();
-    let mut writer = pool.acquire().await.unwrap();
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut *writer)
-        .await
-        .unwrap();
+    let mut writer = app.hold_write_lock().await;
     // The poll every open portal makes is answered: before, it queued for the
     // write lock behind the writer and failed (500) after the 5 s busy timeout.
     let mine = app.get_json("/v1/embed/wallets", &ada).await;

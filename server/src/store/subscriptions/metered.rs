@@ -1,22 +1,22 @@
 //! A subscription's metered meters, with a snapshot of each price like its items.
 
 use crate::billing::state::MeteredItem;
+use crate::store::backend::{Conn, on};
 use crate::store::{Store, StoreError, StoreResult};
 use portico_wire::Currency;
 use portico_wire::usage::Aggregation;
-use sqlx::SqliteConnection;
 
 pub(super) async fn load(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     subscription_id: &str,
 ) -> StoreResult<Vec<MeteredItem>> {
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+    let rows: Vec<(String, String, String, String, String)> = on!(conn => sqlx::query_as(
         "SELECT meter, name, unit, aggregation, price FROM subscription_meters
-         WHERE subscription_id = ? ORDER BY position",
+         WHERE subscription_id = $1 ORDER BY position",
     )
     .bind(subscription_id)
     .fetch_all(&mut *conn)
-    .await?;
+    .await)?;
     rows.into_iter()
         .map(|(meter, name, unit, aggregation, price)| {
             let corrupt = |what: String| {
@@ -46,40 +46,45 @@ impl Store {
         customer_id: &str,
         service: &str,
     ) -> StoreResult<Option<(Vec<MeteredItem>, Currency)>> {
-        let live: Option<(String, String)> = sqlx::query_as(
+        let live: Option<(String, String)> = {
+            let mut pooled = self.pool.acquire().await?;
+            let conn = &mut pooled.conn();
+            on!(conn => sqlx::query_as(
             "SELECT id, currency FROM subscriptions
-             WHERE customer_id = ? AND service = ? AND status NOT IN ('canceled', 'incomplete_expired')
-             ORDER BY created DESC, rowid DESC LIMIT 1",
+             WHERE customer_id = $1 AND service = $2 AND status NOT IN ('canceled', 'incomplete_expired')
+             ORDER BY created DESC, seq DESC LIMIT 1",
         )
         .bind(customer_id)
         .bind(service)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await)
+        }?;
         let Some((id, currency)) = live else {
             return Ok(None);
         };
         let currency = Currency::parse(&currency)
             .map_err(|e| StoreError::Corrupt(format!("subscription {id}: {e}")))?;
-        let mut conn = self.pool.acquire().await?;
-        Ok(Some((load(&mut conn, &id).await?, currency)))
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        Ok(Some((load(conn, &id).await?, currency)))
     }
 }
 
 pub(super) async fn save(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     subscription_id: &str,
     metered: &[MeteredItem],
 ) -> StoreResult<()> {
-    sqlx::query("DELETE FROM subscription_meters WHERE subscription_id = ?")
+    on!(conn => sqlx::query("DELETE FROM subscription_meters WHERE subscription_id = $1")
         .bind(subscription_id)
         .execute(&mut *conn)
-        .await?;
+        .await.map(|done| done.rows_affected()))?;
     for (position, item) in metered.iter().enumerate() {
         let price = serde_json::to_string(&item.price)
             .map_err(|e| StoreError::Corrupt(format!("price of meter {}: {e}", item.meter)))?;
-        sqlx::query(
+        on!(conn => sqlx::query(
             "INSERT INTO subscription_meters (subscription_id, position, meter, name, unit, aggregation, price)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(subscription_id)
         .bind(i64::try_from(position).unwrap_or(i64::MAX))
@@ -89,7 +94,7 @@ pub(super) async fn save(
         .bind(aggregation_str(item.aggregation))
         .bind(price)
         .execute(&mut *conn)
-        .await?;
+        .await.map(|done| done.rows_affected()))?;
     }
     Ok(())
 }

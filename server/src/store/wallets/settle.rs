@@ -3,15 +3,15 @@
 
 use super::{GrantRecord, TransactionRow, WalletRecord, WalletRow, insert};
 use crate::billing::wallet::{Grant, Wallet};
+use crate::store::backend::{Conn, on};
 use crate::store::{StoreError, StoreResult, clocks, new_suffix, ts};
 use jiff::Timestamp;
 use portico_wire::Currency;
 use portico_wire::ids::{WalletId, WalletTransactionId};
 use portico_wire::wallet::{Credits, TransactionReason};
-use sqlx::SqliteConnection;
 
 pub(super) async fn customer_now(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     record: &WalletRecord,
     real_now: Timestamp,
 ) -> StoreResult<Timestamp> {
@@ -22,7 +22,7 @@ pub(super) async fn customer_now(
 /// Records the expiry of every grant past its date (by the customer's clock) and
 /// returns the wallet with its balance then.
 pub(super) async fn settle(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     record: WalletRecord,
     real_now: Timestamp,
 ) -> StoreResult<WalletRow> {
@@ -37,10 +37,10 @@ pub(super) async fn settle(
             .find(|g| g.id == grant_id)
             .and_then(|g| g.expires_at)
             .map_or(now.as_second(), |t| t.as_second());
-        sqlx::query("UPDATE wallet_transactions SET remaining = 0 WHERE id = ?")
+        on!(conn => sqlx::query("UPDATE wallet_transactions SET remaining = 0 WHERE id = $1")
             .bind(&grant_id)
             .execute(&mut *conn)
-            .await?;
+            .await.map(|done| done.rows_affected()))?;
         insert(
             conn,
             &TransactionRow {
@@ -66,7 +66,7 @@ pub(super) async fn settle(
 /// The wallet as [`settle`] would return it, when no grant has expired since it
 /// was last settled, so there is nothing to write; `None` when one has.
 pub(super) async fn unchanged(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     record: WalletRecord,
     real_now: Timestamp,
 ) -> StoreResult<Option<WalletRow>> {
@@ -92,17 +92,14 @@ fn row_of(record: WalletRecord, wallet: &Wallet, now: Timestamp) -> StoreResult<
     })
 }
 
-pub(super) async fn core_wallet(
-    conn: &mut SqliteConnection,
-    record: &WalletRecord,
-) -> StoreResult<Wallet> {
-    let grants: Vec<GrantRecord> = sqlx::query_as(
+pub(super) async fn core_wallet(conn: &mut Conn<'_>, record: &WalletRecord) -> StoreResult<Wallet> {
+    let grants: Vec<GrantRecord> = on!(conn => sqlx::query_as(
         "SELECT id, remaining, priority, expires_at, created FROM wallet_transactions
-         WHERE wallet_id = ? AND remaining > 0",
+         WHERE wallet_id = $1 AND remaining > 0",
     )
     .bind(&record.id)
     .fetch_all(&mut *conn)
-    .await?;
+    .await)?;
     let corrupt = |what: &str| StoreError::Corrupt(format!("wallet {}: {what}", record.id));
     let grants = grants
         .into_iter()

@@ -1,0 +1,121 @@
+//! A PostgreSQL for the tests: the one `PORTICO_TEST_POSTGRES_URL` names, else one
+//! already answering on 127.0.0.1:5432, else a throwaway cluster of our own under
+//! `target/postgres`, started here (and installed from Debian's `postgresql` if the
+//! machine has none). The tests create a database each on it.
+
+use crate::util::{Result, command, output, root, run};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The variable the tests read the server's URL from.
+pub const URL_VARIABLE: &str = "PORTICO_TEST_POSTGRES_URL";
+/// Our own cluster's port: not 5432, so that it never shadows a real server.
+const OWN_PORT: u16 = 54329;
+/// The unprivileged user our cluster runs as when we are root (PostgreSQL refuses
+/// to run as root); Debian's package creates it.
+const OWN_USER: &str = "postgres";
+
+/// The URL of a running PostgreSQL the tests may create databases on.
+pub fn ensure() -> Result<String> {
+    if let Ok(url) = std::env::var(URL_VARIABLE) {
+        println!("    ok: PostgreSQL from {URL_VARIABLE}");
+        return Ok(url);
+    }
+    if answers(5432) {
+        println!("    ok: PostgreSQL on 127.0.0.1:5432");
+        return Ok("postgres://postgres@127.0.0.1:5432/postgres".into());
+    }
+    let url = format!("postgres://postgres@127.0.0.1:{OWN_PORT}/postgres");
+    if answers(OWN_PORT) {
+        println!("    ok: PostgreSQL on 127.0.0.1:{OWN_PORT} (target/postgres)");
+        return Ok(url);
+    }
+    let bin = binaries().map_or_else(install, Ok)?;
+    start_own_cluster(&bin)?;
+    Ok(url)
+}
+
+fn answers(port: u16) -> bool {
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
+    TcpStream::connect_timeout(&address, Duration::from_millis(300)).is_ok()
+}
+
+/// The newest installed server's `bin` directory (`/usr/lib/postgresql/15/bin`).
+fn binaries() -> Option<PathBuf> {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|entry| Some(entry.ok()?.path().join("bin")))
+        .filter(|bin| bin.join("initdb").exists())
+        .collect();
+    versions.sort();
+    versions.pop()
+}
+
+fn install() -> Result<PathBuf> {
+    println!("    installing PostgreSQL (Debian's postgresql)");
+    crate::setup::apt_install(&["postgresql"])?;
+    binaries().ok_or_else(|| "postgresql installed, but no initdb under /usr/lib/postgresql".into())
+}
+
+fn as_root() -> bool {
+    output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0")
+}
+
+/// Runs a PostgreSQL program, as [`OWN_USER`] when we are root.
+fn postgres_program(bin: &Path, program: &str, args: &[&str]) -> Result {
+    let program = bin.join(program).display().to_string();
+    let mut cmd = if as_root() {
+        let mut cmd = command("runuser");
+        cmd.args(["-u", OWN_USER, "--", &program]);
+        cmd
+    } else {
+        command(&program)
+    };
+    run(cmd.args(args))
+}
+
+fn start_own_cluster(bin: &Path) -> Result {
+    let started = Instant::now();
+    let base = root().join("target/postgres");
+    let data = base.join("data");
+    std::fs::create_dir_all(&base).map_err(|e| format!("creating {}: {e}", base.display()))?;
+    if as_root() {
+        run(command("chown").args(["-R", OWN_USER, &base.display().to_string()]))?;
+    }
+    let data_arg = data.display().to_string();
+    if !data.join("PG_VERSION").exists() {
+        postgres_program(
+            bin,
+            "initdb",
+            &[
+                "-D",
+                &data_arg,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+        )?;
+    }
+    // A throwaway cluster: durability is traded for speed, and the tests' many
+    // databases and several servers need more connections than the default 100.
+    let options = format!(
+        "-p {OWN_PORT} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} \
+         -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500",
+        base.display()
+    );
+    let log = base.join("server.log").display().to_string();
+    postgres_program(
+        bin,
+        "pg_ctl",
+        &["-D", &data_arg, "-o", &options, "-l", &log, "-w", "start"],
+    )?;
+    println!(
+        "    ok: PostgreSQL started on 127.0.0.1:{OWN_PORT} (target/postgres, {:.1?})",
+        started.elapsed()
+    );
+    Ok(())
+}
