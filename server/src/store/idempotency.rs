@@ -3,7 +3,7 @@
 //! it, so a request that lost its claim (past its lease, or its process taken for
 //! stopped) can change nothing any more.
 
-use super::backend::{Conn, on};
+use super::backend::{Conn, Dialect, on};
 use super::{Store, StoreError, StoreResult};
 use std::future::Future;
 
@@ -103,6 +103,7 @@ impl Store {
         expiry: Expiry,
     ) -> StoreResult<Claim> {
         let mut tx = self.begin_write().await?;
+        let one_process = tx.conn().dialect() == Dialect::Sqlite;
         {
             let conn = &mut tx.conn();
             on!(conn => sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created < $3")
@@ -133,7 +134,9 @@ impl Store {
                 status: u16::try_from(status).unwrap_or(500),
                 response,
             },
-            Some(first) if !first.abandoned(&self.process, expiry.abandoned_before) => {
+            Some(first)
+                if !first.abandoned(&self.process, one_process, expiry.abandoned_before) =>
+            {
                 Claim::InFlight
             }
             Some(first) if first.applied => Claim::AppliedUnanswered,
@@ -265,12 +268,14 @@ struct FirstUse {
 
 impl FirstUse {
     /// No request will answer it any more: its request let go of it after an
-    /// effect (`claim` NULL); or another process claimed it (SQLite serves one
-    /// process, so that one stopped; a claim from before owners were kept has none);
-    /// or it is past its lease (its request was dropped).
-    fn abandoned(&self, process: &str, abandoned_before: i64) -> bool {
+    /// effect (`claim` NULL); or, on a database one process serves (SQLite),
+    /// another process claimed it, so that one stopped (a claim from before owners
+    /// were kept has none); or it is past its lease (its request was dropped). On
+    /// PostgreSQL another process is another server, very likely alive: its claim
+    /// stands until its lease ends.
+    fn abandoned(&self, process: &str, one_process: bool, abandoned_before: i64) -> bool {
         self.claim.is_none()
-            || self.owner.as_deref().is_some_and(|owner| owner != process)
+            || (one_process && self.owner.as_deref().is_some_and(|owner| owner != process))
             || self.created < abandoned_before
     }
 }

@@ -322,6 +322,19 @@ impl TestApp {
         let addr = spawn("127.0.0.1:0".parse().unwrap(), ctx).await.unwrap();
         format!("http://{addr}")
     }
+
+    /// Another server on the same database, with its own billing runner running
+    /// every `every` on the test's clock, as behind a load balancer.
+    pub async fn another_server(&self, every: std::time::Duration) -> String {
+        let ctx = context(&self.config, self.clock.clone())
+            .await
+            .expect("server context");
+        let addr =
+            portico_server::spawn_with_billing_runner("127.0.0.1:0".parse().unwrap(), ctx, every)
+                .await
+                .unwrap();
+        format!("http://{addr}")
+    }
 }
 
 impl TestApp {

@@ -21,6 +21,7 @@ mod metered_cycle;
 mod metered_periods;
 mod metered_snapshot;
 mod migrations;
+mod multi_server;
 mod openapi;
 mod portal_features;
 mod portal_sessions;
