@@ -9,10 +9,6 @@ use super::StoreResult;
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
-/// The PostgreSQL advisory lock Portico's writers serialize on ("PORTICO\0" as a
-/// big-endian integer, so as not to meet another application's lock).
-const WRITERS_LOCK: i64 = 0x504F_5254_4943_4F00;
-
 /// A pool of connections to one database.
 #[derive(Debug, Clone)]
 pub(crate) enum Pool {
@@ -100,26 +96,20 @@ impl Pool {
         })
     }
 
-    /// A transaction that writes, after every other writer on the database, from
-    /// any server, has committed or rolled back: each decision reads what the one
-    /// before it wrote, as with one server. SQLite takes its one write lock up
-    /// front (a deferred transaction that reads first and writes later fails with
+    /// A transaction that writes, once it holds `lock`: each decision reads what
+    /// the writer before it, on any server, committed about the same customer.
+    /// SQLite takes its one write lock up front, which covers everything (a
+    /// deferred transaction that reads first and writes later fails with
     /// `SQLITE_BUSY` when another writer commits in between; this one waits its
-    /// turn, up to the busy timeout). PostgreSQL takes a transaction-scoped
-    /// advisory lock that every Portico writer takes: released at commit or
-    /// rollback, and by the server when a Portico process dies mid-transaction.
-    pub(crate) async fn begin_write(&self) -> StoreResult<Tx> {
-        Ok(match self {
+    /// turn, up to the busy timeout). PostgreSQL locks only what `lock` names, so
+    /// writers of different customers go on side by side.
+    pub(crate) async fn begin_write(&self, lock: Lock<'_>) -> StoreResult<Tx> {
+        let mut tx = match self {
             Self::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Self::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(WRITERS_LOCK)
-                    .execute(&mut *tx)
-                    .await?;
-                Tx::Postgres(tx)
-            }
-        })
+            Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        };
+        tx.lock(lock).await?;
+        Ok(tx)
     }
 
     /// A transaction that only reads, on one consistent snapshot of the database.
@@ -143,7 +133,57 @@ impl Pooled {
     }
 }
 
+/// What a write transaction locks on PostgreSQL, until it commits or rolls back
+/// (and when a Portico process dies mid-transaction, the server lets go). On
+/// SQLite the one write lock already covers it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Lock<'a> {
+    /// The customer's row, and so all that is theirs: subscriptions, invoices,
+    /// balance, cards and wallets. Every write of a customer's billing takes it.
+    Customer(&'a str),
+    /// The row of the customer whose subscription this is.
+    CustomerOfSubscription(&'a str),
+    /// The row of the customer whose wallet this is.
+    CustomerOfWallet(&'a str),
+    /// A name that has no row (yet): a customer's identity before the customer
+    /// exists, an idempotency key before its claim. An advisory lock on its hash
+    /// (a collision only makes two writers wait for each other).
+    Name(&'a str),
+}
+
 impl Tx {
+    /// Takes `lock` (see [`Lock`]); the customer's row is locked `FOR NO KEY
+    /// UPDATE`, which lets other transactions insert rows that refer to it.
+    pub(crate) async fn lock(&mut self, lock: Lock<'_>) -> StoreResult<()> {
+        let Self::Postgres(tx) = self else {
+            return Ok(());
+        };
+        let (sql, key) = match lock {
+            Lock::Customer(id) => (
+                "SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE",
+                id,
+            ),
+            Lock::CustomerOfSubscription(id) => (
+                "SELECT 1 FROM customers
+                 WHERE id = (SELECT customer_id FROM subscriptions WHERE id = $1)
+                 FOR NO KEY UPDATE",
+                id,
+            ),
+            Lock::CustomerOfWallet(id) => (
+                "SELECT 1 FROM customers
+                 WHERE id = (SELECT customer_id FROM wallets WHERE id = $1)
+                 FOR NO KEY UPDATE",
+                id,
+            ),
+            Lock::Name(name) => (
+                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                name,
+            ),
+        };
+        sqlx::query(sql).bind(key).execute(&mut **tx).await?;
+        Ok(())
+    }
+
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
             Self::Sqlite(tx) => Conn::Sqlite(tx),

@@ -3,7 +3,7 @@
 //! serialized and a decision is either wholly kept or not at all.
 
 use super::accounts::{self, CardRow};
-use super::backend::{Conn, on};
+use super::backend::{Conn, Lock, on};
 use super::invoices::{self, InvoiceRow};
 use super::subscriptions::{self, SubscriptionRow};
 use super::{CustomerRow, Store, StoreError, StoreResult, clocks, customers, new_suffix, wallets};
@@ -55,12 +55,10 @@ impl Store {
         real_now: Timestamp,
         decide: impl FnOnce(&Account, SignupContext) -> Result<Decision, E>,
     ) -> Result<SignupOutcome, E> {
-        let mut tx = self.begin_write().await?;
+        let identity = customers::identity_lock(livemode, customer);
+        let mut tx = self.begin_write(Lock::Name(&identity)).await?;
         let now = real_now.as_second();
-        let customer = match customers::find(&mut tx.conn(), livemode, customer).await? {
-            Some(existing) => existing,
-            None => customers::insert(&mut tx.conn(), livemode, customer, now).await?,
-        };
+        let customer = customers::find_or_insert(&mut tx, livemode, customer, now).await?;
         let previous: Vec<(String, String)> = {
             let conn = &mut tx.conn();
             on!(conn => sqlx::query_as(
@@ -121,8 +119,9 @@ impl Store {
     }
 
     async fn run_due_for(&self, id: &str, real_now: Timestamp) -> StoreResult<Vec<InvoiceRow>> {
-        let mut tx = self.begin_write().await?;
-        // Loaded again inside the transaction: a request may have changed it.
+        let mut tx = self.begin_write(Lock::CustomerOfSubscription(id)).await?;
+        // Loaded again inside the transaction: a request, or another server's
+        // runner, may have changed it.
         let Some(mut row) = subscriptions::load(&mut tx.conn(), id).await? else {
             return Ok(Vec::new());
         };
@@ -151,13 +150,10 @@ impl Store {
         card: &AcceptedCard,
         real_now: Timestamp,
     ) -> StoreResult<(CustomerRow, CardRow, Vec<InvoiceRow>)> {
-        let mut tx = self.begin_write().await?;
-        let customer = match customers::find(&mut tx.conn(), livemode, customer).await? {
-            Some(existing) => existing,
-            None => {
-                customers::insert(&mut tx.conn(), livemode, customer, real_now.as_second()).await?
-            }
-        };
+        let identity = customers::identity_lock(livemode, customer);
+        let mut tx = self.begin_write(Lock::Name(&identity)).await?;
+        let customer =
+            customers::find_or_insert(&mut tx, livemode, customer, real_now.as_second()).await?;
         let now = customer_now(&mut tx.conn(), &customer, real_now).await?;
         let card = accounts::attach(
             &mut tx.conn(),
@@ -192,7 +188,7 @@ impl Store {
 
     /// Moves a test clock forward: one customer's, or everyone's with `None`.
     pub async fn advance_clock(&self, customer_id: Option<&str>, seconds: i64) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_write(Lock::Name("test-clocks")).await?;
         clocks::advance(&mut tx.conn(), customer_id, seconds).await?;
         tx.commit().await?;
         Ok(())

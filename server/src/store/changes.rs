@@ -3,6 +3,7 @@
 //! writing it, so it never takes SQLite's write lock: previews, which a customer
 //! asks for at every step of the change panel, never queue a writer.
 
+use super::backend::Lock;
 use super::billing::{Applied, apply, customer_now};
 use super::invoices::InvoiceRow;
 use super::subscriptions::{self, SubscriptionRow};
@@ -26,7 +27,7 @@ impl Store {
         decide: impl FnOnce(&Subscription, &Account, Timestamp) -> Result<Decision, E>,
     ) -> Result<Option<Applied>, E> {
         let mut tx = if commit {
-            self.begin_write().await?
+            self.begin_write(Lock::Customer(customer_id)).await?
         } else {
             self.pool.begin_read().await?
         };

@@ -1,4 +1,4 @@
-use super::backend::{Conn, on};
+use super::backend::{Conn, Lock, Tx, on};
 use super::{Store, StoreError, StoreResult, new_suffix};
 use portico_wire::CustomerRef;
 use portico_wire::customer::{Address, TaxId};
@@ -75,6 +75,32 @@ fn to_row(r: Record) -> StoreResult<CustomerRow> {
 
 /// Matches by normalized email, or by the integrator's id — or by our own `cus_` id,
 /// since Billflow's `customer_id` is the provider's customer id.
+/// What a write about a customer known by identity locks first: the identity,
+/// since the customer may not exist yet ([`find_or_insert`]).
+pub(super) fn identity_lock(livemode: bool, customer: &CustomerRef) -> String {
+    match customer {
+        CustomerRef::Email(email) => format!("customer:{livemode}:email:{}", email.normalized()),
+        CustomerRef::CustomerId(id) => format!("customer:{livemode}:id:{id}"),
+    }
+}
+
+/// The customer, inserted if new, with their row locked ([`Lock::Customer`]), in a
+/// transaction that holds their [`identity_lock`]: two servers signing up one
+/// new customer at once make one customer.
+pub(super) async fn find_or_insert(
+    tx: &mut Tx,
+    livemode: bool,
+    customer: &CustomerRef,
+    now: i64,
+) -> StoreResult<CustomerRow> {
+    let row = match find(&mut tx.conn(), livemode, customer).await? {
+        Some(existing) => existing,
+        None => insert(&mut tx.conn(), livemode, customer, now).await?,
+    };
+    tx.lock(Lock::Customer(&row.id)).await?;
+    Ok(row)
+}
+
 pub(super) async fn find(
     conn: &mut Conn<'_>,
     livemode: bool,
@@ -162,11 +188,9 @@ impl Store {
         now: i64,
         update: impl FnOnce(&mut CustomerDetails),
     ) -> StoreResult<CustomerRow> {
-        let mut tx = self.begin_write().await?;
-        let mut row = match find(&mut tx.conn(), livemode, customer).await? {
-            Some(existing) => existing,
-            None => insert(&mut tx.conn(), livemode, customer, now).await?,
-        };
+        let identity = identity_lock(livemode, customer);
+        let mut tx = self.begin_write(Lock::Name(&identity)).await?;
+        let mut row = find_or_insert(&mut tx, livemode, customer, now).await?;
         update(&mut row.details);
         let address = row
             .details

@@ -3,7 +3,7 @@
 //! it, so a request that lost its claim (past its lease, or its process taken for
 //! stopped) can change nothing any more.
 
-use super::backend::{Conn, Dialect, on};
+use super::backend::{Conn, Dialect, Lock, on};
 use super::{Store, StoreError, StoreResult};
 use std::future::Future;
 
@@ -102,7 +102,7 @@ impl Store {
         now: i64,
         expiry: Expiry,
     ) -> StoreResult<Claim> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_write(Lock::Name(&key_lock(scope, key))).await?;
         let one_process = tx.conn().dialect() == Dialect::Sqlite;
         {
             let conn = &mut tx.conn();
@@ -224,7 +224,7 @@ impl Store {
         key: &str,
         token: &ClaimToken,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_write(Lock::Name(&key_lock(scope, key))).await?;
         {
             let conn = &mut tx.conn();
             on!(conn => sqlx::query(
@@ -255,6 +255,12 @@ impl Store {
 }
 
 /// The stored first use of a key.
+/// What a claim or a release of a key locks: the key, which has no row before
+/// its first claim.
+fn key_lock(scope: &str, key: &str) -> String {
+    format!("idempotency:{scope}:{key}")
+}
+
 #[derive(Debug, sqlx::FromRow)]
 struct FirstUse {
     request_digest: String,
@@ -315,7 +321,11 @@ mod tests {
     /// A write transaction of the keyed action, as the engine's would be.
     async fn commit_inside(store: &Store, key: &str, token: &ClaimToken) -> StoreResult<()> {
         marking_applied(SCOPE, key, token, async {
-            store.begin_write().await?.commit().await?;
+            store
+                .begin_write(Lock::Name("test"))
+                .await?
+                .commit()
+                .await?;
             Ok(())
         })
         .await

@@ -33,7 +33,7 @@ pub use subscriptions::SubscriptionRow;
 pub use usage::{EventRow, HourRow};
 pub use wallets::{CreateWalletError, NewGrant, TransactionRow, WalletRow};
 
-use backend::{Pool, Tx, on};
+use backend::{Lock, Pool, Tx, on};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use std::str::FromStr;
@@ -98,11 +98,11 @@ impl Store {
         Ok(Self { pool, process })
     }
 
-    /// A transaction that writes ([`Pool::begin_write`]). Inside a keyed action
-    /// ([`marking_applied`]), it also marks the key applied: the mark commits with
-    /// the action's effect, or neither does.
-    async fn begin_write(&self) -> StoreResult<Tx> {
-        let mut tx = self.pool.begin_write().await?;
+    /// A transaction that writes, holding `lock` ([`Pool::begin_write`]). Inside a
+    /// keyed action ([`marking_applied`]), it also marks the key applied: the mark
+    /// commits with the action's effect, or neither does.
+    async fn begin_write(&self, lock: Lock<'_>) -> StoreResult<Tx> {
+        let mut tx = self.pool.begin_write(lock).await?;
         idempotency::mark_applied(&mut tx.conn()).await?;
         Ok(tx)
     }

@@ -1,4 +1,4 @@
-use super::backend::on;
+use super::backend::{Lock, on};
 use super::{LinkRefused, Store, StoreResult};
 
 /// A portal session of the embedded widget. The customer may not exist yet: it is
@@ -58,7 +58,7 @@ impl Store {
                 "customer = $1",
             ),
         };
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_write(Lock::Name("session-revocations")).await?;
         let sql = format!("DELETE FROM portal_sessions WHERE {sessions}");
         let conn = &mut tx.conn();
         let ended = on!(conn => {

@@ -1,6 +1,6 @@
 //! Usage events and their hourly rollups.
 
-use super::backend::{Conn, on};
+use super::backend::{Conn, Lock, on};
 use super::{Store, StoreResult};
 use crate::billing::proration::Period;
 use crate::billing::state::MeteredItem;
@@ -76,7 +76,9 @@ impl Store {
             )
             .to_string()
         };
-        let mut tx = self.begin_write().await?;
+        // Batches are ingested one at a time (on PostgreSQL too): two batches
+        // upserting the same hourly rows in different orders could deadlock.
+        let mut tx = self.begin_write(Lock::Name("usage-ingestion")).await?;
         let inserted: Vec<(String,)> = {
             let conn = &mut tx.conn();
             let sql = format!(

@@ -2,7 +2,7 @@
 //! credits remaining; the billing core draws grants down (`billing/wallet.rs`) and
 //! this module writes what it drew, and what expired, as debit transactions.
 
-use super::backend::{Conn, on};
+use super::backend::{Conn, Lock, on};
 use super::{Store, StoreError, StoreResult, new_suffix};
 use crate::billing::wallet::Wallet;
 use jiff::Timestamp;
@@ -112,7 +112,7 @@ impl Store {
         conversion_rate: i64,
         now: i64,
     ) -> Result<WalletRow, CreateWalletError> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_write(Lock::Customer(customer_id)).await?;
         let existing: Option<(String,)> =
             {
  let conn = &mut tx.conn();
@@ -165,7 +165,7 @@ impl Store {
         livemode: bool,
         real_now: Timestamp,
     ) -> StoreResult<Option<WalletRow>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_write(Lock::CustomerOfWallet(id)).await?;
         let Some(record) = find(&mut tx.conn(), id)
             .await?
             .filter(|r| r.livemode == livemode)
@@ -188,7 +188,7 @@ impl Store {
         if let Some(rows) = self.wallets_unchanged(customer_id, real_now).await? {
             return Ok(rows);
         }
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_write(Lock::Customer(customer_id)).await?;
         let records = wallets_of(&mut tx.conn(), customer_id).await?;
         let mut rows = Vec::with_capacity(records.len());
         for record in records {
@@ -223,7 +223,7 @@ impl Store {
         grant: &NewGrant,
         real_now: Timestamp,
     ) -> StoreResult<Option<(WalletRow, TransactionRow)>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_write(Lock::CustomerOfWallet(id)).await?;
         let Some(record) = find(&mut tx.conn(), id).await? else {
             return Ok(None);
         };

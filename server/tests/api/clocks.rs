@@ -169,7 +169,10 @@ async fn a_subscription_that_cannot_renew_holds_up_no_other() {
         .await;
     assert_eq!(response.status(), 200);
     let clock: Value = response.json().await.unwrap();
-    assert_eq!(clock["invoices"].as_array().unwrap().len(), 1, "{clock}");
+    // The run the advance started renewed Bo, or the background runner's did
+    // first (it runs every 50 ms, and with PostgreSQL it no longer waits for the
+    // advance's own run): either way a run went past Ada's failure to Bo's.
+    assert!(clock["invoices"].as_array().unwrap().len() <= 1, "{clock}");
     assert_eq!(invoices(&app, "bo@example.com").await.len(), 2);
 
     // Ada's stays due, retried on every run; the background runner goes on with
