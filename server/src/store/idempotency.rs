@@ -3,7 +3,7 @@
 //! it, so a request that lost its claim (past its lease, or its process taken for
 //! stopped) can change nothing any more.
 
-use super::backend::{Conn, Dialect, Lock, on};
+use super::backend::{Conn, Lock, on};
 use super::{Store, StoreError, StoreResult};
 use std::future::Future;
 
@@ -103,7 +103,6 @@ impl Store {
         expiry: Expiry,
     ) -> StoreResult<Claim> {
         let mut tx = self.begin_write(Lock::Name(&key_lock(scope, key))).await?;
-        let one_process = tx.conn().dialect() == Dialect::Sqlite;
         {
             let conn = &mut tx.conn();
             on!(conn => sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created < $3")
@@ -124,6 +123,12 @@ impl Store {
         .fetch_optional(&mut *conn)
         .await)
         }?;
+        let owner_gone = match first.as_ref().and_then(|first| first.owner.as_deref()) {
+            Some(owner) if owner != &*self.process => {
+                !super::processes::is_alive(&mut tx.conn(), owner).await?
+            }
+            _ => false,
+        };
         let claim = match first {
             Some(first) if first.request_digest != digest => Claim::Mismatch,
             Some(FirstUse {
@@ -134,11 +139,7 @@ impl Store {
                 status: u16::try_from(status).unwrap_or(500),
                 response,
             },
-            Some(first)
-                if !first.abandoned(&self.process, one_process, expiry.abandoned_before) =>
-            {
-                Claim::InFlight
-            }
+            Some(first) if !first.abandoned(owner_gone, expiry.abandoned_before) => Claim::InFlight,
             Some(first) if first.applied => Claim::AppliedUnanswered,
             gone_or_none => {
                 if gone_or_none.is_some() {
@@ -274,15 +275,11 @@ struct FirstUse {
 
 impl FirstUse {
     /// No request will answer it any more: its request let go of it after an
-    /// effect (`claim` NULL); or, on a database one process serves (SQLite),
-    /// another process claimed it, so that one stopped (a claim from before owners
-    /// were kept has none); or it is past its lease (its request was dropped). On
-    /// PostgreSQL another process is another server, very likely alive: its claim
-    /// stands until its lease ends.
-    fn abandoned(&self, process: &str, one_process: bool, abandoned_before: i64) -> bool {
-        self.claim.is_none()
-            || (one_process && self.owner.as_deref().is_some_and(|owner| owner != process))
-            || self.created < abandoned_before
+    /// effect (`claim` NULL); or the process that claimed it stopped
+    /// (`owner_gone`, [`super::processes`]; a claim from before owners were kept
+    /// has none); or it is past its lease (its request was dropped).
+    fn abandoned(&self, owner_gone: bool, abandoned_before: i64) -> bool {
+        self.claim.is_none() || owner_gone || self.created < abandoned_before
     }
 }
 

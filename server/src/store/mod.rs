@@ -13,6 +13,7 @@ mod invoices;
 mod keys;
 pub use keys::StoredKey;
 mod portal;
+mod processes;
 mod provider_events;
 mod sessions;
 mod subscriptions;
@@ -61,6 +62,9 @@ pub struct Store {
     /// This process among those that opened the database: a random id, which
     /// idempotency claims carry.
     process: std::sync::Arc<str>,
+    /// On PostgreSQL, the connection that shows this process alive to the others
+    /// ([`processes`]) for as long as the store is open.
+    _alive: Option<std::sync::Arc<tokio::sync::Mutex<sqlx::PgConnection>>>,
 }
 
 impl Store {
@@ -68,6 +72,8 @@ impl Store {
     /// `postgres://` URL, or SQLite as `sqlite://path.db` or a plain file path
     /// (created if missing).
     pub async fn open(url: &str) -> StoreResult<Self> {
+        let process: std::sync::Arc<str> = crate::auth::random_alphanumeric(16).into();
+        let mut alive = None;
         let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
@@ -75,6 +81,8 @@ impl Store {
                 .connect(url)
                 .await?;
             sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            let held = processes::hold(url, &process).await?;
+            alive = Some(std::sync::Arc::new(tokio::sync::Mutex::new(held)));
             Pool::Postgres(pool)
         } else {
             let url = if url.starts_with("sqlite:") {
@@ -94,8 +102,11 @@ impl Store {
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
             Pool::Sqlite(pool)
         };
-        let process = crate::auth::random_alphanumeric(16).into();
-        Ok(Self { pool, process })
+        Ok(Self {
+            pool,
+            process,
+            _alive: alive,
+        })
     }
 
     /// A transaction that writes, holding `lock` ([`Pool::begin_write`]). Inside a
