@@ -84,20 +84,18 @@ fn test() -> util::Result {
     util::step("unit, integration and browser tests", || {
         util::cargo_with_env(&["test", "--workspace", "--locked"], &env)
     })?;
-    // The store's own tests and the API suite once more, each test on a new
+    // The store's own tests, the API suite (with the three-server test) and the
+    // crash tests (with the three-server one) once more, each test on a new
     // PostgreSQL database instead of a SQLite file.
     env.push(("PORTICO_TEST_DATABASE".into(), "postgres".into()));
-    util::step("store and API tests on PostgreSQL", || {
+    util::step("store, API and crash tests on PostgreSQL", || {
+        let server_tests = ["test", "--package", "portico-server", "--locked"];
         util::cargo_with_env(
-            &[
-                "test",
-                "--package",
-                "portico-server",
-                "--lib",
-                "--test",
-                "api",
-                "--locked",
-            ],
+            &[&server_tests[..], &["--lib", "--test", "api"]].concat(),
+            &env,
+        )?;
+        util::cargo_with_env(
+            &[&server_tests[..], &["--test", "cli", "--", "crash::"]].concat(),
             &env,
         )
     })?;

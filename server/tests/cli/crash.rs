@@ -6,11 +6,16 @@
 //! the database exactly once, the invoice numbers gapless, every invoice equal to
 //! its lines and every wallet equal to its transactions.
 //!
-//! The short run is part of `cargo xtask test`; the long one (1,000 mutations,
-//! more kills) is `#[ignore]`d and run by `cargo xtask bench`.
+//! With PostgreSQL (`PORTICO_TEST_DATABASE=postgres`) the same run also goes to
+//! three servers on one database, each request's retries to the next server, as
+//! behind a load balancer, while one of them is killed now and then.
+//!
+//! The short runs are part of `cargo xtask test`; the long ones (1,000 mutations,
+//! more kills) are `#[ignore]`d and run by `cargo xtask bench`.
 
 use crate::crash_checks::{self, Acknowledged, Kind};
 use crate::serve::{assets, file, free_port};
+use portico_server::store::testing::TestDatabase;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
@@ -58,6 +63,10 @@ unit = "calls"
 /// A `portico serve` that the test kills and starts again on one database.
 struct Server {
     dir: PathBuf,
+    /// The SQLite file's path or the PostgreSQL URL.
+    database: String,
+    /// Which of the run's servers this is, for its logs.
+    index: usize,
     port: u16,
     child: Option<Child>,
     starts: usize,
@@ -70,11 +79,13 @@ impl Server {
 
     async fn start(&mut self) {
         self.starts += 1;
-        let log = self.dir.join(format!("serve-{}.log", self.starts));
+        let log = self
+            .dir
+            .join(format!("serve-{}-{}.log", self.index, self.starts));
         let dir = self.dir.display().to_string();
         let child = Command::new(env!("CARGO_BIN_EXE_portico"))
             .arg("serve")
-            .args(["--database", &format!("{dir}/crash.db")])
+            .args(["--database", &self.database])
             .args(["--catalog", &format!("{dir}/catalog.toml")])
             .args(["--assets", &format!("{dir}/dist")])
             .args(["--listen", &format!("127.0.0.1:{}", self.port)])
@@ -131,17 +142,18 @@ pub struct Customer {
     pub subscription: Option<String>,
 }
 
-/// Sends `request` until the server answers it; a refused connection (the server is
-/// down) or an answer of `idempotency_key_in_use` is retried with the same key.
+/// Sends `request` until a server answers it; a refused connection (the server is
+/// down) or an answer of `idempotency_key_in_use` is retried with the same key, on
+/// the next server when there are several (as a load balancer would).
 /// Returns the status, the body and how many times it was sent.
-async fn until_answered(build: impl Fn() -> reqwest::RequestBuilder) -> (u16, Value, usize) {
+async fn until_answered(build: impl Fn(usize) -> reqwest::RequestBuilder) -> (u16, Value, usize) {
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
     for attempt in 1.. {
         assert!(
             std::time::Instant::now() < deadline,
             "no answer in two minutes: the server did not come back"
         );
-        match build().timeout(Duration::from_secs(30)).send().await {
+        match build(attempt).timeout(Duration::from_secs(30)).send().await {
             Ok(response) => {
                 let status = response.status().as_u16();
                 let Ok(text) = response.text().await else {
@@ -163,16 +175,22 @@ async fn until_answered(build: impl Fn() -> reqwest::RequestBuilder) -> (u16, Va
 /// The next mutation for `customer`, chosen by `rng`, sent until answered.
 async fn mutate(
     client: &reqwest::Client,
-    base: &str,
+    bases: &[String],
+    first: usize,
     customer: &mut Customer,
     key: String,
     rng: &mut StdRng,
 ) -> Acknowledged {
+    // The request's first attempt goes to server `first`, each retry to the next.
+    let url = |path: &str| {
+        let path = path.to_owned();
+        move |attempt: usize| format!("{}{path}", bases[(first + attempt) % bases.len()])
+    };
     let embed = |path: &str, body: Value| {
-        let (url, token, key) = (format!("{base}{path}"), customer.token.clone(), key.clone());
-        move || {
+        let (url, token, key) = (url(path), customer.token.clone(), key.clone());
+        move |attempt| {
             client
-                .post(&url)
+                .post(url(attempt))
                 .header("origin", ORIGIN)
                 .header("x-session-token", &token)
                 .header("idempotency-key", &key)
@@ -180,10 +198,10 @@ async fn mutate(
         }
     };
     let admin = |path: &str, body: Value| {
-        let (url, key) = (format!("{base}{path}"), key.clone());
-        move || {
+        let (url, key) = (url(path), key.clone());
+        move |attempt| {
             client
-                .post(&url)
+                .post(url(attempt))
                 .bearer_auth(TEST_KEY)
                 .header("idempotency-key", &key)
                 .json(&body)
@@ -251,36 +269,50 @@ async fn mutate(
     }
 }
 
-/// The run's shape: how many mutations, and how many times the server is killed.
+/// The run's shape: how many mutations, how many servers share the database, and
+/// how many times one of them is killed.
 #[derive(Debug, Clone, Copy)]
 pub struct Run {
     pub mutations: usize,
+    pub servers: usize,
     pub kills: usize,
     pub seed: u64,
 }
 
 pub async fn crash_test(run: Run) {
     let dir = tempfile::tempdir().unwrap();
+    if run.servers > 1 && !TestDatabase::postgres_requested() {
+        eprintln!("skipped: several servers need PostgreSQL (PORTICO_TEST_DATABASE=postgres)");
+        return;
+    }
+    let database = TestDatabase::new(&dir.path().join("crash.db")).await;
     file(dir.path(), "catalog.toml", CATALOG);
     assets(dir.path());
-    let mut server = Server {
-        dir: dir.path().to_owned(),
-        port: free_port(),
-        child: None,
-        starts: 0,
-    };
-    server.start().await;
-    let base = server.base();
+    let mut servers: Vec<Server> = (0..run.servers)
+        .map(|index| Server {
+            dir: dir.path().to_owned(),
+            database: database.url.clone(),
+            index,
+            port: free_port(),
+            child: None,
+            starts: 0,
+        })
+        .collect();
+    for server in &mut servers {
+        server.start().await;
+    }
+    let bases: Arc<[String]> = servers.iter().map(Server::base).collect();
     let client = reqwest::Client::new();
-    crash_checks::invoice_every_change(&client, &base).await;
+    crash_checks::invoice_every_change(&client, &bases[0]).await;
     let mut customers = Vec::new();
     for i in 0..CUSTOMERS {
+        let base = &bases[i % bases.len()];
         customers
-            .push(crash_checks::set_up_customer(&client, &base, &format!("c{i}@crash.test")).await);
+            .push(crash_checks::set_up_customer(&client, base, &format!("c{i}@crash.test")).await);
     }
 
     // The killer: at random points of the run (so that requests are in flight),
-    // SIGKILL and start again on the same port.
+    // SIGKILL one server and start it again on the same port.
     let progress = Arc::new(AtomicUsize::new(0));
     let killer = {
         let mut rng = StdRng::seed_from_u64(run.seed ^ 0x5eed);
@@ -295,25 +327,29 @@ pub async fn crash_test(run: Run) {
                     tokio::time::sleep(Duration::from_millis(1)).await;
                 }
                 tokio::time::sleep(Duration::from_micros(rng.random_range(0..3_000))).await;
+                let server = &mut servers[rng.random_range(0..run.servers)];
                 server.kill();
                 tokio::time::sleep(Duration::from_millis(rng.random_range(0..50))).await;
                 server.start().await;
             }
-            server
+            servers
         })
     };
     let per_customer = run.mutations.div_ceil(CUSTOMERS);
     let mut workers = Vec::new();
-    // Each worker owns one customer, and hands it back with its answers.
+    // Each worker owns one customer, and hands it back with its answers. Its
+    // requests go round the servers, as from behind a load balancer.
     for (i, mut customer) in customers.into_iter().enumerate() {
-        let (client, base) = (client.clone(), base.clone());
+        let (client, bases) = (client.clone(), bases.clone());
         let progress = progress.clone();
         let mut rng = StdRng::seed_from_u64(run.seed.wrapping_add(i as u64));
         workers.push(tokio::spawn(async move {
             let mut acknowledged = Vec::new();
             for step in 0..per_customer {
                 let key = format!("crash-{i}-{step}");
-                acknowledged.push(mutate(&client, &base, &mut customer, key, &mut rng).await);
+                let first = i + step;
+                acknowledged
+                    .push(mutate(&client, &bases, first, &mut customer, key, &mut rng).await);
                 progress.fetch_add(1, Ordering::Relaxed);
             }
             (customer, acknowledged)
@@ -325,30 +361,50 @@ pub async fn crash_test(run: Run) {
         customers.push(customer);
         acknowledged.extend(answers);
     }
-    let server = killer.await.unwrap();
+    let servers = killer.await.unwrap();
     let report = crash_checks::check(
         &client,
-        &server.base(),
-        &dir.path().join("crash.db"),
+        &servers[0].base(),
+        &database.url,
         &customers,
         &acknowledged,
     )
     .await;
+    let starts: usize = servers.iter().map(|server| server.starts).sum();
     println!(
-        "crash test: {} kills, {} server starts, {report}",
-        run.kills, server.starts
+        "crash test: {} server(s) on {}, {} kills, {starts} server starts, {report}",
+        run.servers,
+        if database.url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
+        run.kills,
     );
     // Else the kills all fell between requests, and nothing was tested.
     assert!(report.retried > 0, "no request was cut off by a kill");
-    drop(server);
+    drop(servers);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyed_mutations_survive_kill_9_exactly_once() {
     crash_test(Run {
         mutations: 300,
+        servers: 1,
         kills: 5,
         seed: 17,
+    })
+    .await;
+}
+
+/// Three servers on one PostgreSQL database, one of them killed now and then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_servers_one_killed_act_exactly_once() {
+    crash_test(Run {
+        mutations: 300,
+        servers: 3,
+        kills: 5,
+        seed: 18,
     })
     .await;
 }
@@ -358,8 +414,21 @@ async fn keyed_mutations_survive_kill_9_exactly_once() {
 async fn keyed_mutations_survive_kill_9_exactly_once_long() {
     crash_test(Run {
         mutations: 1_000,
+        servers: 1,
         kills: 20,
         seed: 1_000,
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "the long multi-server crash test: cargo xtask bench runs it"]
+async fn three_servers_one_killed_act_exactly_once_long() {
+    crash_test(Run {
+        mutations: 1_000,
+        servers: 3,
+        kills: 20,
+        seed: 1_001,
     })
     .await;
 }

@@ -6,7 +6,6 @@ use serde_json::{Value, json};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -145,13 +144,17 @@ impl fmt::Display for Report {
 pub async fn check(
     client: &reqwest::Client,
     base: &str,
-    database: &Path,
+    database: &str,
     customers: &[Customer],
     acknowledged: &[Acknowledged],
 ) -> Report {
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", database.display()))
-        .await
-        .unwrap();
+    sqlx::any::install_default_drivers();
+    let url = if database.starts_with("postgres") {
+        database.to_owned()
+    } else {
+        format!("sqlite://{database}")
+    };
+    let db = sqlx::AnyPool::connect(&url).await.unwrap();
     let mut report = Report {
         mutations: acknowledged.len(),
         retried: acknowledged.iter().filter(|a| a.attempts > 1).count(),
@@ -188,7 +191,7 @@ pub async fn check(
     } in customers
     {
         let customer_id: String =
-            sqlx::query_scalar("SELECT id FROM customers WHERE email = ? AND livemode = 0")
+            sqlx::query_scalar("SELECT id FROM customers WHERE email = $1 AND livemode = FALSE")
                 .bind(email)
                 .fetch_one(&db)
                 .await
@@ -206,20 +209,20 @@ pub async fn check(
         let expected = [
             (
                 Kind::Signup,
-                count("SELECT count(*) FROM subscriptions WHERE customer_id = ?", customer_id.clone()).await,
+                count("SELECT count(*) FROM subscriptions WHERE customer_id = $1", customer_id.clone()).await,
             ),
             (
                 Kind::Card,
-                count("SELECT count(*) FROM payment_methods WHERE customer_id = ?", customer_id.clone()).await,
+                count("SELECT count(*) FROM payment_methods WHERE customer_id = $1", customer_id.clone()).await,
             ),
             (
                 Kind::Usage,
-                count("SELECT count(*) FROM usage_events WHERE customer_id = ?", customer_id.clone()).await,
+                count("SELECT count(*) FROM usage_events WHERE customer_id = $1", customer_id.clone()).await,
             ),
             (
                 Kind::Grant,
                 count(
-                    "SELECT count(*) FROM wallet_transactions WHERE wallet_id = ? AND reason = 'purchased'",
+                    "SELECT count(*) FROM wallet_transactions WHERE wallet_id = $1 AND reason = 'purchased'",
                     wallet.clone(),
                 )
                 .await,
@@ -244,10 +247,10 @@ pub async fn check(
 }
 
 /// The wallet's balance is the sum of its transactions.
-async fn check_wallet(client: &reqwest::Client, base: &str, db: &sqlx::SqlitePool, wallet: &str) {
+async fn check_wallet(client: &reqwest::Client, base: &str, db: &sqlx::AnyPool, wallet: &str) {
     let summed: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(SUM(CASE kind WHEN 'credit' THEN credits ELSE -credits END), 0)
-         FROM wallet_transactions WHERE wallet_id = ?",
+        "SELECT CAST(COALESCE(SUM(CASE kind WHEN 'credit' THEN credits ELSE -credits END), 0) AS BIGINT)
+         FROM wallet_transactions WHERE wallet_id = $1",
     )
     .bind(wallet)
     .fetch_one(db)
@@ -307,11 +310,13 @@ async fn check_subscription(
 
 /// Invoice numbers are gapless per mode and month, and each invoice's subtotal is
 /// the sum of its lines; how many invoices there are.
-async fn check_invoices(db: &sqlx::SqlitePool) -> usize {
-    let rows = sqlx::query("SELECT id, number, livemode, subtotal FROM invoices")
-        .fetch_all(db)
-        .await
-        .unwrap();
+async fn check_invoices(db: &sqlx::AnyPool) -> usize {
+    let rows = sqlx::query(
+        "SELECT id, number, CAST(livemode AS INTEGER) AS livemode, subtotal FROM invoices",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
     let mut numbers: BTreeMap<(i64, String), Vec<u32>> = BTreeMap::new();
     for row in &rows {
         let number: String = row.get("number");
@@ -325,7 +330,7 @@ async fn check_invoices(db: &sqlx::SqlitePool) -> usize {
             .push(sequence.parse().unwrap());
         let id: String = row.get("id");
         let lines: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(amount), 0) FROM invoice_lines WHERE invoice_id = ?",
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM invoice_lines WHERE invoice_id = $1",
         )
         .bind(&id)
         .fetch_one(db)
@@ -337,14 +342,14 @@ async fn check_invoices(db: &sqlx::SqlitePool) -> usize {
             "{id}: lines and subtotal"
         );
     }
-    let last: HashMap<(i64, String), u32> = sqlx::query_as::<_, (i64, String, u32)>(
-        "SELECT livemode, month, last FROM invoice_numbers",
+    let last: HashMap<(i64, String), u32> = sqlx::query_as::<_, (i64, String, i64)>(
+        "SELECT CAST(livemode AS INTEGER), month, last FROM invoice_numbers",
     )
     .fetch_all(db)
     .await
     .unwrap()
     .into_iter()
-    .map(|(livemode, month, last)| ((livemode, month), last))
+    .map(|(livemode, month, last)| ((livemode, month), u32::try_from(last).unwrap()))
     .collect();
     for (month, mut sequence) in numbers {
         sequence.sort_unstable();
@@ -365,7 +370,7 @@ async fn check_invoices(db: &sqlx::SqlitePool) -> usize {
 /// Every invoice an answer names is stored, and every stored invoice is named by
 /// one answer, but for those of actions whose answer was lost: an action that ran
 /// twice would leave an invoice no answer names.
-async fn check_answered_invoices(db: &sqlx::SqlitePool, acknowledged: &[Acknowledged]) {
+async fn check_answered_invoices(db: &sqlx::AnyPool, acknowledged: &[Acknowledged]) {
     let stored: std::collections::BTreeSet<String> =
         sqlx::query_scalar::<_, String>("SELECT id FROM invoices")
             .fetch_all(db)
