@@ -21,8 +21,12 @@ pub struct KeyFile {
 
 impl KeyFile {
     /// The key file of the SQLite database `database` (a path or `sqlite://` URL);
-    /// `None` for an in-memory database.
+    /// `None` for an in-memory database, and for PostgreSQL, whose servers are
+    /// several machines with no file beside the database to share.
     pub fn beside(database: &str) -> Option<Self> {
+        if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+            return None;
+        }
         let path = database
             .strip_prefix("sqlite://")
             .or_else(|| database.strip_prefix("sqlite:"))
@@ -126,7 +130,9 @@ async fn secret_key(
     let name = mode.name();
     let file = KeyFile::beside(&config.database).ok_or_else(|| {
         StartError::Config(format!(
-            "an in-memory database keeps no keys: pass the {name} key by environment"
+            "an in-memory or PostgreSQL database keeps no key file: pass the {name} key by \
+             environment (PORTICO_{}_SECRET_KEY), the same to every server",
+            name.to_ascii_uppercase()
         ))
     })?;
     let io = |e: std::io::Error| StartError::Config(format!("{}: {e}", file.path().display()));
@@ -202,8 +208,13 @@ pub async fn rotate_secret_key(
     now: i64,
 ) -> Result<SecretKey, StartError> {
     let name = mode.name();
-    let file = KeyFile::beside(database)
-        .ok_or_else(|| StartError::Config("an in-memory database keeps no keys".to_owned()))?;
+    let file = KeyFile::beside(database).ok_or_else(|| {
+        StartError::Config(
+            "an in-memory or PostgreSQL database keeps no key file: give the servers \
+                 a new key by environment instead"
+                .to_owned(),
+        )
+    })?;
     let io = |e: std::io::Error| StartError::Config(format!("{}: {e}", file.path().display()));
     let mut in_file = file.read().map_err(io)?;
     let key = SecretKey::generate(mode.is_live());
@@ -223,6 +234,12 @@ pub async fn rotate_secret_key(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_postgresql_database_has_no_key_file() {
+        assert!(super::KeyFile::beside("postgres://u@db.internal/portico").is_none());
+        assert!(super::KeyFile::beside("postgresql://u@db.internal/portico").is_none());
+    }
 
     #[test]
     fn the_file_sits_beside_the_database_and_is_private() {

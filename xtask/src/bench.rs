@@ -1,6 +1,8 @@
 //! `cargo xtask bench`: the shipped widget's sizes, then the widget API benchmark
 //! (`server/benches/embed_api.rs`) and the usage benchmark (`server/benches/usage.rs`:
-//! 10 million events), and the long crash test (`server/tests/cli/crash.rs`).
+//! 10 million events), the long crash test (`server/tests/cli/crash.rs`), the
+//! scale-out benchmark (`server/benches/scale_out.rs`: SQLite against PostgreSQL,
+//! one server against three) and the long three-server runs on PostgreSQL.
 //! Figures are reported, never asserted.
 
 use crate::util::{self, Result};
@@ -42,5 +44,52 @@ pub fn run() -> Result {
             "--ignored",
             "--nocapture",
         ])
-    })
+    })?;
+    let postgres = vec![
+        (
+            crate::postgres::URL_VARIABLE.to_owned(),
+            crate::postgres::ensure()?,
+        ),
+        ("PORTICO_TEST_DATABASE".to_owned(), "postgres".to_owned()),
+    ];
+    util::step(
+        "scale-out benchmark (SQLite, PostgreSQL, three servers)",
+        || {
+            let bench = ["bench", "--locked", "--package", "portico-server"];
+            util::cargo_with_env(&[&bench[..], &["--bench", "scale_out"]].concat(), &postgres)
+        },
+    )?;
+    util::step(
+        "the long three-server runs (1,000 mutations with 20 kills; 1,000 renewals)",
+        || {
+            let test = ["test", "--locked", "--package", "portico-server"];
+            let long = ["--", "--ignored", "--nocapture"];
+            util::cargo_with_env(
+                &[
+                    &test[..],
+                    &[
+                        "--test",
+                        "cli",
+                        "three_servers_one_killed_act_exactly_once_long",
+                    ],
+                    &long,
+                ]
+                .concat(),
+                &postgres,
+            )?;
+            util::cargo_with_env(
+                &[
+                    &test[..],
+                    &[
+                        "--test",
+                        "api",
+                        "three_servers_on_one_database_act_once_and_renew_once_long",
+                    ],
+                    &long,
+                ]
+                .concat(),
+                &postgres,
+            )
+        },
+    )
 }

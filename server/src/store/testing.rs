@@ -26,14 +26,26 @@ impl TestDatabase {
     /// and cannot be reached.
     pub async fn new(sqlite_path: &Path) -> Self {
         if !Self::postgres_requested() {
-            return Self {
-                url: sqlite_path.display().to_string(),
-                postgres: None,
-            };
+            return Self::sqlite(sqlite_path);
         }
         let server = std::env::var(POSTGRES_URL_VARIABLE).unwrap_or_else(|_| {
             panic!("{BACKEND_VARIABLE}=postgres needs {POSTGRES_URL_VARIABLE}")
         });
+        Self::postgres(&server).await
+    }
+
+    /// The SQLite file at `path`, whatever the environment asks for.
+    pub fn sqlite(path: &Path) -> Self {
+        Self {
+            url: path.display().to_string(),
+            postgres: None,
+        }
+    }
+
+    /// A new database on the PostgreSQL server at `server`, whatever the
+    /// environment asks for.
+    pub async fn postgres(server: &str) -> Self {
+        let server = server.to_owned();
         let name = format!(
             "portico_test_{}",
             crate::auth::random_alphanumeric(16).to_ascii_lowercase()
