@@ -1,4 +1,4 @@
-//! `portico serve | keys | catalog import | hash | sessions create|revoke`.
+//! `portico serve | keys | catalog import | hash | sessions create|revoke | migrate`.
 //!
 //! Every command but `serve` works on the database directly, so it needs no running
 //! server; output meant for scripts (a key, a hash, a URL) is alone on stdout.
@@ -51,6 +51,20 @@ enum Command {
         #[command(subcommand)]
         action: SessionsAction,
     },
+    /// Copy a SQLite database into a new PostgreSQL database, to run several
+    /// servers on it.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+struct MigrateArgs {
+    /// The SQLite database: a file path or a `sqlite://` URL.
+    #[arg(long)]
+    from: String,
+    /// The PostgreSQL database (`postgres://…`), created beforehand and holding no
+    /// customer; its schema is made here.
+    #[arg(long)]
+    to: String,
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +230,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Sessions {
             action: SessionsAction::Revoke(args),
         } => revoke::revoke(args).await,
+        Command::Migrate(args) => migrate(args).await,
     }
 }
 
@@ -253,6 +268,36 @@ async fn serve(args: Serve) -> Result<(), String> {
     portico_server::serve(listener, ctx)
         .await
         .map_err(|e| e.to_string())
+}
+
+async fn migrate(args: MigrateArgs) -> Result<(), String> {
+    if !args.to.starts_with("postgres://") && !args.to.starts_with("postgresql://") {
+        return Err(format!("--to must be a postgres:// URL, not `{}`", args.to));
+    }
+    if !std::path::Path::new(args.from.trim_start_matches("sqlite://")).exists() {
+        return Err(format!("--from: no SQLite database at `{}`", args.from));
+    }
+    let source = Store::open(&args.from)
+        .await
+        .map_err(|e| format!("--from: {e}"))?;
+    let target = Store::open(&args.to)
+        .await
+        .map_err(|e| format!("--to: {e}"))?;
+    let copied = source
+        .copy_into(&target)
+        .await
+        .map_err(|e| format!("migrate: {e}"))?;
+    for (table, rows) in &copied {
+        eprintln!("  {table:<24} {rows:>10} rows");
+    }
+    eprintln!(
+        "portico: copied {} rows into the PostgreSQL database. Its servers take the secret \
+         keys by environment (PORTICO_TEST_SECRET_KEY, PORTICO_LIVE_SECRET_KEY): \
+         `portico keys show --database {}` prints this database's.",
+        copied.iter().map(|(_, rows)| rows).sum::<usize>(),
+        args.from
+    );
+    Ok(())
 }
 
 async fn open(database: &Database) -> Result<Store, String> {

@@ -173,16 +173,34 @@ pub async fn context(config: &Config, clock: Arc<dyn Clock>) -> Result<ApiContex
     })
 }
 
-/// Serves `ctx` on `listener` until Ctrl-C.
+/// Serves `ctx` on `listener` until Ctrl-C or SIGTERM (what a load balancer's
+/// orchestrator sends), then stops accepting and finishes the requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, ctx: ApiContext) -> std::io::Result<()> {
     spawn_background(ctx.clone(), BILLING_RUN_EVERY);
     axum::serve(listener, http::service(ctx))
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await?;
+    tracing::info!("stopped: the requests in flight were answered");
+    Ok(())
 }
 
 async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "SIGTERM cannot be caught; Ctrl-C still stops");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("stopping: finishing the requests in flight");
 }
 
 /// Binds `addr` (port 0 picks a free one) and serves in the background. For tests,

@@ -6,6 +6,8 @@ mod crash;
 mod crash_checks;
 #[path = "cli/keys.rs"]
 mod keys;
+#[path = "cli/migrate.rs"]
+mod migrate;
 #[path = "cli/revoke.rs"]
 mod revoke;
 #[path = "cli/serve.rs"]

@@ -95,7 +95,11 @@ fn test() -> util::Result {
             &env,
         )?;
         util::cargo_with_env(
-            &[&server_tests[..], &["--test", "cli", "--", "crash::"]].concat(),
+            &[
+                &server_tests[..],
+                &["--test", "cli", "--", "crash::", "migrate::"],
+            ]
+            .concat(),
             &env,
         )
     })?;

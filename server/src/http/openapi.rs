@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         health,
+        ready,
         super::embed::create_session,
         super::embed::portal,
         super::subscriptions::sign_up,
@@ -158,10 +159,41 @@ pub fn router() -> Router<ApiContext> {
     Router::new()
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .route("/health", get(health))
+        .route("/ready", get(ready))
 }
 
 #[utoipa::path(get, path = "/health", tag = "hosted portal",
     responses((status = 200, description = "The server is up", body = Object, example = json!({"status": "ok"}))))]
 async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Readiness, for a load balancer: the process is up (`/health`) and reaches its
+/// database. A server that cannot is taken out of rotation, not restarted.
+#[utoipa::path(get, path = "/ready", tag = "hosted portal",
+    responses(
+        (status = 200, description = "The server reaches its database", body = Object, example = json!({"status": "ready"})),
+        (status = 503, description = "The database cannot be reached", body = Object, example = json!({"status": "unavailable", "reason": "the database did not answer"}))))]
+async fn ready(
+    axum::extract::State(ctx): axum::extract::State<ApiContext>,
+) -> (axum::http::StatusCode, Json<serde_json::Value>) {
+    let answered = tokio::time::timeout(std::time::Duration::from_secs(2), ctx.store.ping()).await;
+    match answered {
+        Ok(Ok(())) => (
+            axum::http::StatusCode::OK,
+            Json(serde_json::json!({ "status": "ready" })),
+        ),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "readiness: the database is unreachable");
+            unavailable("the database refused the check")
+        }
+        Err(_) => unavailable("the database did not answer within 2 s"),
+    }
+}
+
+fn unavailable(reason: &str) -> (axum::http::StatusCode, Json<serde_json::Value>) {
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        Json(serde_json::json!({ "status": "unavailable", "reason": reason })),
+    )
 }

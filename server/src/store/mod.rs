@@ -7,6 +7,7 @@ pub(crate) mod backend;
 mod billing;
 mod changes;
 mod clocks;
+mod copy;
 mod customers;
 mod idempotency;
 mod invoices;
