@@ -56,6 +56,7 @@ async fn routes(app: &TestApp) -> Vec<(Method, String)> {
     for (path, operations) in document["paths"].as_object().unwrap() {
         let public = [
             "/health",
+            "/ready",
             "/openapi.json",
             "/v1/embed/sessions",
             "/v1/stripe/webhooks",

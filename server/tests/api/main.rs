@@ -27,6 +27,7 @@ mod portal_features;
 mod portal_sessions;
 mod providers;
 mod rate_limits;
+mod readiness;
 mod schemathesis;
 mod stripe;
 mod subscription_scope;

@@ -44,6 +44,7 @@ const ROUTES: &[&str] = &[
     "get /v1/provider_events",
     "get /p/session/{login}",
     "get /p/portal",
+    "get /ready",
 ];
 
 #[tokio::test]
