@@ -8,7 +8,7 @@
 use crate::util::{self, Result};
 
 pub fn run() -> Result {
-    crate::setup::all()?;
+    let postgres_url = crate::setup::for_tests()?;
     util::step("build the widget", util::build_widget)?;
     crate::sizes::report()?;
     util::step("widget API benchmark", || {
@@ -46,10 +46,7 @@ pub fn run() -> Result {
         ])
     })?;
     let postgres = vec![
-        (
-            crate::postgres::URL_VARIABLE.to_owned(),
-            crate::postgres::ensure()?,
-        ),
+        (crate::postgres::URL_VARIABLE.to_owned(), postgres_url),
         ("PORTICO_TEST_DATABASE".to_owned(), "postgres".to_owned()),
     ];
     util::step(

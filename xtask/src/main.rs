@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench::run(),
         Some("fuzz") => fuzz::run_all(&args[1..]),
-        Some("setup") => setup::all(),
+        Some("setup") => setup::for_tests().map(drop),
         Some("sizes") => setup::all()
             .and_then(|()| util::build_widget())
             .and_then(|()| sizes::report()),
@@ -48,7 +48,7 @@ fn main() -> ExitCode {
 
 fn test() -> util::Result {
     let started = std::time::Instant::now();
-    setup::all()?;
+    let postgres_url = setup::for_tests()?;
     util::step("format", || util::cargo(&["fmt", "--all", "--check"]))?;
     util::step("clippy (native)", || {
         util::cargo(&[
@@ -78,9 +78,8 @@ fn test() -> util::Result {
         ])
     })?;
     util::step("build the widget", util::build_widget)?;
-    let postgres = postgres::ensure()?;
     let mut env = util::test_env();
-    env.push((postgres::URL_VARIABLE.into(), postgres));
+    env.push((postgres::URL_VARIABLE.into(), postgres_url));
     util::step("unit, integration and browser tests", || {
         util::cargo_with_env(&["test", "--workspace", "--locked"], &env)
     })?;

@@ -22,9 +22,12 @@ pub fn ensure() -> Result<String> {
         println!("    ok: PostgreSQL from {URL_VARIABLE}");
         return Ok(url);
     }
-    if answers(5432) {
+    // A server on the standard port is used only if the tests may log in to it as
+    // `postgres` without a password (Debian's own cluster asks for one over TCP).
+    let standard = "postgres://postgres@127.0.0.1:5432/postgres";
+    if answers(5432) && logs_in(standard) {
         println!("    ok: PostgreSQL on 127.0.0.1:5432");
-        return Ok("postgres://postgres@127.0.0.1:5432/postgres".into());
+        return Ok(standard.into());
     }
     let url = format!("postgres://postgres@127.0.0.1:{OWN_PORT}/postgres");
     if answers(OWN_PORT) {
@@ -34,6 +37,11 @@ pub fn ensure() -> Result<String> {
     let bin = binaries().map_or_else(install, Ok)?;
     start_own_cluster(&bin)?;
     Ok(url)
+}
+
+/// Whether `psql` logs in at `url` and runs a query.
+fn logs_in(url: &str) -> bool {
+    output("psql", &["-w", url, "-At", "-c", "SELECT 1"]).is_some_and(|out| out.trim() == "1")
 }
 
 fn answers(port: u16) -> bool {

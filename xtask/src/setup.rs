@@ -27,9 +27,15 @@ pub fn all() -> Result {
     python_tools()?;
     chromium()?;
     poppler()?;
-    crate::postgres::ensure()?;
     println!("==> set-up: ok ({:.1?})", started.elapsed());
     Ok(())
+}
+
+/// [`all`], and the PostgreSQL the tests and benchmarks run on (the demo, on
+/// SQLite, needs none): its URL.
+pub fn for_tests() -> Result<String> {
+    all()?;
+    crate::postgres::ensure()
 }
 
 fn have(what: &str) {
