@@ -1,8 +1,10 @@
 //! Portico's wire types: the only serde boundary of the project.
 //!
 //! Everything that crosses HTTP or reaches JavaScript is defined here, once, and
-//! shared by the server and the wasm widget. Engine and database types never derive
-//! `Serialize`; they convert to and from these types at the edge. This crate does
+//! shared by the server and the wasm widget. Engine types never derive `Serialize`;
+//! they convert to and from these types at the edge. The JSON the database keeps
+//! has its own types in the store (`server/src/store/stored/`): a rename here
+//! changes the API, not how stored rows read. This crate does
 //! no IO and builds for `wasm32-unknown-unknown` and native alike.
 
 pub mod actions;

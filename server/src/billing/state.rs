@@ -52,7 +52,7 @@ pub struct MeteredItem {
 }
 
 impl MeteredItem {
-    /// The wire shape, which is also how a scheduled change stores it.
+    /// The wire shape. (The store keeps its own: `store/stored/pending.rs`.)
     pub fn to_wire(&self) -> portico_wire::embed::MeteredPrice {
         portico_wire::embed::MeteredPrice {
             meter: self.meter.clone(),
@@ -60,16 +60,6 @@ impl MeteredItem {
             unit: self.unit.clone(),
             aggregation: self.aggregation,
             price: self.price.clone(),
-        }
-    }
-
-    pub fn from_wire(price: portico_wire::embed::MeteredPrice) -> Self {
-        Self {
-            meter: price.meter,
-            name: price.name,
-            unit: price.unit,
-            aggregation: price.aggregation,
-            price: price.price,
         }
     }
 }

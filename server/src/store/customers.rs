@@ -1,4 +1,5 @@
 use super::backend::{Conn, Lock, Tx, on};
+use super::stored::{StoredAddress, StoredTaxId};
 use super::{Store, StoreError, StoreResult, new_suffix};
 use portico_wire::CustomerRef;
 use portico_wire::customer::{Address, TaxId};
@@ -51,11 +52,15 @@ fn to_row(r: Record) -> StoreResult<CustomerRow> {
         StoreError::Corrupt(format!("customer {}: {what}: {e}", r.id))
     };
     let address = match &r.address {
-        Some(json) => Some(serde_json::from_str(json).map_err(|e| corrupt("address", e))?),
+        Some(json) => Some(Address::from(
+            serde_json::from_str::<StoredAddress>(json).map_err(|e| corrupt("address", e))?,
+        )),
         None => None,
     };
     let tax_id = match &r.tax_id {
-        Some(json) => Some(serde_json::from_str(json).map_err(|e| corrupt("tax_id", e))?),
+        Some(json) => Some(TaxId::from(
+            serde_json::from_str::<StoredTaxId>(json).map_err(|e| corrupt("tax_id", e))?,
+        )),
         None => None,
     };
     Ok(CustomerRow {
@@ -196,13 +201,13 @@ impl Store {
             .details
             .address
             .as_ref()
-            .map(serde_json::to_string)
+            .map(|address| serde_json::to_string(&StoredAddress::from(address)))
             .transpose();
         let tax_id = row
             .details
             .tax_id
             .as_ref()
-            .map(serde_json::to_string)
+            .map(|tax_id| serde_json::to_string(&StoredTaxId::from(tax_id)))
             .transpose();
         let (address, tax_id) = match (address, tax_id) {
             (Ok(a), Ok(t)) => (a, t),

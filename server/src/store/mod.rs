@@ -17,6 +17,7 @@ mod portal;
 mod processes;
 mod provider_events;
 mod sessions;
+mod stored;
 mod subscriptions;
 #[doc(hidden)]
 pub mod testing;

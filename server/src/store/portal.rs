@@ -1,6 +1,7 @@
 //! Portal configurations and hosted portal sessions.
 
 use super::backend::on;
+use super::stored::StoredConfiguration;
 use super::{Store, StoreError, StoreResult};
 use portico_wire::billing_portal::{Configuration, Flow};
 
@@ -38,8 +39,16 @@ pub enum LinkRefused {
     Expired,
 }
 
-fn decode(body: &str) -> StoreResult<Configuration> {
-    serde_json::from_str(body).map_err(|e| StoreError::Corrupt(format!("configuration: {e}")))
+fn decode_configuration(body: &str) -> StoreResult<Configuration> {
+    serde_json::from_str::<StoredConfiguration>(body)
+        .map(Configuration::from)
+        .map_err(|e| StoreError::Corrupt(format!("configuration: {e}")))
+}
+
+fn encode_configuration(configuration: &Configuration) -> StoreResult<String> {
+    let stored = StoredConfiguration::try_from(configuration)
+        .map_err(|e| StoreError::Corrupt(format!("configuration {}: {e}", configuration.id)))?;
+    encode(&stored)
 }
 
 fn encode<T: serde::Serialize>(value: &T) -> StoreResult<String> {
@@ -59,7 +68,7 @@ impl Store {
         )
         .bind(&fresh.id)
         .bind(fresh.livemode)
-        .bind(encode(fresh)?)
+        .bind(encode_configuration(fresh)?)
         .bind(fresh.livemode)
         .execute(&mut *conn)
         .await.map(|done| done.rows_affected()))
@@ -78,7 +87,7 @@ impl Store {
         .bind(configuration.livemode)
         .bind(configuration.active)
         .bind(configuration.is_default)
-        .bind(encode(configuration)?)
+        .bind(encode_configuration(configuration)?)
         .execute(&mut *conn)
         .await.map(|done| done.rows_affected()))
         }?;
@@ -91,7 +100,7 @@ impl Store {
             let conn = &mut pooled.conn();
             on!(conn => sqlx::query("UPDATE portal_configurations SET active = $1, body = $2 WHERE id = $3")
             .bind(configuration.active)
-            .bind(encode(configuration)?)
+            .bind(encode_configuration(configuration)?)
             .bind(&configuration.id)
             .execute(&mut *conn)
             .await.map(|done| done.rows_affected()))
@@ -109,7 +118,7 @@ impl Store {
                 .fetch_optional(&mut *conn)
                 .await)
         }?;
-        row.map(|(body,)| decode(&body)).transpose()
+        row.map(|(body,)| decode_configuration(&body)).transpose()
     }
 
     pub async fn default_configuration(&self, livemode: bool) -> StoreResult<Configuration> {
@@ -123,7 +132,7 @@ impl Store {
         .fetch_one(&mut *conn)
         .await)
         }?;
-        decode(&body)
+        decode_configuration(&body)
     }
 
     /// One page, newest first, and whether more follow in the paging direction.
@@ -174,7 +183,7 @@ impl Store {
         let mut page = rows
             .into_iter()
             .take(query.limit as usize)
-            .map(|(body,)| decode(&body))
+            .map(|(body,)| decode_configuration(&body))
             .collect::<StoreResult<Vec<_>>>()?;
         if backwards {
             page.reverse();

@@ -4,14 +4,16 @@
 
 use super::backend::{Conn, on};
 use super::invoices::{self, load_lines};
+use super::stored::{StoredPendingUpdate, StoredPrice};
 use super::{StoreError, StoreResult, new_suffix};
 use crate::billing::proration::Period;
-use crate::billing::state::{CancelReason, Cancellation, Item, MeteredItem, Subscription, Terms};
+use crate::billing::state::{CancelReason, Cancellation, Item, Subscription, Terms};
 use crate::billing::{Status, next_due};
 use jiff::Timestamp;
 use portico_wire::Currency;
-use portico_wire::embed::{Interval, PendingItem, PendingUpdate};
+use portico_wire::embed::Interval;
 use portico_wire::ids::{InvoiceId, SubscriptionId, SubscriptionItemId};
+use portico_wire::price::Price;
 
 mod metered;
 
@@ -115,7 +117,9 @@ async fn assemble(conn: &mut Conn<'_>, record: Record) -> StoreResult<Subscripti
                 unit_label: item.unit_label,
                 quantity: super::quantity(item.quantity)
                     .ok_or_else(|| corrupt("quantity".into()))?,
-                price: serde_json::from_str(&item.price)
+                price: serde_json::from_str::<StoredPrice>(&item.price)
+                    .map_err(|e| e.to_string())
+                    .and_then(Price::try_from)
                     .map_err(|e| corrupt(format!("price `{}`: {e}", item.price)))?,
             })
         })
@@ -241,7 +245,7 @@ pub(super) async fn save(conn: &mut Conn<'_>, row: &mut SubscriptionRow) -> Stor
         let id = item
             .id
             .get_or_insert_with(|| SubscriptionItemId::from_suffix(&new_suffix()).to_string());
-        let price = serde_json::to_string(&item.price)
+        let price = serde_json::to_string(&StoredPrice::from(&item.price))
             .map_err(|e| StoreError::Corrupt(format!("price of {id}: {e}")))?;
         on!(conn => sqlx::query(
             "INSERT INTO subscription_items (id, subscription_id, position, product, product_name, unit_label, quantity, price)
@@ -284,50 +288,13 @@ fn interval(value: &str) -> Result<Interval, String> {
 }
 
 fn terms_to_json(terms: &Terms, effective_at: Timestamp) -> StoreResult<String> {
-    let update = PendingUpdate {
-        plan: terms.plan.clone(),
-        interval: terms.interval,
-        interval_count: terms.interval_count,
-        items: terms
-            .items
-            .iter()
-            .map(|item| PendingItem {
-                product: item.product.clone(),
-                product_name: item.product_name.clone(),
-                unit_label: item.unit_label.clone(),
-                quantity: item.quantity,
-                price: item.price.clone(),
-            })
-            .collect(),
-        metered: terms.metered.iter().map(MeteredItem::to_wire).collect(),
-        effective_at: effective_at.as_second(),
-    };
+    let update = StoredPendingUpdate::from_terms(terms, effective_at.as_second());
     serde_json::to_string(&update).map_err(|e| StoreError::Corrupt(format!("pending update: {e}")))
 }
 
 fn terms_from_json(json: &str) -> Result<Terms, String> {
-    let update: PendingUpdate =
-        serde_json::from_str(json).map_err(|e| format!("pending update `{json}`: {e}"))?;
-    Ok(Terms {
-        plan: update.plan,
-        interval: update.interval,
-        interval_count: update.interval_count,
-        items: update
-            .items
-            .into_iter()
-            .map(|item| Item {
-                id: None,
-                product: item.product,
-                product_name: item.product_name,
-                unit_label: item.unit_label,
-                quantity: item.quantity,
-                price: item.price,
-            })
-            .collect(),
-        metered: update
-            .metered
-            .into_iter()
-            .map(MeteredItem::from_wire)
-            .collect(),
-    })
+    serde_json::from_str::<StoredPendingUpdate>(json)
+        .map_err(|e| e.to_string())
+        .and_then(StoredPendingUpdate::into_terms)
+        .map_err(|e| format!("pending update `{json}`: {e}"))
 }

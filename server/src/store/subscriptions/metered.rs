@@ -2,8 +2,10 @@
 
 use crate::billing::state::MeteredItem;
 use crate::store::backend::{Conn, on};
+use crate::store::stored::StoredPrice;
 use crate::store::{Store, StoreError, StoreResult};
 use portico_wire::Currency;
+use portico_wire::price::Price;
 use portico_wire::usage::Aggregation;
 
 pub(super) async fn load(
@@ -25,9 +27,11 @@ pub(super) async fn load(
                 ))
             };
             Ok(MeteredItem {
-                aggregation: serde_json::from_value(serde_json::Value::from(aggregation.as_str()))
-                    .map_err(|_| corrupt(format!("aggregation `{aggregation}`")))?,
-                price: serde_json::from_str(&price)
+                aggregation: parse_aggregation(&aggregation)
+                    .ok_or_else(|| corrupt(format!("aggregation `{aggregation}`")))?,
+                price: serde_json::from_str::<StoredPrice>(&price)
+                    .map_err(|e| e.to_string())
+                    .and_then(Price::try_from)
                     .map_err(|e| corrupt(format!("price `{price}`: {e}")))?,
                 meter: meter.clone(),
                 name,
@@ -80,7 +84,7 @@ pub(super) async fn save(
         .execute(&mut *conn)
         .await.map(|done| done.rows_affected()))?;
     for (position, item) in metered.iter().enumerate() {
-        let price = serde_json::to_string(&item.price)
+        let price = serde_json::to_string(&StoredPrice::from(&item.price))
             .map_err(|e| StoreError::Corrupt(format!("price of meter {}: {e}", item.meter)))?;
         on!(conn => sqlx::query(
             "INSERT INTO subscription_meters (subscription_id, position, meter, name, unit, aggregation, price)
@@ -106,4 +110,15 @@ fn aggregation_str(aggregation: Aggregation) -> &'static str {
         Aggregation::Max => "max",
         Aggregation::UniqueCount => "unique_count",
     }
+}
+
+fn parse_aggregation(value: &str) -> Option<Aggregation> {
+    [
+        Aggregation::Sum,
+        Aggregation::Count,
+        Aggregation::Max,
+        Aggregation::UniqueCount,
+    ]
+    .into_iter()
+    .find(|a| aggregation_str(*a) == value)
 }
