@@ -1,7 +1,8 @@
 //! A PostgreSQL for the tests: the one `PORTICO_TEST_POSTGRES_URL` names, else one
 //! already answering on 127.0.0.1:5432, else a throwaway cluster of our own under
-//! `target/postgres`, started here (and installed from Debian's `postgresql` if the
-//! machine has none). The tests create a database each on it.
+//! `target/postgres` (or the temporary directory, for a checkout the unprivileged
+//! user cannot reach), started here (and installed from Debian's `postgresql` if
+//! the machine has none). The tests create a database each on it.
 
 use crate::util::{Result, command, output, root, run};
 use std::net::{SocketAddr, TcpStream};
@@ -83,14 +84,40 @@ fn postgres_program(bin: &Path, program: &str, args: &[&str]) -> Result {
     run(cmd.args(args))
 }
 
+/// Where our cluster lives: `target/postgres`, owned by [`OWN_USER`] when we are
+/// root. A checkout that user cannot reach (under `/root`, mode 0700, say) gets
+/// one in the system's temporary directory instead.
+fn cluster_directory() -> Result<PathBuf> {
+    let in_target = root().join("target/postgres");
+    if !as_root() {
+        create(&in_target)?;
+        return Ok(in_target);
+    }
+    for base in [in_target, std::env::temp_dir().join("portico-postgres")] {
+        create(&base)?;
+        run(command("chown").args(["-R", OWN_USER, &base.display().to_string()]))?;
+        let reachable = command("runuser")
+            .args(["-u", OWN_USER, "--", "test", "-w"])
+            .arg(&base)
+            .status()
+            .is_ok_and(|status| status.success());
+        if reachable {
+            return Ok(base);
+        }
+    }
+    Err(format!(
+        "no directory the {OWN_USER} user can write for the test cluster"
+    ))
+}
+
+fn create(dir: &Path) -> Result {
+    std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))
+}
+
 fn start_own_cluster(bin: &Path) -> Result {
     let started = Instant::now();
-    let base = root().join("target/postgres");
+    let base = cluster_directory()?;
     let data = base.join("data");
-    std::fs::create_dir_all(&base).map_err(|e| format!("creating {}: {e}", base.display()))?;
-    if as_root() {
-        run(command("chown").args(["-R", OWN_USER, &base.display().to_string()]))?;
-    }
     let data_arg = data.display().to_string();
     if !data.join("PG_VERSION").exists() {
         postgres_program(
@@ -122,7 +149,8 @@ fn start_own_cluster(bin: &Path) -> Result {
         &["-D", &data_arg, "-o", &options, "-l", &log, "-w", "start"],
     )?;
     println!(
-        "    ok: PostgreSQL started on 127.0.0.1:{OWN_PORT} (target/postgres, {:.1?})",
+        "    ok: PostgreSQL started on 127.0.0.1:{OWN_PORT} ({}, {:.1?})",
+        base.display(),
         started.elapsed()
     );
     Ok(())
