@@ -37,7 +37,19 @@ pub(crate) enum Tx {
 /// Runs one sqlx expression on whichever backend `conn` (a `&mut Conn`) is. Inside
 /// the expression, `conn` is that backend's own connection (`&mut *conn` passes it
 /// to `execute`/`fetch_*`), so the query is type-checked against both drivers.
+///
+/// `on!(pool self.pool, conn => …)` runs it on a connection taken from the pool
+/// for this one statement, and `on!(tx, conn => …)` in the transaction `tx`.
 macro_rules! on {
+    (pool $pool:expr, $conn:ident => $body:expr) => {{
+        let mut pooled = $pool.acquire().await?;
+        let $conn = &mut pooled.conn();
+        $crate::store::backend::on!($conn => $body)
+    }};
+    ($tx:ident, $conn:ident => $body:expr) => {{
+        let $conn = &mut $tx.conn();
+        $crate::store::backend::on!($conn => $body)
+    }};
     ($conn:ident => $body:expr) => {
         match $conn {
             $crate::store::backend::Conn::Sqlite($conn) => {

@@ -59,16 +59,13 @@ impl Store {
         let mut tx = self.begin_write(Lock::Name(&identity)).await?;
         let now = real_now.as_second();
         let customer = customers::find_or_insert(&mut tx, livemode, customer, now).await?;
-        let previous: Vec<(String, String)> = {
-            let conn = &mut tx.conn();
-            on!(conn => sqlx::query_as(
+        let previous: Vec<(String, String)> = on!(tx, conn => sqlx::query_as(
             "SELECT id, status FROM subscriptions WHERE customer_id = $1 AND service = $2",
         )
         .bind(&customer.id)
         .bind(service)
         .fetch_all(&mut *conn)
         .await)
-        }
         .map_err(StoreError::from)?;
         let live = |status: &str| Status::parse(status).is_none_or(|s| !s.has_ended());
         if let Some((id, _)) = previous.iter().find(|(_, status)| live(status)) {
@@ -249,16 +246,12 @@ impl Store {
 
     /// The service of the customer's newest subscription, if any.
     pub async fn latest_service_of(&self, customer_id: &str) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as(
+        let row: Option<(String,)> = on!(pool self.pool, conn => sqlx::query_as(
             "SELECT service FROM subscriptions WHERE customer_id = $1 ORDER BY created DESC, seq DESC LIMIT 1",
         )
         .bind(customer_id)
         .fetch_optional(&mut *conn)
-        .await)
-        }?;
+        .await)?;
         Ok(row.map(|(service,)| service))
     }
 

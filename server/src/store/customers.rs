@@ -215,17 +215,14 @@ impl Store {
                 return Err(StoreError::Corrupt(format!("customer details: {e}")));
             }
         };
-        {
-            let conn = &mut tx.conn();
-            on!(conn => sqlx::query("UPDATE customers SET name = $1, billing_email = $2, address = $3, tax_id = $4 WHERE id = $5")
+        on!(tx, conn => sqlx::query("UPDATE customers SET name = $1, billing_email = $2, address = $3, tax_id = $4 WHERE id = $5")
             .bind(&row.details.name)
             .bind(&row.details.billing_email)
             .bind(address)
             .bind(tax_id)
             .bind(&row.id)
             .execute(&mut *conn)
-            .await.map(|done| done.rows_affected()))
-        }?;
+            .await.map(|done| done.rows_affected()))?;
         tx.commit().await?;
         Ok(row)
     }

@@ -103,26 +103,20 @@ impl Store {
         expiry: Expiry,
     ) -> StoreResult<Claim> {
         let mut tx = self.begin_write(Lock::Name(&key_lock(scope, key))).await?;
-        {
-            let conn = &mut tx.conn();
-            on!(conn => sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created < $3")
+        on!(tx, conn => sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created < $3")
             .bind(scope)
             .bind(key)
             .bind(expiry.kept_before)
             .execute(&mut *conn)
-            .await.map(|done| done.rows_affected()))
-        }?;
-        let first: Option<FirstUse> = {
-            let conn = &mut tx.conn();
-            on!(conn => sqlx::query_as(
+            .await.map(|done| done.rows_affected()))?;
+        let first: Option<FirstUse> = on!(tx, conn => sqlx::query_as(
             "SELECT request_digest, status, response, applied, owner, claim, created
              FROM idempotency_keys WHERE scope = $1 AND key = $2",
         )
         .bind(scope)
         .bind(key)
         .fetch_optional(&mut *conn)
-        .await)
-        }?;
+        .await)?;
         let owner_gone = match first.as_ref().and_then(|first| first.owner.as_deref()) {
             Some(owner) if owner != &*self.process => {
                 !super::processes::is_alive(&mut tx.conn(), owner).await?
@@ -143,19 +137,14 @@ impl Store {
             Some(first) if first.applied => Claim::AppliedUnanswered,
             gone_or_none => {
                 if gone_or_none.is_some() {
-                    {
-                        let conn = &mut tx.conn();
-                        on!(conn => sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2")
+                    on!(tx, conn => sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2")
                         .bind(scope)
                         .bind(key)
                         .execute(&mut *conn)
-                        .await.map(|done| done.rows_affected()))
-                    }?;
+                        .await.map(|done| done.rows_affected()))?;
                 }
                 let token = ClaimToken(crate::auth::random_alphanumeric(24));
-                {
-                    let conn = &mut tx.conn();
-                    on!(conn => sqlx::query(
+                on!(tx, conn => sqlx::query(
                     "INSERT INTO idempotency_keys (scope, key, request_digest, created, owner, claim)
                      VALUES ($1, $2, $3, $4, $5, $6)",
                 )
@@ -166,8 +155,7 @@ impl Store {
                 .bind(&*self.process)
                 .bind(&token.0)
                 .execute(&mut *conn)
-                .await.map(|done| done.rows_affected()))
-                }?;
+                .await.map(|done| done.rows_affected()))?;
                 Claim::Fresh(token)
             }
         };
@@ -185,10 +173,7 @@ impl Store {
         status: u16,
         response: &str,
     ) -> StoreResult<()> {
-        {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query(
+        on!(pool self.pool, conn => sqlx::query(
             "UPDATE idempotency_keys SET status = $1, response = $2
              WHERE scope = $3 AND key = $4 AND claim = $5 AND status IS NULL",
         )
@@ -198,22 +183,19 @@ impl Store {
         .bind(key)
         .bind(&token.0)
         .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))
-        }?;
+        .await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     /// Deletes every key created before `expired_before` (they replay nothing any
     /// more), by the age index; returns how many.
     pub async fn purge_idempotency_keys(&self, expired_before: i64) -> StoreResult<u64> {
-        Ok({
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query("DELETE FROM idempotency_keys WHERE created < $1")
+        Ok(
+            on!(pool self.pool, conn => sqlx::query("DELETE FROM idempotency_keys WHERE created < $1")
                 .bind(expired_before)
                 .execute(&mut *conn)
-                .await.map(|done| done.rows_affected()))
-        }?)
+                .await.map(|done| done.rows_affected()))?,
+        )
     }
 
     /// Lets go of a claim whose request failed on our side. If it changed nothing,
@@ -226,9 +208,7 @@ impl Store {
         token: &ClaimToken,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write(Lock::Name(&key_lock(scope, key))).await?;
-        {
-            let conn = &mut tx.conn();
-            on!(conn => sqlx::query(
+        on!(tx, conn => sqlx::query(
             "DELETE FROM idempotency_keys
              WHERE scope = $1 AND key = $2 AND claim = $3 AND status IS NULL AND NOT applied",
         )
@@ -236,11 +216,8 @@ impl Store {
         .bind(key)
         .bind(&token.0)
         .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))
-        }?;
-        {
-            let conn = &mut tx.conn();
-            on!(conn => sqlx::query(
+        .await.map(|done| done.rows_affected()))?;
+        on!(tx, conn => sqlx::query(
             "UPDATE idempotency_keys SET claim = NULL
              WHERE scope = $1 AND key = $2 AND claim = $3 AND status IS NULL",
         )
@@ -248,8 +225,7 @@ impl Store {
         .bind(key)
         .bind(&token.0)
         .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))
-        }?;
+        .await.map(|done| done.rows_affected()))?;
         tx.commit().await?;
         Ok(())
     }

@@ -14,14 +14,10 @@ impl Store {
     /// The mode's key as stored: its digest, and the key itself in clear if it
     /// was stored before keys left the database (emptied at the next start).
     pub async fn stored_secret_key(&self, mode: Mode) -> StoreResult<Option<StoredKey>> {
-        let row: Option<(String, Option<String>)> = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as("SELECT secret, digest FROM secret_keys WHERE mode = $1")
+        let row: Option<(String, Option<String>)> = on!(pool self.pool, conn => sqlx::query_as("SELECT secret, digest FROM secret_keys WHERE mode = $1")
                 .bind(mode.name())
                 .fetch_optional(&mut *conn)
-                .await)
-        }?;
+                .await)?;
         Ok(row.map(|(secret, digest)| StoredKey {
             clear: Some(secret).filter(|s| !s.is_empty()),
             digest,
@@ -61,27 +57,19 @@ impl Store {
 
     /// Keeps a validated catalog as the one `serve` uses without `--catalog`.
     pub async fn import_catalog(&self, toml: &str, now: i64) -> StoreResult<()> {
-        {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query("INSERT INTO catalog_imports (source, imported) VALUES ($1, $2)")
+        on!(pool self.pool, conn => sqlx::query("INSERT INTO catalog_imports (source, imported) VALUES ($1, $2)")
             .bind(toml)
             .bind(now)
             .execute(&mut *conn)
-            .await.map(|done| done.rows_affected()))
-        }?;
+            .await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     /// The catalog imported last, as its TOML text.
     pub async fn latest_catalog(&self) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as("SELECT source FROM catalog_imports ORDER BY seq DESC LIMIT 1")
+        let row: Option<(String,)> = on!(pool self.pool, conn => sqlx::query_as("SELECT source FROM catalog_imports ORDER BY seq DESC LIMIT 1")
                 .fetch_optional(&mut *conn)
-                .await)
-        }?;
+                .await)?;
         Ok(row.map(|(source,)| source))
     }
 }

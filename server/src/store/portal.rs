@@ -58,10 +58,7 @@ fn encode<T: serde::Serialize>(value: &T) -> StoreResult<String> {
 impl Store {
     /// Creates `fresh` as the mode's default unless the mode has one already.
     pub async fn ensure_default_configuration(&self, fresh: &Configuration) -> StoreResult<()> {
-        {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query(
+        on!(pool self.pool, conn => sqlx::query(
             "INSERT INTO portal_configurations (id, livemode, active, is_default, body)
              SELECT $1, $2, TRUE, TRUE, $3 WHERE NOT EXISTS
                (SELECT 1 FROM portal_configurations WHERE livemode = $4 AND is_default)",
@@ -71,16 +68,12 @@ impl Store {
         .bind(encode_configuration(fresh)?)
         .bind(fresh.livemode)
         .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))
-        }?;
+        .await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     pub async fn insert_configuration(&self, configuration: &Configuration) -> StoreResult<()> {
-        {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query(
+        on!(pool self.pool, conn => sqlx::query(
             "INSERT INTO portal_configurations (id, livemode, active, is_default, body) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&configuration.id)
@@ -89,49 +82,36 @@ impl Store {
         .bind(configuration.is_default)
         .bind(encode_configuration(configuration)?)
         .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))
-        }?;
+        .await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     pub async fn save_configuration(&self, configuration: &Configuration) -> StoreResult<()> {
-        {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query("UPDATE portal_configurations SET active = $1, body = $2 WHERE id = $3")
+        on!(pool self.pool, conn => sqlx::query("UPDATE portal_configurations SET active = $1, body = $2 WHERE id = $3")
             .bind(configuration.active)
             .bind(encode_configuration(configuration)?)
             .bind(&configuration.id)
             .execute(&mut *conn)
-            .await.map(|done| done.rows_affected()))
-        }?;
+            .await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     /// The configuration with this id, in whichever mode it lives.
     pub async fn configuration(&self, id: &str) -> StoreResult<Option<Configuration>> {
-        let row: Option<(String,)> = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as("SELECT body FROM portal_configurations WHERE id = $1")
+        let row: Option<(String,)> = on!(pool self.pool, conn => sqlx::query_as("SELECT body FROM portal_configurations WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *conn)
-                .await)
-        }?;
+                .await)?;
         row.map(|(body,)| decode_configuration(&body)).transpose()
     }
 
     pub async fn default_configuration(&self, livemode: bool) -> StoreResult<Configuration> {
-        let (body,): (String,) = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as(
+        let (body,): (String,) = on!(pool self.pool, conn => sqlx::query_as(
             "SELECT body FROM portal_configurations WHERE livemode = $1 AND is_default",
         )
         .bind(livemode)
         .fetch_one(&mut *conn)
-        .await)
-        }?;
+        .await)?;
         decode_configuration(&body)
     }
 
@@ -197,10 +177,7 @@ impl Store {
         login_digest: &str,
         login_expires_at: i64,
     ) -> StoreResult<()> {
-        {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query(
+        on!(pool self.pool, conn => sqlx::query(
             "INSERT INTO billing_portal_sessions (id, livemode, configuration, customer, service, flow,
                 locale, on_behalf_of, return_url, created, login_digest, login_expires_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -218,8 +195,7 @@ impl Store {
         .bind(login_digest)
         .bind(login_expires_at)
         .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))
-        }?;
+        .await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
@@ -230,10 +206,7 @@ impl Store {
         login_digest: &str,
         now: i64,
     ) -> StoreResult<Result<PortalSessionRow, LinkRefused>> {
-        let opened: Option<SessionRecord> = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as(
+        let opened: Option<SessionRecord> = on!(pool self.pool, conn => sqlx::query_as(
             "UPDATE billing_portal_sessions SET opened_at = $1
              WHERE login_digest = $2 AND opened_at IS NULL AND login_expires_at > $3
              RETURNING id, livemode, configuration, customer, service, flow, locale, on_behalf_of, return_url, created",
@@ -242,8 +215,7 @@ impl Store {
         .bind(login_digest)
         .bind(now)
         .fetch_optional(&mut *conn)
-        .await)
-        }?;
+        .await)?;
         if let Some(record) = opened {
             return record.into_row().map(Ok);
         }
@@ -263,14 +235,10 @@ impl Store {
         opened_at: &str,
         login_digest: &str,
     ) -> StoreResult<LinkRefused> {
-        let state: Option<(Option<i64>,)> = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as(opened_at)
+        let state: Option<(Option<i64>,)> = on!(pool self.pool, conn => sqlx::query_as(opened_at)
             .bind(login_digest)
             .fetch_optional(&mut *conn)
-            .await)
-        }?;
+            .await)?;
         Ok(match state {
             None => LinkRefused::Unknown,
             Some((Some(_),)) => LinkRefused::Used,
@@ -279,17 +247,13 @@ impl Store {
     }
 
     pub async fn portal_session(&self, id: &str) -> StoreResult<Option<PortalSessionRow>> {
-        let record: Option<SessionRecord> = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as(
+        let record: Option<SessionRecord> = on!(pool self.pool, conn => sqlx::query_as(
             "SELECT id, livemode, configuration, customer, service, flow, locale, on_behalf_of, return_url, created
              FROM billing_portal_sessions WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *conn)
-        .await)
-        }?;
+        .await)?;
         record.map(SessionRecord::into_row).transpose()
     }
 }

@@ -27,10 +27,7 @@ impl Store {
         event: &PorticoEvent,
         received: i64,
     ) -> StoreResult<bool> {
-        let done = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query(
+        let done = on!(pool self.pool, conn => sqlx::query(
             "INSERT INTO provider_events (id, provider, type, source_type, object_id, customer, livemode, created, received)
              VALUES ($1, 'stripe', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
         )
@@ -43,8 +40,7 @@ impl Store {
         .bind(event.created)
         .bind(received)
         .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))
-        }?;
+        .await.map(|done| done.rows_affected()))?;
         Ok(done == 1)
     }
 
@@ -54,10 +50,7 @@ impl Store {
         livemode: bool,
         limit: u32,
     ) -> StoreResult<Vec<ProviderEventRow>> {
-        Ok({
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query(
+        Ok(on!(pool self.pool, conn => sqlx::query(
             "SELECT id, provider, type, source_type, object_id, customer, livemode, created, received
              FROM provider_events WHERE livemode = $1 ORDER BY received DESC, created DESC, id LIMIT $2",
         )
@@ -78,7 +71,6 @@ impl Store {
                 created: r.get("created"),
                 received: r.get("received"),
             })
-            .collect()))
-        }?)
+            .collect()))?)
     }
 }

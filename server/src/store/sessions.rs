@@ -101,10 +101,7 @@ impl Store {
         token_digest: &str,
         session: &SessionRow,
     ) -> StoreResult<()> {
-        {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query(
+        on!(pool self.pool, conn => sqlx::query(
             "INSERT INTO portal_sessions (token_digest, service, email, external_id, subscription_id, livemode, created, expires_at,
                 configuration, read_only, billing_portal_session)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -121,8 +118,7 @@ impl Store {
         .bind(session.read_only)
         .bind(&session.billing_portal_session)
         .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))
-        }?;
+        .await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
@@ -132,10 +128,7 @@ impl Store {
         token_digest: &str,
         now: i64,
     ) -> StoreResult<Option<SessionRow>> {
-        let row = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as(
+        let row = on!(pool self.pool, conn => sqlx::query_as(
             "SELECT service, email, external_id, subscription_id, livemode, created, expires_at,
                 configuration, read_only, billing_portal_session
              FROM portal_sessions WHERE token_digest = $1 AND expires_at > $2",
@@ -143,8 +136,7 @@ impl Store {
         .bind(token_digest)
         .bind(now)
         .fetch_optional(&mut *conn)
-        .await)
-        }?;
+        .await)?;
         Ok(row)
     }
 
@@ -156,10 +148,7 @@ impl Store {
         login_digest: &str,
         expires_at: i64,
     ) -> StoreResult<()> {
-        {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query(
+        on!(pool self.pool, conn => sqlx::query(
             "UPDATE portal_sessions SET login_digest = $1, login_expires_at = $2
              WHERE token_digest = $3",
         )
@@ -167,8 +156,7 @@ impl Store {
         .bind(expires_at)
         .bind(token_digest)
         .execute(&mut *conn)
-        .await.map(|done| done.rows_affected()))
-        }?;
+        .await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
@@ -179,10 +167,7 @@ impl Store {
         login_digest: &str,
         now: i64,
     ) -> StoreResult<Result<SessionRow, LinkRefused>> {
-        let opened: Option<SessionRow> = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as(
+        let opened: Option<SessionRow> = on!(pool self.pool, conn => sqlx::query_as(
             "UPDATE portal_sessions SET login_opened_at = $1
              WHERE login_digest = $2 AND login_opened_at IS NULL AND login_expires_at > $3
                AND expires_at > $4
@@ -194,8 +179,7 @@ impl Store {
         .bind(now)
         .bind(now)
         .fetch_optional(&mut *conn)
-        .await)
-        }?;
+        .await)?;
         if let Some(session) = opened {
             return Ok(Ok(session));
         }
@@ -210,14 +194,10 @@ impl Store {
 
     /// Removes sessions that expired before `now`; returns how many.
     pub async fn purge_expired_sessions(&self, now: i64) -> StoreResult<u64> {
-        let done = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query("DELETE FROM portal_sessions WHERE expires_at <= $1")
+        let done = on!(pool self.pool, conn => sqlx::query("DELETE FROM portal_sessions WHERE expires_at <= $1")
             .bind(now)
             .execute(&mut *conn)
-            .await.map(|done| done.rows_affected()))
-        }?;
+            .await.map(|done| done.rows_affected()))?;
         Ok(done)
     }
 }

@@ -207,10 +207,7 @@ impl Store {
         from: i64,
         to: i64,
     ) -> StoreResult<Vec<HourRow>> {
-        Ok({
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as(
+        Ok(on!(pool self.pool, conn => sqlx::query_as(
             "SELECT meter, hour, total, events, maximum FROM usage_hourly
              WHERE customer_id = $1 AND hour >= $2 AND hour < $3 ORDER BY meter, hour",
         )
@@ -218,8 +215,7 @@ impl Store {
         .bind(from)
         .bind(to)
         .fetch_all(&mut *conn)
-        .await)
-        }?)
+        .await)?)
     }
 
     /// Distinct values of a unique-count meter per bucket of `bucket` seconds
@@ -232,10 +228,7 @@ impl Store {
         to: i64,
         bucket: i64,
     ) -> StoreResult<(Vec<(i64, i64)>, i64)> {
-        let per_bucket: Vec<(i64, i64)> = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as(
+        let per_bucket: Vec<(i64, i64)> = on!(pool self.pool, conn => sqlx::query_as(
             "SELECT (hour - $1) / $2 AS bucket, COUNT(DISTINCT value) FROM usage_unique
              WHERE customer_id = $3 AND meter = $4 AND hour >= $5 AND hour < $6 GROUP BY bucket",
         )
@@ -246,12 +239,8 @@ impl Store {
         .bind(from)
         .bind(to)
         .fetch_all(&mut *conn)
-        .await)
-        }?;
-        let (total,): (i64,) = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as(
+        .await)?;
+        let (total,): (i64,) = on!(pool self.pool, conn => sqlx::query_as(
             "SELECT COUNT(DISTINCT value) FROM usage_unique
              WHERE customer_id = $1 AND meter = $2 AND hour >= $3 AND hour < $4",
         )
@@ -260,8 +249,7 @@ impl Store {
         .bind(from)
         .bind(to)
         .fetch_one(&mut *conn)
-        .await)
-        }?;
+        .await)?;
         Ok((per_bucket, total))
     }
 }

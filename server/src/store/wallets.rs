@@ -129,9 +129,7 @@ impl Store {
             return Err(CreateWalletError::Exists(id));
         }
         let id = WalletId::from_suffix(&new_suffix());
-        {
-            let conn = &mut tx.conn();
-            on!(conn => sqlx::query(&format!(
+        on!(tx, conn => sqlx::query(&format!(
             "INSERT INTO wallets ({WALLET_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
         ))
         .bind(id.as_str())
@@ -142,7 +140,6 @@ impl Store {
         .bind(now)
         .execute(&mut *conn)
         .await.map(|done| done.rows_affected()))
-        }
         .map_err(StoreError::from)?;
         tx.commit().await?;
         Ok(WalletRow {
@@ -253,17 +250,13 @@ impl Store {
 
     /// The wallet's transactions, newest first.
     pub async fn wallet_transactions(&self, wallet_id: &str) -> StoreResult<Vec<TransactionRow>> {
-        let records: Vec<TransactionRecord> = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as(&format!(
+        let records: Vec<TransactionRecord> = on!(pool self.pool, conn => sqlx::query_as(&format!(
             "SELECT {TRANSACTION_COLUMNS} FROM wallet_transactions WHERE wallet_id = $1
              ORDER BY created DESC, seq DESC"
         ))
         .bind(wallet_id)
         .fetch_all(&mut *conn)
-        .await)
-        }?;
+        .await)?;
         records.into_iter().map(to_transaction).collect()
     }
 }

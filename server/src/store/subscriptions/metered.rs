@@ -50,10 +50,7 @@ impl Store {
         customer_id: &str,
         service: &str,
     ) -> StoreResult<Option<(Vec<MeteredItem>, Currency)>> {
-        let live: Option<(String, String)> = {
-            let mut pooled = self.pool.acquire().await?;
-            let conn = &mut pooled.conn();
-            on!(conn => sqlx::query_as(
+        let live: Option<(String, String)> = on!(pool self.pool, conn => sqlx::query_as(
             "SELECT id, currency FROM subscriptions
              WHERE customer_id = $1 AND service = $2 AND status NOT IN ('canceled', 'incomplete_expired')
              ORDER BY created DESC, seq DESC LIMIT 1",
@@ -61,8 +58,7 @@ impl Store {
         .bind(customer_id)
         .bind(service)
         .fetch_optional(&mut *conn)
-        .await)
-        }?;
+        .await)?;
         let Some((id, currency)) = live else {
             return Ok(None);
         };
