@@ -108,7 +108,7 @@ async fn start(dir: &tempfile::TempDir, database: &str, count: usize) -> Vec<Str
         catalog: Some(catalog),
         assets_dir: None,
         test_secret_key: Some(KEY.into()),
-        live_secret_key: Some("sk_live_bench0123456789abcdef".into()),
+        live_secret_key: Some("sk_live_bench-fixture-not-a-secret".into()),
         session_ttl: SignedDuration::from_hours(1),
         public_url: None,
         provider: Default::default(),
@@ -313,59 +313,38 @@ async fn read_latency(client: &reqwest::Client, base: &str, token: &str) -> (Dur
 /// invoice and an unexpired portal session, written
 /// directly in SQL (a million through the API would take the whole run).
 async fn bulk_customers(url: &str, total: i64) {
-    let statements = if url.starts_with("postgres") {
-        [
-            "INSERT INTO customers (id, livemode, email, created)
+    // Only the counting differs: PostgreSQL has generate_series, SQLite a
+    // recursive query.
+    let customers = if url.starts_with("postgres") {
+        "INSERT INTO customers (id, livemode, email, created)
              SELECT 'cus_bulk' || g, FALSE, 'bulk' || g || '@example.com', 0
-             FROM generate_series((SELECT COUNT(*) FROM customers) + 1, $1) g",
-            "INSERT INTO subscriptions (id, customer_id, service, plan, status, currency,
-                 current_period_start, current_period_end, livemode, created)
-             SELECT 'sub_' || substr(c.id, 5), c.id, 'acme', 'starter', 'active', 'usd', 0, 1, FALSE, 0
-             FROM customers c WHERE c.id LIKE 'cus_bulk%'
-               AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id)",
-            "INSERT INTO invoices (id, number, customer_id, subscription_id, livemode, currency,
-                 status, billing_reason, period_start, period_end, subtotal, starting_balance,
-                 ending_balance, amount_due, amount_paid, attempt_count, created)
-             SELECT 'in_' || substr(s.id, 5), 'INV-BULK-' || substr(s.id, 9), s.customer_id, s.id,
-                 FALSE, 'usd', 'paid', 'subscription_create', 0, 1, 900, 0, 0, 900, 900, 1, 0
-             FROM subscriptions s WHERE s.id LIKE 'sub_bulk%'
-               AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.subscription_id = s.id)",
-            "INSERT INTO portal_sessions (token_digest, service, email, livemode, created, expires_at)
-             SELECT 'bulk' || substr(c.id, 9), 'acme', c.email, FALSE, 0, 4102444800
-             FROM customers c WHERE c.id LIKE 'cus_bulk%'
-               AND NOT EXISTS (SELECT 1 FROM portal_sessions p WHERE p.token_digest = 'bulk' || substr(c.id, 9))",
-        ]
+             FROM generate_series((SELECT COUNT(*) FROM customers) + 1, $1) g"
     } else {
-        [
-            "INSERT INTO customers (id, livemode, email, created)
+        "INSERT INTO customers (id, livemode, email, created)
              WITH RECURSIVE g(n) AS (SELECT (SELECT COUNT(*) FROM customers) + 1
                                      UNION ALL SELECT n + 1 FROM g WHERE n < $1)
-             SELECT 'cus_bulk' || n, FALSE, 'bulk' || n || '@example.com', 0 FROM g",
-            "INSERT INTO subscriptions (id, customer_id, service, plan, status, currency,
+             SELECT 'cus_bulk' || n, FALSE, 'bulk' || n || '@example.com', 0 FROM g"
+    };
+    let statements = [
+        customers,
+        "INSERT INTO subscriptions (id, customer_id, service, plan, status, currency,
                  current_period_start, current_period_end, livemode, created)
              SELECT 'sub_' || substr(c.id, 5), c.id, 'acme', 'starter', 'active', 'usd', 0, 1, FALSE, 0
              FROM customers c WHERE c.id LIKE 'cus_bulk%'
                AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id)",
-            "INSERT INTO invoices (id, number, customer_id, subscription_id, livemode, currency,
+        "INSERT INTO invoices (id, number, customer_id, subscription_id, livemode, currency,
                  status, billing_reason, period_start, period_end, subtotal, starting_balance,
                  ending_balance, amount_due, amount_paid, attempt_count, created)
              SELECT 'in_' || substr(s.id, 5), 'INV-BULK-' || substr(s.id, 9), s.customer_id, s.id,
                  FALSE, 'usd', 'paid', 'subscription_create', 0, 1, 900, 0, 0, 900, 900, 1, 0
              FROM subscriptions s WHERE s.id LIKE 'sub_bulk%'
                AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.subscription_id = s.id)",
-            "INSERT INTO portal_sessions (token_digest, service, email, livemode, created, expires_at)
+        "INSERT INTO portal_sessions (token_digest, service, email, livemode, created, expires_at)
              SELECT 'bulk' || substr(c.id, 9), 'acme', c.email, FALSE, 0, 4102444800
              FROM customers c WHERE c.id LIKE 'cus_bulk%'
                AND NOT EXISTS (SELECT 1 FROM portal_sessions p WHERE p.token_digest = 'bulk' || substr(c.id, 9))",
-        ]
-    };
-    sqlx::any::install_default_drivers();
-    let url = if url.starts_with("postgres") {
-        url.to_owned()
-    } else {
-        format!("sqlite://{url}")
-    };
-    let pool = sqlx::AnyPool::connect(&url).await.expect("database");
+    ];
+    let pool = portico_server::store::testing::any_pool(url).await;
     for statement in statements {
         sqlx::query(statement)
             .bind(total)
@@ -389,14 +368,8 @@ async fn print_plans(url: &str) {
         "SELECT id FROM invoices WHERE customer_id = 'cus_bulk500' ORDER BY created DESC, seq DESC",
         "SELECT token_digest FROM portal_sessions WHERE token_digest = 'bulk500' AND expires_at > 0",
     ];
-    sqlx::any::install_default_drivers();
     let postgres = url.starts_with("postgres");
-    let url = if postgres {
-        url.to_owned()
-    } else {
-        format!("sqlite://{url}")
-    };
-    let pool = sqlx::AnyPool::connect(&url).await.expect("database");
+    let pool = portico_server::store::testing::any_pool(url).await;
     for lookup in lookups {
         let plan: Vec<String> = if postgres {
             sqlx::query_scalar(&format!("EXPLAIN {lookup}"))

@@ -4,6 +4,7 @@
 //! server; output meant for scripts (a key, a hash, a URL) is alone on stdout.
 
 mod limits;
+mod migrate;
 mod provider;
 mod revoke;
 
@@ -53,18 +54,7 @@ enum Command {
     },
     /// Copy a SQLite database into a new PostgreSQL database, to run several
     /// servers on it.
-    Migrate(MigrateArgs),
-}
-
-#[derive(Debug, Args)]
-struct MigrateArgs {
-    /// The SQLite database: a file path or a `sqlite://` URL.
-    #[arg(long)]
-    from: String,
-    /// The PostgreSQL database (`postgres://…`), created beforehand and holding no
-    /// customer; its schema is made here.
-    #[arg(long)]
-    to: String,
+    Migrate(migrate::MigrateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -230,7 +220,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Sessions {
             action: SessionsAction::Revoke(args),
         } => revoke::revoke(args).await,
-        Command::Migrate(args) => migrate(args).await,
+        Command::Migrate(args) => migrate::migrate(args).await,
     }
 }
 
@@ -268,36 +258,6 @@ async fn serve(args: Serve) -> Result<(), String> {
     portico_server::serve(listener, ctx)
         .await
         .map_err(|e| e.to_string())
-}
-
-async fn migrate(args: MigrateArgs) -> Result<(), String> {
-    if !args.to.starts_with("postgres://") && !args.to.starts_with("postgresql://") {
-        return Err(format!("--to must be a postgres:// URL, not `{}`", args.to));
-    }
-    if !std::path::Path::new(args.from.trim_start_matches("sqlite://")).exists() {
-        return Err(format!("--from: no SQLite database at `{}`", args.from));
-    }
-    let source = Store::open(&args.from)
-        .await
-        .map_err(|e| format!("--from: {e}"))?;
-    let target = Store::open(&args.to)
-        .await
-        .map_err(|e| format!("--to: {e}"))?;
-    let copied = source
-        .copy_into(&target)
-        .await
-        .map_err(|e| format!("migrate: {e}"))?;
-    for (table, rows) in &copied {
-        eprintln!("  {table:<24} {rows:>10} rows");
-    }
-    eprintln!(
-        "portico: copied {} rows into the PostgreSQL database. Its servers take the secret \
-         keys by environment (PORTICO_TEST_SECRET_KEY, PORTICO_LIVE_SECRET_KEY): \
-         `portico keys show --database {}` prints this database's.",
-        copied.iter().map(|(_, rows)| rows).sum::<usize>(),
-        args.from
-    );
-    Ok(())
 }
 
 async fn open(database: &Database) -> Result<Store, String> {

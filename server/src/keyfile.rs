@@ -24,7 +24,7 @@ impl KeyFile {
     /// `None` for an in-memory database, and for PostgreSQL, whose servers are
     /// several machines with no file beside the database to share.
     pub fn beside(database: &str) -> Option<Self> {
-        if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        if store::is_postgres_url(database) {
             return None;
         }
         let path = database

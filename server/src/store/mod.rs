@@ -76,7 +76,7 @@ impl Store {
     pub async fn open(url: &str) -> StoreResult<Self> {
         let process: std::sync::Arc<str> = crate::auth::random_alphanumeric(16).into();
         let mut alive = None;
-        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let pool = if is_postgres_url(url) {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
@@ -122,11 +122,15 @@ impl Store {
 
     /// Answers whether the database is reachable, for readiness checks.
     pub async fn ping(&self) -> StoreResult<()> {
-        let mut pooled = self.pool.acquire().await?;
-        let conn = &mut pooled.conn();
-        on!(conn => sqlx::query("SELECT 1").execute(&mut *conn).await.map(|_| ()))?;
+        on!(pool self.pool, conn => sqlx::query("SELECT 1").execute(&mut *conn).await.map(|_| ()))?;
         Ok(())
     }
+}
+
+/// Whether `database`, as `--database` takes it, names a PostgreSQL database
+/// (else it is SQLite's).
+pub fn is_postgres_url(database: &str) -> bool {
+    database.starts_with("postgres://") || database.starts_with("postgresql://")
 }
 
 /// A stored Unix time as a timestamp.

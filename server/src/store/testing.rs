@@ -97,6 +97,21 @@ impl Drop for TestDatabase {
     }
 }
 
+/// A pool on `database`, as `Store::open` takes it (a SQLite file's path or a
+/// PostgreSQL URL), for a test's or a benchmark's own SQL. Panics if it cannot
+/// connect.
+pub async fn any_pool(database: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    let url = if database.starts_with("postgres") {
+        database.to_owned()
+    } else {
+        format!("sqlite://{database}")
+    };
+    sqlx::AnyPool::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {url}: {e}"))
+}
+
 /// `server` (`postgres://user@host:port/db?options`) with its database replaced.
 fn with_database(server: &str, name: &str) -> String {
     let (base, query) = server.split_once('?').unwrap_or((server, ""));

@@ -304,13 +304,7 @@ impl TestApp {
     /// A pool on the test's database, whichever backend it is, for checks and
     /// set-ups in SQL (with `$1`-style parameters).
     pub async fn sql(&self) -> sqlx::AnyPool {
-        sqlx::any::install_default_drivers();
-        let url = if self.on_postgres() {
-            self.database.clone()
-        } else {
-            format!("sqlite://{}", self.database)
-        };
-        sqlx::AnyPool::connect(&url).await.unwrap()
+        portico_server::store::testing::any_pool(&self.database).await
     }
 
     /// A second server over the same database file, as after a restart: nothing is

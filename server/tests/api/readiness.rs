@@ -15,10 +15,7 @@ async fn ready_answers_whether_the_database_is_reachable() {
     }
     // The database goes away under the running server.
     let (server, name) = app.database.rsplit_once('/').unwrap();
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&format!("{server}/postgres"))
-        .await
-        .unwrap();
+    let pool = portico_server::store::testing::any_pool(&format!("{server}/postgres")).await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&pool)
         .await

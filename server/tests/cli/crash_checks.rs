@@ -148,13 +148,7 @@ pub async fn check(
     customers: &[Customer],
     acknowledged: &[Acknowledged],
 ) -> Report {
-    sqlx::any::install_default_drivers();
-    let url = if database.starts_with("postgres") {
-        database.to_owned()
-    } else {
-        format!("sqlite://{database}")
-    };
-    let db = sqlx::AnyPool::connect(&url).await.unwrap();
+    let db = portico_server::store::testing::any_pool(database).await;
     let mut report = Report {
         mutations: acknowledged.len(),
         retried: acknowledged.iter().filter(|a| a.attempts > 1).count(),
