@@ -1,4 +1,6 @@
-//! `cargo xtask bench`: the shipped widget's sizes, then the widget API benchmark
+//! `cargo xtask bench`: the shipped widget's sizes, the read endpoints under load
+//! against a bare axum hello-world (`server/benches/state_endpoint.rs`), then the
+//! widget API benchmark
 //! (`server/benches/embed_api.rs`) and the usage benchmark (`server/benches/usage.rs`:
 //! 10 million events), the long crash test (`server/tests/cli/crash.rs`), the
 //! scale-out benchmark (`server/benches/scale_out.rs`: SQLite against PostgreSQL,
@@ -9,8 +11,22 @@ use crate::util::{self, Result};
 
 pub fn run() -> Result {
     let postgres_url = crate::setup::for_tests()?;
-    util::step("build the widget", util::build_widget)?;
+    util::step("build the widget", || crate::widget::build().map(drop))?;
     crate::sizes::report()?;
+    crate::setup::wrk()?;
+    util::step(
+        "read endpoints under load, against bare axum (wrk, 64 connections)",
+        || {
+            util::cargo(&[
+                "bench",
+                "--locked",
+                "--package",
+                "portico-server",
+                "--bench",
+                "state_endpoint",
+            ])
+        },
+    )?;
     util::step("widget API benchmark", || {
         util::cargo(&[
             "bench",

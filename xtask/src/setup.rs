@@ -21,6 +21,7 @@ pub fn all() -> Result {
     let started = Instant::now();
     println!("==> set-up");
     wasm_target()?;
+    crate::widget::setup()?;
     trunk()?;
     wasm_bindgen()?;
     npm_tools()?;
@@ -182,6 +183,18 @@ fn poppler() -> Result {
     }
     println!("    installing poppler-utils from Debian's packages");
     apt_install(&["poppler-utils"])
+}
+
+/// wrk, the HTTP load generator `cargo xtask bench` measures the read endpoints
+/// with (only the benchmarks need it).
+pub fn wrk() -> Result {
+    // `wrk --version` prints its version and exits 1: that it starts is the check.
+    if command("wrk").arg("--version").output().is_ok() {
+        have("wrk");
+        return Ok(());
+    }
+    println!("    installing wrk from Debian's packages");
+    apt_install(&["wrk"])
 }
 
 /// `apt-get update`, then installs `packages` (through sudo unless already root).
