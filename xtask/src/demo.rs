@@ -12,7 +12,7 @@ const HOST: &str = "127.0.0.1:8081";
 
 pub fn run() -> Result {
     crate::setup::all()?;
-    util::step("build the widget", util::build_widget)?;
+    util::step("build the widget", || crate::widget::build().map(drop))?;
     util::step("build the backend and the demo host", || {
         util::cargo(&[
             "build",

@@ -8,6 +8,7 @@ mod postgres;
 mod setup;
 mod sizes;
 mod util;
+mod widget;
 
 use std::process::ExitCode;
 
@@ -19,7 +20,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   fuzz [SECONDS]
           run each libFuzzer target of server/fuzz/ for SECONDS (default 60)
   setup   only install what is missing
-  sizes   build the widget and print its shipped sizes";
+  sizes   build the widget, print its shipped sizes and check them against budget.toml";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,8 +31,8 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run_all(&args[1..]),
         Some("setup") => setup::for_tests().map(drop),
         Some("sizes") => setup::all()
-            .and_then(|()| util::build_widget())
-            .and_then(|()| sizes::report()),
+            .and_then(|()| widget::build())
+            .and_then(sizes::check),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -77,7 +78,13 @@ fn test() -> util::Result {
             "warnings",
         ])
     })?;
-    util::step("build the widget", util::build_widget)?;
+    let mut std = widget::Std::Rebuilt;
+    util::step("build the widget", || {
+        std = widget::build()?;
+        Ok(())
+    })?;
+    // Before the long tests: a widget over its weight budget fails at once.
+    sizes::check(std)?;
     let mut env = util::test_env();
     env.push((postgres::URL_VARIABLE.into(), postgres_url));
     util::step("unit, integration and browser tests", || {
@@ -113,7 +120,6 @@ fn test() -> util::Result {
             &env,
         )
     })?;
-    sizes::report()?;
     println!(
         "\nxtask test: everything passed in {:.0?}",
         started.elapsed()

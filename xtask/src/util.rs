@@ -92,8 +92,3 @@ pub fn step(name: &str, f: impl FnOnce() -> Result) -> Result {
     }
     result.map_err(|e| format!("{name}: {e}"))
 }
-
-/// `trunk build --release`: the wasm, its glue, the CSS and the loader into `dist/`.
-pub fn build_widget() -> Result {
-    run(command("trunk").args(["build", "--release", "--offline"]))
-}
