@@ -6,8 +6,10 @@
 //! Query parameters of `/` choose the scenario: `email` or `customer_id`, `service`,
 //! `quantity` (raw JSON for `options.quantity`), `subscription_id`, and for QA
 //! `hash` (sent instead of the computed one) or `nohash=1` (no hash at all), and
-//! `mount=settings|queue` for the other two ways of embedding.
+//! `mount=settings|queue` for the other two ways of embedding. `/load/portal` and
+//! `/load/vanilla` are the load-time benchmark's two pages (`load_time`).
 
+mod load_time;
 mod page;
 pub mod presets;
 pub mod usage;
@@ -76,6 +78,8 @@ pub fn app(config: DemoConfig) -> Router {
     Router::new()
         .route("/", get(settings_page))
         .route("/health", get(|| async { "ok" }))
+        .route("/load/portal", get(load_time::portal_page))
+        .route("/load/vanilla", get(load_time::vanilla_page))
         .with_state(Arc::new(config))
 }
 

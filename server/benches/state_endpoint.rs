@@ -49,16 +49,41 @@ async fn main() {
     let base = format!("http://{addr}");
     load(&format!("{base}/health"), &[], CONNECTIONS)
         .print("/health", baseline.requests_per_second);
-    for path in ["portal", "invoices", "wallets"] {
+    let portal = load(&format!("{base}/v1/embed/portal"), &headers, CONNECTIONS);
+    portal.print("/v1/embed/portal", baseline.requests_per_second);
+    for path in ["invoices", "wallets"] {
         let url = format!("{base}/v1/embed/{path}");
         load(&url, &headers, CONNECTIONS)
             .print(&format!("/v1/embed/{path}"), baseline.requests_per_second);
     }
+    record_figure(&format!(
+        "GET /v1/embed/portal, {CONNECTIONS} connections: {:.1}% of bare axum's requests/s \
+         ({:.0} against {:.0}), p99 {} (bare axum {})",
+        portal.requests_per_second / baseline.requests_per_second * 100.0,
+        portal.requests_per_second,
+        baseline.requests_per_second,
+        portal.p99,
+        baseline.p99
+    ));
     let single = load(&format!("{base}/v1/embed/portal"), &headers, "1");
     single.print(
         "/v1/embed/portal, one connection",
         baseline.requests_per_second,
     );
+}
+
+/// Appends one line to the file `cargo xtask bench` summarizes at its end
+/// (`PORTICO_BENCH_FIGURES`), if it is set.
+fn record_figure(line: &str) {
+    use std::io::Write;
+    if let Some(path) = std::env::var_os("PORTICO_BENCH_FIGURES") {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .expect("the figures file");
+        writeln!(file, "{line}").expect("write a figure");
+    }
 }
 
 async fn spawn_portico(dir: &std::path::Path) -> std::net::SocketAddr {

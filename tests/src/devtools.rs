@@ -1,5 +1,6 @@
 //! Chromium's DevTools protocol, reached through ChromeDriver's `goog/cdp/execute`,
-//! for what WebDriver cannot do: emulating the visitor's `prefers-color-scheme`.
+//! for what WebDriver cannot do: emulating the visitor's `prefers-color-scheme`, and
+//! throttling the network and the CPU for the load-time benchmark.
 
 use crate::browser::Page;
 use axum::http::Method;
@@ -51,5 +52,57 @@ impl Page {
             })
             .await
             .expect("emulate prefers-color-scheme");
+    }
+}
+
+/// A mid-range phone on a poor mobile connection: the CPU four times slower, and
+/// Chromium's "Slow 4G" profile (150 ms round trips, 1.6 Mbps down, 750 kbps up).
+/// Every later navigation is a first visit: the HTTP cache is off.
+#[derive(Debug, Clone, Copy)]
+pub struct Throttling {
+    pub cpu_slowdown: f64,
+    pub latency_ms: f64,
+    pub download_bits_per_second: f64,
+    pub upload_bits_per_second: f64,
+}
+
+impl Throttling {
+    pub const SLOW_4G_4X_CPU: Self = Self {
+        cpu_slowdown: 4.0,
+        latency_ms: 150.0,
+        download_bits_per_second: 1_600_000.0,
+        upload_bits_per_second: 750_000.0,
+    };
+}
+
+impl Page {
+    async fn devtools(&self, method: &'static str, params: Value) {
+        self.client
+            .issue_cmd(DevtoolsCommand { method, params })
+            .await
+            .unwrap_or_else(|e| panic!("DevTools {method}: {e}"));
+    }
+
+    /// Throttles the page's network and CPU, and turns its HTTP cache off.
+    pub async fn throttle(&self, throttling: Throttling) {
+        self.devtools("Network.enable", json!({})).await;
+        self.devtools(
+            "Network.emulateNetworkConditions",
+            json!({
+                "offline": false,
+                "latency": throttling.latency_ms,
+                // DevTools takes bytes per second.
+                "downloadThroughput": throttling.download_bits_per_second / 8.0,
+                "uploadThroughput": throttling.upload_bits_per_second / 8.0,
+            }),
+        )
+        .await;
+        self.devtools("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
+            .await;
+        self.devtools(
+            "Emulation.setCPUThrottlingRate",
+            json!({ "rate": throttling.cpu_slowdown }),
+        )
+        .await;
     }
 }

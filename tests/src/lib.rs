@@ -14,5 +14,19 @@ mod stack;
 mod stripe_js;
 
 pub use browser::{Browser, Page, run};
-pub use devtools::ColorScheme;
+pub use devtools::{ColorScheme, Throttling};
 pub use stack::{Stack, StackOptions, TEST_KEY, spawn_stack};
+
+/// Appends one line to the file `cargo xtask bench` summarizes at its end
+/// (`PORTICO_BENCH_FIGURES`), if it is set.
+pub fn record_figure(line: &str) {
+    use std::io::Write;
+    if let Some(path) = std::env::var_os("PORTICO_BENCH_FIGURES") {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .expect("the figures file");
+        writeln!(file, "{line}").expect("write a figure");
+    }
+}
