@@ -20,6 +20,12 @@ async fn signup_from_the_demo_host_reaches_handle_response_and_the_database() {
             );
             let load = page.event("load").await;
             assert_eq!(load["response"]["customer"], Value::Null);
+            // portico.js exchanged the identity while the wasm downloaded, and the
+            // widget took that exchange as its own: one session, not two.
+            assert_eq!(
+                stack.rows("SELECT count(*) FROM portal_sessions").await,
+                vec![vec!["1".to_owned()]]
+            );
 
             page.click("subscribe-team").await;
             let signup = page.event("signup").await;

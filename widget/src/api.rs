@@ -40,36 +40,48 @@ impl Client {
         format!("{}/v1/embed{path}", self.base)
     }
 
-    /// Exchanges the page's claim for a session. A session the hosted page passed in
-    /// cannot be renewed: once it expires, the customer asks the site for a new link.
+    /// Exchanges the page's claim for a session.
     pub async fn exchange(&self, config: &EmbedConfig) -> Result<SessionResponse, ErrorResponse> {
-        let Identity::Claim {
-            customer,
-            hash,
-            service,
-            subscription_id,
-        } = &config.identity
-        else {
-            return Err(ErrorResponse {
-                code: ErrorCode::SessionExpired,
-                message:
-                    "This portal link has expired; open the billing portal again from the site."
-                        .into(),
-            });
-        };
-        let body = SessionRequest {
-            service: service.to_string(),
-            email: customer.email().map(|e| e.as_passed().to_owned()),
-            customer_id: customer.customer_id().map(str::to_owned),
-            hash: hash.clone(),
-            subscription_id: subscription_id.clone(),
-        };
+        let body = session_request(config)?;
         send(Request::post(&self.url("/sessions")), Some(&body)).await
+    }
+
+    /// The identity exchange and the portal read that `portico.js` started while
+    /// the wasm was downloading (`{ body, exchange, portal }`): the exchange's
+    /// answer, and the portal's response when the exchange succeeded. `None` when
+    /// there is none, it failed to arrive, or it is not exactly the request
+    /// [`Self::exchange`] would send; the caller then makes the calls itself.
+    pub async fn prefetched(
+        &self,
+        prefetch: js_sys::Promise,
+        config: &EmbedConfig,
+    ) -> Option<(
+        Result<SessionResponse, ErrorResponse>,
+        Option<web_sys::Response>,
+    )> {
+        let expected = session_request(config)
+            .ok()
+            .and_then(|body| to_js(&body).ok())
+            .and_then(|value| js_sys::JSON::stringify(&value).ok())
+            .and_then(|text| text.as_string())?;
+        let value = wasm_bindgen_futures::JsFuture::from(prefetch).await.ok()?;
+        let field = |name: &str| js_sys::Reflect::get(&value, &name.into()).ok();
+        if field("body")?.as_string()? != expected {
+            return None;
+        }
+        let exchange: web_sys::Response = field("exchange")?.dyn_into().ok()?;
+        let portal = field("portal").and_then(|p| p.dyn_into::<web_sys::Response>().ok());
+        Some((receive(exchange).await, portal))
     }
 
     pub async fn portal(&self, token: &str) -> Result<Portal, ErrorResponse> {
         let request = Request::get(&self.url("/portal")).header(SESSION_HEADER, token);
         send::<(), _>(request, None).await
+    }
+
+    /// A portal response the loader fetched ([`Self::prefetched`]).
+    pub async fn portal_from(response: web_sys::Response) -> Result<Portal, ErrorResponse> {
+        receive(response).await
     }
 
     /// `idempotency_key` is one per attempt: a retry of the same attempt reuses it,
@@ -222,6 +234,32 @@ impl Client {
     }
 }
 
+/// The identity claim the config makes, as `POST /v1/embed/sessions` takes it. A
+/// session the hosted page passed in cannot be renewed: once it expires, the
+/// customer asks the site for a new link.
+fn session_request(config: &EmbedConfig) -> Result<SessionRequest, ErrorResponse> {
+    let Identity::Claim {
+        customer,
+        hash,
+        service,
+        subscription_id,
+    } = &config.identity
+    else {
+        return Err(ErrorResponse {
+            code: ErrorCode::SessionExpired,
+            message: "This portal link has expired; open the billing portal again from the site."
+                .into(),
+        });
+    };
+    Ok(SessionRequest {
+        service: service.to_string(),
+        email: customer.email().map(|e| e.as_passed().to_owned()),
+        customer_id: customer.customer_id().map(str::to_owned),
+        hash: hash.clone(),
+        subscription_id: subscription_id.clone(),
+    })
+}
+
 async fn send<B: Serialize, T: DeserializeOwned>(
     request: RequestBuilder,
     body: Option<&B>,
@@ -240,8 +278,13 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     }
     .map_err(|e| unexpected(&e.to_string()))?;
     let response = request.send().await.map_err(|_| network_error())?;
+    receive(response.into()).await
+}
+
+/// A response's body as `T`, or the error it carries.
+async fn receive<T: DeserializeOwned>(response: web_sys::Response) -> Result<T, ErrorResponse> {
     let (ok, status) = (response.ok(), response.status());
-    let body = read_json(response.into()).await;
+    let body = read_json(response).await;
     if ok {
         body.and_then(|value| serde_wasm_bindgen::from_value(value).ok())
             .ok_or_else(|| unexpected("unreadable response"))

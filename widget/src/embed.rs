@@ -48,6 +48,22 @@ pub fn customer_portal(
     backend: String,
     stylesheet: String,
 ) -> PortalHandle {
+    customer_portal_prefetched(target, config, backend, stylesheet, JsValue::UNDEFINED)
+}
+
+/// [`customer_portal`], with the head start `portico.js` makes while the wasm
+/// downloads: a promise of the identity exchange and the portal read it started
+/// (`{ body, exchange, portal }`), which the portal takes as its own first calls
+/// when `body` is exactly the exchange it would send.
+#[wasm_bindgen(js_name = customerPortalPrefetched)]
+pub fn customer_portal_prefetched(
+    target: JsValue,
+    config: JsValue,
+    backend: String,
+    stylesheet: String,
+    prefetch: JsValue,
+) -> PortalHandle {
+    let prefetch = prefetch.dyn_into::<js_sys::Promise>().ok();
     let emitter = Emitter::new(handler_of(&config));
     let reporter = emitter.clone();
     let parsed = parse_config(&config);
@@ -61,7 +77,7 @@ pub fn customer_portal(
         let client = Client::new(&backend);
         let view = leptos::mount::mount_to(
             container,
-            move || view! { <App config=parsed client emitter /> },
+            move || view! { <App config=parsed client emitter prefetch /> },
         );
         Ok(mounts::insert(Mounted {
             view: Box::new(view),

@@ -85,6 +85,8 @@ struct Portal {
     flow: StoredValue<Option<Flow>>,
     client: StoredValue<Client>,
     emitter: StoredValue<Emitter, LocalStorage>,
+    /// The loader's head start on the first load ([`Client::prefetched`]), used once.
+    prefetch: StoredValue<Option<js_sys::Promise>, LocalStorage>,
 }
 
 impl Portal {
@@ -128,19 +130,38 @@ impl Portal {
         };
         self.phase.set(Phase::Loading);
         let client = self.client.get_value();
+        let prefetch = self.prefetch.try_update_value(Option::take).flatten();
         spawn_local(async move {
+            let prefetched = match prefetch {
+                Some(prefetch) => client.prefetched(prefetch, &config).await,
+                None => None,
+            };
+            let (exchanged, prefetched_portal) = match prefetched {
+                Some((exchanged, portal)) => (Some(exchanged), portal),
+                None => (None, None),
+            };
             let token = match &config.identity {
                 Identity::Session(token) => token.clone(),
-                Identity::Claim { .. } => match client.exchange(&config).await {
-                    Ok(session) => {
-                        self.livemode.try_set(Some(session.livemode));
-                        session.token
+                Identity::Claim { .. } => {
+                    let exchanged = match exchanged {
+                        Some(exchanged) => exchanged,
+                        None => client.exchange(&config).await,
+                    };
+                    match exchanged {
+                        Ok(session) => {
+                            self.livemode.try_set(Some(session.livemode));
+                            session.token
+                        }
+                        Err(error) => return self.fail(error),
                     }
-                    Err(error) => return self.fail(error),
-                },
+                }
             };
             self.token.try_set(Some(token.clone()));
-            let portal = match client.portal(&token).await {
+            let portal = match prefetched_portal {
+                Some(response) => Client::portal_from(response).await,
+                None => client.portal(&token).await,
+            };
+            let portal = match portal {
                 Ok(portal) => portal,
                 Err(error) => return self.fail(error),
             };
@@ -189,6 +210,7 @@ pub fn App(
     config: Result<EmbedConfig, ErrorResponse>,
     client: Client,
     emitter: Emitter,
+    prefetch: Option<js_sys::Promise>,
 ) -> impl IntoView {
     let (config, initial) = match config {
         Ok(config) => (Some(config), Phase::Loading),
@@ -219,6 +241,7 @@ pub fn App(
         flow: StoredValue::new(None),
         client: StoredValue::new(client),
         emitter: StoredValue::new_local(emitter),
+        prefetch: StoredValue::new_local(prefetch),
     };
     match initial {
         Phase::Failed(error) => portal.report(&error),
