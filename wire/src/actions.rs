@@ -3,6 +3,7 @@
 
 use crate::embed::Subscription;
 use crate::invoice::Invoice;
+use crate::open_enum::open_enum;
 use crate::quantity::QuantityOption;
 use serde::{Deserialize, Serialize};
 
@@ -38,21 +39,18 @@ pub struct ChangeRequest {
     pub at_period_end: bool,
 }
 
-/// What the customer says when cancelling, with Stripe's feedback values.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum CancellationFeedback {
-    CustomerService,
-    LowQuality,
-    MissingFeatures,
-    Other,
-    SwitchedService,
-    TooComplex,
-    TooExpensive,
-    Unused,
-    #[serde(untagged)]
-    Unknown(String),
+open_enum! {
+    /// What the customer says when cancelling, with Stripe's feedback values.
+    pub enum CancellationFeedback {
+        CustomerService = "customer_service",
+        LowQuality = "low_quality",
+        MissingFeatures = "missing_features",
+        Other = "other",
+        SwitchedService = "switched_service",
+        TooComplex = "too_complex",
+        TooExpensive = "too_expensive",
+        Unused = "unused",
+    }
 }
 
 /// `POST /v1/embed/subscriptions/{id}/cancel`.

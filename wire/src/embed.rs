@@ -5,6 +5,7 @@ use crate::billing_portal::{BusinessProfile, Features, Flow};
 use crate::customer::{Address, TaxId};
 use crate::ids::{CustomerId, InvoiceId, SubscriptionId, SubscriptionItemId};
 use crate::money::{Currency, Money};
+use crate::open_enum::open_enum;
 use crate::payment::PaymentMethod;
 use crate::price::Price;
 use crate::quantity::{Quantity, QuantityOption};
@@ -178,19 +179,16 @@ pub struct Customer {
     pub livemode: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum SubscriptionStatus {
-    Trialing,
-    Active,
-    PastDue,
-    Canceled,
-    Incomplete,
-    /// Its first invoice went unpaid for 23 hours; it never started.
-    IncompleteExpired,
-    #[serde(untagged)]
-    Unknown(String),
+open_enum! {
+    pub enum SubscriptionStatus {
+        Trialing = "trialing",
+        Active = "active",
+        PastDue = "past_due",
+        Canceled = "canceled",
+        Incomplete = "incomplete",
+        /// Its first invoice went unpaid for 23 hours; it never started.
+        IncompleteExpired = "incomplete_expired",
+    }
 }
 
 /// A subscription as the widget and the host page's `handleResponse` see it.
@@ -230,14 +228,11 @@ pub struct Subscription {
     pub livemode: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum CancellationReason {
-    CancellationRequested,
-    PaymentFailed,
-    #[serde(untagged)]
-    Unknown(String),
+open_enum! {
+    pub enum CancellationReason {
+        CancellationRequested = "cancellation_requested",
+        PaymentFailed = "payment_failed",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

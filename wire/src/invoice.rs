@@ -3,34 +3,29 @@
 
 use crate::ids::{CustomerId, InvoiceId, SubscriptionId};
 use crate::money::Currency;
+use crate::open_enum::open_enum;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum InvoiceStatus {
-    Draft,
-    Open,
-    Paid,
-    Void,
-    Uncollectible,
-    #[serde(untagged)]
-    Unknown(String),
+open_enum! {
+    pub enum InvoiceStatus {
+        Draft = "draft",
+        Open = "open",
+        Paid = "paid",
+        Void = "void",
+        Uncollectible = "uncollectible",
+    }
 }
 
-/// Why an invoice was created, with Stripe's values.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum BillingReason {
-    SubscriptionCreate,
-    SubscriptionCycle,
-    SubscriptionUpdate,
-    /// A preview of the next renewal, never stored.
-    Upcoming,
-    Manual,
-    #[serde(untagged)]
-    Unknown(String),
+open_enum! {
+    /// Why an invoice was created, with Stripe's values.
+    pub enum BillingReason {
+        SubscriptionCreate = "subscription_create",
+        SubscriptionCycle = "subscription_cycle",
+        SubscriptionUpdate = "subscription_update",
+        /// A preview of the next renewal, never stored.
+        Upcoming = "upcoming",
+        Manual = "manual",
+    }
 }
 
 /// `[start, end)` in Unix seconds.

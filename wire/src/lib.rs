@@ -18,6 +18,7 @@ pub mod event;
 pub mod ids;
 pub mod invoice;
 pub mod money;
+mod open_enum;
 #[cfg(feature = "openapi")]
 mod openapi;
 pub mod payment;
