@@ -44,9 +44,9 @@ impl FromRequestParts<ApiContext> for PortalSession {
             .get(SESSION_HEADER)
             .and_then(|v| v.to_str().ok())
             .ok_or_else(expired)?;
-        let row = ctx
+        let (row, configuration) = ctx
             .store
-            .live_session(&token_digest(token), ctx.now())
+            .live_session_and_configuration(&token_digest(token), ctx.now())
             .await?
             .ok_or_else(expired)?;
         let customer = CustomerRef::from_parts(row.email.as_deref(), row.external_id.as_deref())
@@ -79,7 +79,12 @@ impl FromRequestParts<ApiContext> for PortalSession {
                 service.name.as_str(),
             )?;
         }
-        let configuration = session_configuration(ctx, &row, &service).await?;
+        // The configuration came with the session unless the service names its own
+        // and the session none.
+        let configuration = match (&row.configuration, &service.configuration) {
+            (None, Some(_)) => session_configuration(ctx, &row, &service).await?,
+            _ => configuration,
+        };
         Ok(Self {
             row,
             customer,

@@ -210,7 +210,31 @@ impl Store {
     ) -> StoreResult<Vec<SubscriptionRow>> {
         let mut pooled = self.pool.acquire().await?;
         let conn = &mut pooled.conn();
-        subscriptions::of_customer(conn, customer_id, service).await
+        subscriptions::of_customer(conn, customer_id, service, subscriptions::Depth::Billing).await
+    }
+
+    /// The customer's subscriptions in `service` as a portal shows them: without
+    /// open invoices, waiting prorations or usage (`Depth::Shown`), so never
+    /// billed from.
+    pub async fn subscriptions_shown(
+        &self,
+        customer_id: &str,
+        service: &str,
+    ) -> StoreResult<Vec<SubscriptionRow>> {
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        subscriptions::of_customer(conn, customer_id, service, subscriptions::Depth::Shown).await
+    }
+
+    /// Ids of the customer's subscriptions in `service`.
+    pub async fn subscription_ids_of(
+        &self,
+        customer_id: &str,
+        service: &str,
+    ) -> StoreResult<Vec<String>> {
+        let mut pooled = self.pool.acquire().await?;
+        let conn = &mut pooled.conn();
+        subscriptions::ids_of_customer(conn, customer_id, service).await
     }
 
     pub async fn invoices_of(&self, customer_id: &str) -> StoreResult<Vec<InvoiceRow>> {

@@ -39,7 +39,7 @@ pub enum LinkRefused {
     Expired,
 }
 
-fn decode_configuration(body: &str) -> StoreResult<Configuration> {
+pub(super) fn decode_configuration(body: &str) -> StoreResult<Configuration> {
     serde_json::from_str::<StoredConfiguration>(body)
         .map(Configuration::from)
         .map_err(|e| StoreError::Corrupt(format!("configuration: {e}")))

@@ -73,9 +73,22 @@ pub(super) async fn load(conn: &mut Conn<'_>, id: &str) -> StoreResult<Option<Su
             .fetch_optional(&mut *conn)
             .await)?;
     match record {
-        Some(record) => Ok(Some(assemble(conn, record).await?)),
+        Some(record) => Ok(Some(assemble(conn, record, Depth::Billing).await?)),
         None => Ok(None),
     }
+}
+
+/// How much of a subscription a load reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Depth {
+    /// Everything the engine decides with: open invoices, waiting prorations and
+    /// the period's usage too.
+    Billing,
+    /// What a portal shows (`convert::subscription`): terms, status, dates and the
+    /// latest invoice. Open invoices and waiting lines are left empty and usage
+    /// unread, so a read costs three statements a subscription, with no usage
+    /// rollup. Never billed from.
+    Shown,
 }
 
 /// The customer's subscriptions in `service`, newest first.
@@ -83,6 +96,7 @@ pub(super) async fn of_customer(
     conn: &mut Conn<'_>,
     customer_id: &str,
     service: &str,
+    depth: Depth,
 ) -> StoreResult<Vec<SubscriptionRow>> {
     let records: Vec<Record> = on!(conn => sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM subscriptions WHERE customer_id = $1 AND service = $2 ORDER BY created DESC, seq DESC"
@@ -93,12 +107,32 @@ pub(super) async fn of_customer(
     .await)?;
     let mut rows = Vec::with_capacity(records.len());
     for record in records {
-        rows.push(assemble(conn, record).await?);
+        rows.push(assemble(conn, record, depth).await?);
     }
     Ok(rows)
 }
 
-async fn assemble(conn: &mut Conn<'_>, record: Record) -> StoreResult<SubscriptionRow> {
+/// Ids of the customer's subscriptions in `service`: one statement.
+pub(super) async fn ids_of_customer(
+    conn: &mut Conn<'_>,
+    customer_id: &str,
+    service: &str,
+) -> StoreResult<Vec<String>> {
+    let ids: Vec<(String,)> = on!(conn => sqlx::query_as(
+        "SELECT id FROM subscriptions WHERE customer_id = $1 AND service = $2"
+    )
+    .bind(customer_id)
+    .bind(service)
+    .fetch_all(&mut *conn)
+    .await)?;
+    Ok(ids.into_iter().map(|(id,)| id).collect())
+}
+
+async fn assemble(
+    conn: &mut Conn<'_>,
+    record: Record,
+    depth: Depth,
+) -> StoreResult<SubscriptionRow> {
     let corrupt = |what: String| StoreError::Corrupt(format!("subscription {}: {what}", record.id));
     let items: Vec<ItemRecord> = on!(conn => sqlx::query_as(
         "SELECT id, product, product_name, unit_label, quantity, price FROM subscription_items
@@ -129,14 +163,24 @@ async fn assemble(conn: &mut Conn<'_>, record: Record) -> StoreResult<Subscripti
         start: super::ts(record.current_period_start)?,
         end: super::ts(record.current_period_end)?,
     };
-    let usage = super::usage::period_usage(conn, &record.customer_id, &metered, period).await?;
+    let usage = match depth {
+        Depth::Billing => {
+            super::usage::period_usage(conn, &record.customer_id, &metered, period).await?
+        }
+        Depth::Shown => Default::default(),
+    };
     let pending_update = match &record.pending_update {
         Some(json) => Some(terms_from_json(json).map_err(corrupt)?),
         None => None,
     };
-    let open_invoices = invoices::open_of_subscription(conn, &record.id).await?;
+    let (open_invoices, pending_lines) = match depth {
+        Depth::Billing => (
+            invoices::open_of_subscription(conn, &record.id).await?,
+            load_lines(conn, &record.id, None).await?,
+        ),
+        Depth::Shown => (Vec::new(), Vec::new()),
+    };
     let latest_invoice = invoices::latest_of_subscription(conn, &record.id).await?;
-    let pending_lines = load_lines(conn, &record.id, None).await?;
     let cancellation = match record.cancel_reason.as_deref() {
         Some(reason) => Some(Cancellation {
             reason: CancelReason::parse(reason)

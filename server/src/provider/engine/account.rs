@@ -23,7 +23,7 @@ impl Engine {
         };
         for row in self
             .store
-            .subscriptions_of(&customer.id, party.service.name.as_str())
+            .subscriptions_shown(&customer.id, party.service.name.as_str())
             .await?
         {
             state
@@ -190,10 +190,9 @@ impl Engine {
     ) -> ProviderResult<BTreeSet<String>> {
         Ok(self
             .store
-            .subscriptions_of(&customer.id, party.service.name.as_str())
+            .subscription_ids_of(&customer.id, party.service.name.as_str())
             .await?
             .into_iter()
-            .map(|row| row.id.to_string())
             .collect())
     }
 }
