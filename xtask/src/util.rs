@@ -21,14 +21,18 @@ pub fn dist() -> PathBuf {
 /// `tools/node_modules/.bin` (wasm-opt) and cargo's bin directory (trunk,
 /// wasm-bindgen) ahead of the inherited PATH.
 pub fn path_env() -> String {
-    let cargo_bin = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
-        .map(|home| home.join("bin"))
-        .unwrap_or_default();
+    let cargo_bin = cargo_home().join("bin");
     let node_bin = root().join("tools/node_modules/.bin");
     let inherited = std::env::var("PATH").unwrap_or_default();
     format!("{}:{}:{inherited}", node_bin.display(), cargo_bin.display())
+}
+
+/// `CARGO_HOME`, or `~/.cargo`.
+pub fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_default()
 }
 
 pub fn command(program: &str) -> Command {

@@ -39,14 +39,29 @@ pub fn build() -> Result<Std> {
 
 /// What makes cargo rebuild std for the widget. `RUSTFLAGS` replaces the target's
 /// flags in `.cargo/config.toml`, so it repeats them.
-fn rebuilt_std_env() -> [(&'static str, &'static str); 3] {
-    [
-        ("RUSTC_BOOTSTRAP", "1"),
-        ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
-        (
-            "RUSTFLAGS",
-            "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort",
-        ),
+///
+/// Source paths of dependencies and of std end up in the wasm (Leptos keeps where
+/// each signal was defined). They are rewritten to start at the registry and at
+/// std's sources, so the shipped bytes do not name the build machine's home
+/// directory, and the size `budget.toml` checks is the same on every machine.
+fn rebuilt_std_env() -> Vec<(&'static str, String)> {
+    let mut flags = vec![
+        "--cfg erase_components".to_owned(),
+        "-Zunstable-options".to_owned(),
+        "-Cpanic=immediate-abort".to_owned(),
+    ];
+    let registry = util::cargo_home().join("registry/src");
+    flags.push(format!("--remap-path-prefix={}=/cargo", registry.display()));
+    if let Some(sysroot) = util::output("rustc", &["--print", "sysroot"]) {
+        flags.push(format!(
+            "--remap-path-prefix={}/lib/rustlib/src/rust=/rust",
+            sysroot.trim()
+        ));
+    }
+    vec![
+        ("RUSTC_BOOTSTRAP", "1".to_owned()),
+        ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort".to_owned()),
+        ("RUSTFLAGS", flags.join(" ")),
     ]
 }
 
