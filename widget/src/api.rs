@@ -74,14 +74,16 @@ impl Client {
         Some((receive(exchange).await, portal))
     }
 
-    pub async fn portal(&self, token: &str) -> Result<Portal, ErrorResponse> {
+    pub async fn portal(&self, token: &str) -> Result<Forwarded<Portal>, ErrorResponse> {
         let request = Request::get(&self.url("/portal")).header(SESSION_HEADER, token);
-        send::<(), _>(request, None).await
+        Forwarded::decode(send_raw::<()>(request, None).await?)
     }
 
     /// A portal response the loader fetched ([`Self::prefetched`]).
-    pub async fn portal_from(response: web_sys::Response) -> Result<Portal, ErrorResponse> {
-        receive(response).await
+    pub async fn portal_from(
+        response: web_sys::Response,
+    ) -> Result<Forwarded<Portal>, ErrorResponse> {
+        Forwarded::decode(receive_raw(response).await?)
     }
 
     /// `idempotency_key` is one per attempt: a retry of the same attempt reuses it,
@@ -91,9 +93,11 @@ impl Client {
         token: &str,
         idempotency_key: &str,
         body: &SignupRequest,
-    ) -> Result<ActionResponse, ErrorResponse> {
-        self.mutate("/subscriptions", token, idempotency_key, body)
-            .await
+    ) -> Result<Forwarded<ActionResponse>, ErrorResponse> {
+        Forwarded::decode(
+            self.mutate("/subscriptions", token, idempotency_key, body)
+                .await?,
+        )
     }
 
     pub async fn preview(
@@ -115,9 +119,9 @@ impl Client {
         subscription: &str,
         action: &str,
         body: &B,
-    ) -> Result<ActionResponse, ErrorResponse> {
+    ) -> Result<Forwarded<ActionResponse>, ErrorResponse> {
         let path = format!("/subscriptions/{subscription}/{action}");
-        self.mutate(&path, token, idempotency_key, body).await
+        Forwarded::decode(self.mutate(&path, token, idempotency_key, body).await?)
     }
 
     pub async fn attach_card(
@@ -125,9 +129,11 @@ impl Client {
         token: &str,
         idempotency_key: &str,
         card: &CardRequest,
-    ) -> Result<CardAttached, ErrorResponse> {
-        self.mutate("/payment_methods", token, idempotency_key, card)
-            .await
+    ) -> Result<Forwarded<CardAttached>, ErrorResponse> {
+        Forwarded::decode(
+            self.mutate("/payment_methods", token, idempotency_key, card)
+                .await?,
+        )
     }
 
     /// A SetupIntent for Stripe.js to confirm (Stripe provider).
@@ -136,8 +142,10 @@ impl Client {
         token: &str,
         idempotency_key: &str,
     ) -> Result<SetupIntent, ErrorResponse> {
-        self.mutate("/setup_intents", token, idempotency_key, &Empty {})
-            .await
+        decode(
+            self.mutate("/setup_intents", token, idempotency_key, &Empty {})
+                .await?,
+        )
     }
 
     /// The confirmed SetupIntent's card as the default, tried on open invoices.
@@ -146,9 +154,12 @@ impl Client {
         token: &str,
         idempotency_key: &str,
         setup_intent: &str,
-    ) -> Result<CardAttached, ErrorResponse> {
+    ) -> Result<Forwarded<CardAttached>, ErrorResponse> {
         let path = format!("/setup_intents/{setup_intent}/complete");
-        self.mutate(&path, token, idempotency_key, &Empty {}).await
+        Forwarded::decode(
+            self.mutate(&path, token, idempotency_key, &Empty {})
+                .await?,
+        )
     }
 
     pub async fn invoices(&self, token: &str) -> Result<Vec<Invoice>, ErrorResponse> {
@@ -215,22 +226,50 @@ impl Client {
         token: &str,
         idempotency_key: &str,
         update: &CustomerUpdate,
-    ) -> Result<Customer, ErrorResponse> {
-        self.mutate("/customer", token, idempotency_key, update)
-            .await
+    ) -> Result<Forwarded<Customer>, ErrorResponse> {
+        Forwarded::decode(
+            self.mutate("/customer", token, idempotency_key, update)
+                .await?,
+        )
     }
 
-    async fn mutate<B: Serialize, T: DeserializeOwned>(
+    /// A keyed POST; its answer as it came.
+    async fn mutate<B: Serialize>(
         &self,
         path: &str,
         token: &str,
         idempotency_key: &str,
         body: &B,
-    ) -> Result<T, ErrorResponse> {
+    ) -> Result<JsValue, ErrorResponse> {
         let request = Request::post(&self.url(path))
             .header(SESSION_HEADER, token)
             .header("idempotency-key", idempotency_key);
-        send(request, Some(body)).await
+        send_raw(request, Some(body)).await
+    }
+}
+
+/// An answer the host page receives too: the value, and the JavaScript object it
+/// was read from. Events pass that object on as it came, so the wasm needs no
+/// serializer for the portal, subscription, card or customer types.
+#[derive(Debug, Clone)]
+pub struct Forwarded<T> {
+    pub value: T,
+    pub raw: JsValue,
+}
+
+impl<T: DeserializeOwned> Forwarded<T> {
+    fn decode(raw: JsValue) -> Result<Self, ErrorResponse> {
+        Ok(Self {
+            value: decode(raw.clone())?,
+            raw,
+        })
+    }
+}
+
+impl<T> Forwarded<T> {
+    /// The raw object's `field`: what the host receives of a part of the answer.
+    pub fn raw_field(&self, field: &str) -> JsValue {
+        js_sys::Reflect::get(&self.raw, &field.into()).unwrap_or(JsValue::UNDEFINED)
     }
 }
 
@@ -264,6 +303,14 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     request: RequestBuilder,
     body: Option<&B>,
 ) -> Result<T, ErrorResponse> {
+    decode(send_raw(request, body).await?)
+}
+
+/// Sends the request; the answer's body as the browser's JSON parser read it.
+async fn send_raw<B: Serialize>(
+    request: RequestBuilder,
+    body: Option<&B>,
+) -> Result<JsValue, ErrorResponse> {
     let request = match body {
         Some(body) => {
             let text = to_js(body)
@@ -278,19 +325,27 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     }
     .map_err(|e| unexpected(&e.to_string()))?;
     let response = request.send().await.map_err(|_| network_error())?;
-    receive(response.into()).await
+    receive_raw(response.into()).await
 }
 
 /// A response's body as `T`, or the error it carries.
 async fn receive<T: DeserializeOwned>(response: web_sys::Response) -> Result<T, ErrorResponse> {
+    decode(receive_raw(response).await?)
+}
+
+/// A successful response's body, or the error a failed one carries.
+async fn receive_raw(response: web_sys::Response) -> Result<JsValue, ErrorResponse> {
     let (ok, status) = (response.ok(), response.status());
     let body = read_json(response).await;
     if ok {
-        body.and_then(|value| serde_wasm_bindgen::from_value(value).ok())
-            .ok_or_else(|| unexpected("unreadable response"))
+        body.ok_or_else(|| unexpected("unreadable response"))
     } else {
         Err(error_from(body, status))
     }
+}
+
+fn decode<T: DeserializeOwned>(body: JsValue) -> Result<T, ErrorResponse> {
+    serde_wasm_bindgen::from_value(body).map_err(|_| unexpected("unreadable response"))
 }
 
 const PDF: &str = "application/pdf";

@@ -2,7 +2,7 @@
 //! created, livemode })`. Whatever the host's callback does — throw, reject — stays
 //! out of the widget and never surfaces as an uncaught error in the host page.
 
-use portico_wire::event::{ErrorResponse, EventName, EventPayload, EventResponse, Intent};
+use portico_wire::event::{ErrorResponse, EventName, Intent};
 use wasm_bindgen::{JsCast, JsValue};
 
 #[derive(Debug, Clone)]
@@ -15,18 +15,11 @@ impl Emitter {
         Self { handler }
     }
 
-    pub fn emit(&self, event: EventName, response: EventResponse, livemode: bool) {
-        let payload = EventPayload {
-            event,
-            response,
-            id: new_event_id(),
-            created: now_seconds(),
-            livemode,
-        };
+    /// Calls `handleResponse` with `response`: the server's answer as it came, or
+    /// the widget's own (an intent, an error) as plain data.
+    pub fn emit(&self, event: EventName, response: &JsValue, livemode: bool) {
         let Some(handler) = &self.handler else { return };
-        let Ok(value) = to_js(&payload) else {
-            return;
-        };
+        let value = payload(event, response, livemode);
         match handler.call1(&JsValue::NULL, &value) {
             Err(thrown) => {
                 web_sys::console::error_2(&"Portico: handleResponse threw:".into(), &thrown)
@@ -58,14 +51,8 @@ impl Emitter {
         let Some(handler) = &self.handler else {
             return Ok(());
         };
-        let payload = EventPayload {
-            event,
-            response: EventResponse::Intent(Box::new(intent)),
-            id: new_event_id(),
-            created: now_seconds(),
-            livemode,
-        };
-        let value = to_js(&payload).map_err(|_| "the event could not be encoded")?;
+        let intent = to_js(&intent).map_err(|_| "the event could not be encoded")?;
+        let value = payload(event, &intent, livemode);
         let returned = handler
             .call1(&JsValue::NULL, &value)
             .map_err(|_| "the page's handleResponse threw")?;
@@ -88,7 +75,7 @@ impl Emitter {
         web_sys::console::error_1(&format!("Portico: {} ({})", error.message, error.code).into());
         self.emit(
             EventName::Error,
-            EventResponse::Error(error.clone()),
+            &to_js(error).unwrap_or_default(),
             livemode,
         );
     }
@@ -97,6 +84,23 @@ impl Emitter {
 /// A plain JavaScript object, exactly as `JSON.parse` of the wire JSON would give.
 pub fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+}
+
+/// `{ event, response, id, created, livemode }`: `EventPayload`'s shape, built in
+/// place so that `response` goes to the host page as it is.
+fn payload(event: EventName, response: &JsValue, livemode: bool) -> JsValue {
+    let object = js_sys::Object::new();
+    let fields = [
+        ("event", to_js(&event).unwrap_or_default()),
+        ("response", response.clone()),
+        ("id", JsValue::from(new_event_id())),
+        ("created", JsValue::from(now_seconds() as f64)),
+        ("livemode", JsValue::from(livemode)),
+    ];
+    for (name, value) in fields {
+        let _ = js_sys::Reflect::set(&object, &name.into(), &value);
+    }
+    object.into()
 }
 
 fn new_event_id() -> String {

@@ -2,6 +2,7 @@
 //! reported to the host page after the fact.
 
 use super::{Panel, Portal};
+use crate::api::Forwarded;
 use crate::billing_view::change_event;
 use crate::stripe_js::{CardElement, StripeJs};
 use leptos::prelude::*;
@@ -13,7 +14,7 @@ use portico_wire::actions::{
 use portico_wire::billing_portal::session::FlowType;
 use portico_wire::customer::CustomerUpdate;
 use portico_wire::embed::{SignupRequest, Subscription};
-use portico_wire::event::{EventName, EventResponse, Intent};
+use portico_wire::event::{EventName, Intent};
 use portico_wire::payment::CardRequest;
 
 impl Portal {
@@ -27,7 +28,7 @@ impl Portal {
         };
         self.emit(
             EventName::SelectPlan,
-            EventResponse::Intent(Box::new(intent)),
+            crate::events::to_js(&intent).unwrap_or_default(),
         );
         let needs_card = self.phase.with_untracked(|phase| match phase {
             crate::view_model::Phase::Ready(state) => {
@@ -68,7 +69,9 @@ impl Portal {
                 let body = body.clone();
                 async move { client.sign_up(&token, &key, &body).await }
             },
-            move |response: ActionResponse| self.applied(EventName::Signup, response, true),
+            move |response: Forwarded<ActionResponse>| {
+                self.applied(EventName::Signup, response, true)
+            },
         );
     }
 
@@ -152,7 +155,9 @@ impl Portal {
                 let id = id.clone();
                 async move { client.act(&token, &key, &id, "resume", &()).await }
             },
-            move |response: ActionResponse| self.applied(EventName::Resume, response, false),
+            move |response: Forwarded<ActionResponse>| {
+                self.applied(EventName::Resume, response, false)
+            },
         );
     }
 
@@ -197,13 +202,14 @@ impl Portal {
                 let (id, body) = (id.clone(), body.clone());
                 async move { client.act(&token, &key, &id, action, &body).await }
             },
-            move |response: ActionResponse| self.applied(event, response, created),
+            move |response: Forwarded<ActionResponse>| self.applied(event, response, created),
         );
     }
 
     /// Shows the subscription as the action left it and tells the host.
-    fn applied(self, event: EventName, response: ActionResponse, created: bool) {
-        let subscription = response.subscription;
+    fn applied(self, event: EventName, response: Forwarded<ActionResponse>, created: bool) {
+        let forwarded = response.raw_field("subscription");
+        let subscription = response.value.subscription;
         self.with_state(|state| {
             if created {
                 state.subscriptions.insert(0, subscription.clone());
@@ -220,7 +226,7 @@ impl Portal {
         // The invoice list reloads when next shown; credits may have paid one.
         self.invoices.set(None);
         self.reload_wallets();
-        self.emit(event, EventResponse::Subscription(Box::new(subscription)));
+        self.emit(event, forwarded);
         match event {
             EventName::Cancel => self.complete_flow(FlowType::SubscriptionCancel),
             EventName::PlanChange | EventName::QuantityChange => {
@@ -285,15 +291,13 @@ impl Portal {
     }
 
     /// A new default card, however it was entered.
-    fn card_attached(self, attached: portico_wire::payment::CardAttached) {
-        let method = attached.payment_method;
+    fn card_attached(self, attached: Forwarded<portico_wire::payment::CardAttached>) {
+        let forwarded = attached.raw_field("payment_method");
+        let (method, invoices) = (attached.value.payment_method, attached.value.invoices);
         self.with_state(|state| state.payment_method = Some(method.clone()));
         self.panel.set(Panel::None);
         self.notice.set(Some(self.t().card_saved.to_owned()));
-        self.emit(
-            EventName::CardUpdate,
-            EventResponse::PaymentMethod(Box::new(method)),
-        );
+        self.emit(EventName::CardUpdate, forwarded);
         self.complete_flow(FlowType::PaymentMethodUpdate);
         match self.signup_after_card.get_untracked() {
             Some((plan, quantity)) => {
@@ -301,7 +305,7 @@ impl Portal {
                 self.subscribe(plan, quantity);
             }
             // Open invoices were tried with the card: show what they did.
-            None if !attached.invoices.is_empty() => self.refresh(),
+            None if !invoices.is_empty() => self.refresh(),
             None => {}
         }
     }
@@ -320,14 +324,11 @@ impl Portal {
                 let update = update.clone();
                 async move { client.update_customer(&token, &key, &update).await }
             },
-            move |customer| {
-                self.with_state(|state| state.customer = Some(customer.clone()));
+            move |customer: Forwarded<portico_wire::embed::Customer>| {
+                self.with_state(|state| state.customer = Some(customer.value));
                 self.panel.set(Panel::None);
                 self.notice.set(Some(self.t().details_saved.to_owned()));
-                self.emit(
-                    EventName::CustomerUpdate,
-                    EventResponse::Customer(Box::new(customer)),
-                );
+                self.emit(EventName::CustomerUpdate, customer.raw);
             },
         );
     }
@@ -378,7 +379,7 @@ impl Portal {
             {
                 Ok(state) => self
                     .phase
-                    .set(crate::view_model::Phase::Ready(Box::new(state))),
+                    .set(crate::view_model::Phase::Ready(Box::new(state.value))),
                 Err(error) => {
                     self.report(&error);
                     self.action_error.try_set(Some(error));

@@ -17,7 +17,7 @@ mod stripe_card;
 mod tabs;
 mod usage;
 
-use crate::api::Client;
+use crate::api::{Client, Forwarded};
 use crate::events::Emitter;
 use crate::i18n::{Locale, Text};
 use crate::view_model::{Phase, check_unit_labels};
@@ -31,7 +31,7 @@ use plans::PlanList;
 use portico_wire::actions::ChangePreview;
 use portico_wire::billing_portal::Flow;
 use portico_wire::embed::Portal as PortalState;
-use portico_wire::event::{ErrorResponse, EventName, EventResponse};
+use portico_wire::event::{ErrorResponse, EventName};
 use portico_wire::invoice::Invoice;
 use portico_wire::usage::{Usage, UsageRange};
 use portico_wire::wallet::PortalWallet;
@@ -98,10 +98,12 @@ impl Portal {
         self.livemode.try_get_untracked().flatten().unwrap_or(false)
     }
 
-    fn emit(&self, event: EventName, response: EventResponse) {
+    /// Tells the host page: `response` is the server's answer as it came
+    /// ([`crate::api::Forwarded`]).
+    fn emit(&self, event: EventName, response: wasm_bindgen::JsValue) {
         let livemode = self.livemode();
         self.emitter
-            .try_with_value(|e| e.emit(event, response, livemode));
+            .try_with_value(|e| e.emit(event, &response, livemode));
     }
 
     /// Reports an error to the host page (inline display is the caller's choice).
@@ -161,7 +163,10 @@ impl Portal {
                 Some(response) => Client::portal_from(response).await,
                 None => client.portal(&token).await,
             };
-            let portal = match portal {
+            let Forwarded {
+                value: portal,
+                raw: forwarded,
+            } = match portal {
                 Ok(portal) => portal,
                 Err(error) => return self.fail(error),
             };
@@ -174,10 +179,9 @@ impl Portal {
             if let Err(error) = check_unit_labels(config.quantity.as_ref(), &portal.plans) {
                 return self.fail(error);
             }
-            let response = EventResponse::Portal(Box::new(portal.clone()));
             self.start_flow(&portal);
             self.phase.try_set(Phase::Ready(Box::new(portal)));
-            self.emit(EventName::Load, response);
+            self.emit(EventName::Load, forwarded);
             self.load_wallets();
             self.load_usage();
         });
