@@ -4,6 +4,7 @@
 use super::{Panel, Portal};
 use crate::api::Forwarded;
 use crate::billing_view::change_event;
+use crate::events::json_text;
 use crate::stripe_js::{CardElement, StripeJs};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -59,7 +60,7 @@ impl Portal {
             quantity: request.quantity.clone(),
             ..Intent::default()
         };
-        let signature = format!("signup:{request:?}");
+        let signature = format!("signup:{}", json_text(&request));
         let body = request.clone();
         self.run(
             format!("subscribe:{}", request.plan),
@@ -82,7 +83,7 @@ impl Portal {
             self.remember(move || self.preview_change(subscription.clone(), request.clone()));
         }
         self.preview.set(None);
-        let signature = format!("preview:{subscription}:{request:?}");
+        let signature = format!("preview:{subscription}:{}", json_text(&request));
         self.run(
             format!("preview:{subscription}"),
             signature,
@@ -190,9 +191,9 @@ impl Portal {
         ask: (EventName, Intent),
         event: EventName,
     ) where
-        B: serde::Serialize + std::fmt::Debug + Clone + 'static,
+        B: serde::Serialize + Clone + 'static,
     {
-        let signature = format!("{action}:{id}:{body:?}");
+        let signature = format!("{action}:{id}:{}", json_text(&body));
         let created = action == "resubscribe";
         self.run(
             format!("{action}:{id}"),
@@ -315,7 +316,7 @@ impl Portal {
             let update = update.clone();
             self.remember(move || self.update_customer(update.clone()));
         }
-        let signature = format!("customer:{update:?}");
+        let signature = format!("customer:{}", json_text(&update));
         self.run(
             "customer".to_owned(),
             signature,
