@@ -122,7 +122,7 @@ pub fn layout(series: &[&[i64]], mirror: bool) -> Chart {
                 .enumerate()
                 .map(|(i, v)| {
                     let command = if i == 0 { 'M' } else { 'L' };
-                    format!("{command}{:.1} {:.1}", chart.bucket_x[i], chart.y(*v))
+                    format!("{command}{} {}", svg(chart.bucket_x[i]), svg(chart.y(*v)))
                 })
                 .collect::<Vec<_>>()
                 .join(" ")
@@ -150,6 +150,15 @@ pub fn nice_axis(largest: i64) -> (i64, i64) {
     }
 }
 
+/// A coordinate as SVG text, to a tenth of a unit (`12.3`, `-0.5`, `600.0`): what
+/// `{:.1}` prints, with integers only, so the wasm carries no float formatter.
+pub fn svg(value: f64) -> String {
+    let tenths = (value * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let tenths = tenths.unsigned_abs();
+    format!("{sign}{}.{}", tenths / 10, tenths % 10)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +172,21 @@ mod tests {
         assert_eq!(nice_axis(23), (25, 5));
         assert_eq!(nice_axis(2_501), (3_000, 1_000));
         assert_eq!(nice_axis(99_999), (100_000, 20_000));
+    }
+
+    #[test]
+    fn coordinates_print_as_tenths() {
+        for (value, text) in [
+            (0.0, "0.0"),
+            (0.04, "0.0"),
+            (12.34, "12.3"),
+            (12.36, "12.4"),
+            (600.0, "600.0"),
+            (-0.46, "-0.5"),
+        ] {
+            assert_eq!(svg(value), text);
+            assert_eq!(format!("{value:.1}"), text, "as {{:.1}} prints it");
+        }
     }
 
     #[test]

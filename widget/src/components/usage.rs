@@ -3,7 +3,7 @@
 //! numbers), and the breakdown by feature group with each meter's cost.
 
 use super::Portal;
-use crate::chart::{self, Chart};
+use crate::chart::{self, Chart, svg};
 use crate::usage_view::{BreakdownGroup, breakdown as breakdown_of, bucket_label, readings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -141,8 +141,9 @@ fn UsageChart(portal: Portal, usage: Usage) -> impl IntoView {
         .iter()
         .map(|tick| {
             view! {
-                <line class="portico-chart-grid" x1=geometry.plot_left x2=geometry.plot_right y1=tick.at y2=tick.at />
-                <text class="portico-chart-label" x=geometry.value_label_x y=tick.at + 4.0
+                <line class="portico-chart-grid" x1=svg(geometry.plot_left) x2=svg(geometry.plot_right)
+                    y1=svg(tick.at) y2=svg(tick.at) />
+                <text class="portico-chart-label" x=svg(geometry.value_label_x) y=svg(tick.at + 4.0)
                     text-anchor=if locale.is_rtl() { "start" } else { "end" }>
                     {crate::intl::number(locale, tick.value)}
                 </text>
@@ -155,7 +156,7 @@ fn UsageChart(portal: Portal, usage: Usage) -> impl IntoView {
         .map(|tick| {
             let label = bucket_label(&usage, usize::try_from(tick.value).unwrap_or(0), locale);
             view! {
-                <text class="portico-chart-label" x=tick.at y=chart::HEIGHT - 8.0 text-anchor="middle">{label}</text>
+                <text class="portico-chart-label" x=svg(tick.at) y=svg(chart::HEIGHT - 8.0) text-anchor="middle">{label}</text>
             }
         })
         .collect_view();
@@ -175,7 +176,7 @@ fn UsageChart(portal: Portal, usage: Usage) -> impl IntoView {
     let marker = move || {
         focused.get().and_then(|i| xs.get(i).copied()).map(|x| {
             view! {
-                <line class="portico-chart-focus" x1=x x2=x y1=geometry.plot_top y2=geometry.plot_bottom />
+                <line class="portico-chart-focus" x1=svg(x) x2=svg(x) y1=svg(geometry.plot_top) y2=svg(geometry.plot_bottom) />
             }
         })
     };
@@ -256,7 +257,7 @@ fn UsageChart(portal: Portal, usage: Usage) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="portico-chart" data-testid="usage-chart" data-buckets=buckets>
-            <svg viewBox=format!("0 0 {} {}", chart::WIDTH, chart::HEIGHT) role="img" tabindex="0"
+            <svg viewBox=format!("0 0 {} {}", svg(chart::WIDTH), svg(chart::HEIGHT)) role="img" tabindex="0"
                 aria-labelledby="portico-usage-chart-title portico-usage-chart-desc"
                 data-testid="usage-svg"
                 on:mousemove=on_move
