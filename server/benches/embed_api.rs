@@ -3,49 +3,15 @@
 //! change — and the billing run's rate, against a server in this process on a fresh
 //! SQLite file. Reports figures; asserts only that requests succeed.
 
-use jiff::SignedDuration;
-use portico_server::clock::SystemClock;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+mod support;
 
-const KEY: &str = "sk_test_bench0123456789abcdef";
-const ORIGIN: &str = "http://127.0.0.1:8081";
+use std::time::{Duration, Instant};
+use support::{KEY, ORIGIN, sign};
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let assets = dir.path().join("dist");
-    std::fs::create_dir(&assets).expect("assets dir");
-    for (name, body) in [
-        ("portico.js", "/* __PORTICO_VERSION__ */"),
-        ("portico-widget.js", "export default () => {};"),
-        ("portico-widget_bg.wasm", "\0asm"),
-        ("portico.css", ":host{}"),
-    ] {
-        std::fs::write(assets.join(name), body).expect("asset");
-    }
-    let catalog = dir.path().join("catalog.toml");
-    std::fs::write(&catalog, include_str!("../../demo-host/catalog.toml")).expect("catalog");
-    let config = portico_server::Config {
-        database: dir.path().join("bench.db").display().to_string(),
-        catalog: Some(catalog),
-        assets_dir: Some(assets),
-        test_secret_key: Some(KEY.into()),
-        live_secret_key: None,
-        session_ttl: SignedDuration::from_hours(1),
-        public_url: None,
-        provider: Default::default(),
-        rate_limits: portico_server::http::RateLimitConfig {
-            exempt_loopback: true,
-            ..Default::default()
-        },
-    };
-    let ctx = portico_server::context(&config, Arc::new(SystemClock))
-        .await
-        .expect("context");
-    let addr = portico_server::spawn("127.0.0.1:0".parse().unwrap(), ctx)
-        .await
-        .expect("server");
+    let server = support::spawn().await;
+    let addr = server.addr;
     let base = format!("http://{addr}/v1/embed");
     let client = reqwest::Client::new();
 
@@ -200,10 +166,6 @@ async fn main() {
             rss.trim_start_matches("VmHWM:").trim()
         );
     }
-}
-
-fn sign(message: &str) -> String {
-    portico_server::auth::sign(&portico_server::auth::SecretKey::new(KEY.into()), message)
 }
 
 fn report(name: &str, timings: &mut [Duration]) {

@@ -7,14 +7,12 @@
 //! subscription. Reports requests per second, the ratio and p99; asserts nothing
 //! about speed.
 
-use axum::routing::get;
-use jiff::SignedDuration;
-use portico_server::clock::SystemClock;
-use std::process::Command;
-use std::sync::Arc;
+mod support;
 
-const KEY: &str = "sk_test_bench0123456789abcdef";
-const ORIGIN: &str = "http://127.0.0.1:8081";
+use axum::routing::get;
+use std::process::Command;
+use support::{ORIGIN, sign};
+
 const CONNECTIONS: &str = "64";
 const SECONDS: &str = "8";
 
@@ -28,8 +26,8 @@ async fn main() {
     let hello = axum::Router::new().route("/", get(|| async { "Hello, World!" }));
     tokio::spawn(async move { axum::serve(bare, hello).await });
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let addr = spawn_portico(dir.path()).await;
+    let server = support::spawn().await;
+    let addr = server.addr;
     let (token, subscription_bytes) = customer_with_subscription(addr).await;
 
     println!(
@@ -86,49 +84,11 @@ fn record_figure(line: &str) {
     }
 }
 
-async fn spawn_portico(dir: &std::path::Path) -> std::net::SocketAddr {
-    let assets = dir.join("dist");
-    std::fs::create_dir(&assets).expect("assets dir");
-    for (name, body) in [
-        ("portico.js", "/* __PORTICO_VERSION__ */"),
-        ("portico-widget.js", "export default () => {};"),
-        ("portico-widget_bg.wasm", "\0asm"),
-        ("portico.css", ":host{}"),
-    ] {
-        std::fs::write(assets.join(name), body).expect("asset");
-    }
-    let catalog = dir.join("catalog.toml");
-    std::fs::write(&catalog, include_str!("../../demo-host/catalog.toml")).expect("catalog");
-    let config = portico_server::Config {
-        database: dir.join("bench.db").display().to_string(),
-        catalog: Some(catalog),
-        assets_dir: Some(assets),
-        test_secret_key: Some(KEY.into()),
-        live_secret_key: None,
-        session_ttl: SignedDuration::from_hours(1),
-        public_url: None,
-        provider: Default::default(),
-        rate_limits: portico_server::http::RateLimitConfig {
-            exempt_loopback: true,
-            ..Default::default()
-        },
-    };
-    let ctx = portico_server::context(&config, Arc::new(SystemClock))
-        .await
-        .expect("context");
-    portico_server::spawn("127.0.0.1:0".parse().unwrap(), ctx)
-        .await
-        .expect("server")
-}
-
 /// A session for one customer who signed up to the demo's team plan; the token and
 /// the size of the portal's answer.
 async fn customer_with_subscription(addr: std::net::SocketAddr) -> (String, usize) {
-    use hmac::Mac;
     let email = "reader@example.com";
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(KEY.as_bytes()).unwrap();
-    mac.update(email.as_bytes());
-    let hash = hex::encode(mac.finalize().into_bytes());
+    let hash = sign(email);
     let client = reqwest::Client::new();
     let base = format!("http://{addr}/v1/embed");
     let session: serde_json::Value = client

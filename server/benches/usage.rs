@@ -3,12 +3,12 @@
 //! portal's 30-day usage query for one customer. Reports figures; asserts only
 //! that requests succeed. `PORTICO_BENCH_EVENTS` scales it down for a quick look.
 
-use jiff::SignedDuration;
-use portico_server::clock::{Clock, SystemClock};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+mod support;
 
-const KEY: &str = "sk_test_bench0123456789abcdef";
+use portico_server::clock::{Clock, SystemClock};
+use std::time::{Duration, Instant};
+use support::KEY;
+
 const CUSTOMERS: usize = 1_000;
 const BATCH: usize = 1_000;
 const METERS: [&str; 3] = ["api_calls", "dashboards_viewed", "storage_gb"];
@@ -19,30 +19,8 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000_000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let catalog = dir.path().join("catalog.toml");
-    std::fs::write(&catalog, include_str!("../../demo-host/catalog.toml")).expect("catalog");
-    let database = dir.path().join("usage.db");
-    let config = portico_server::Config {
-        database: database.display().to_string(),
-        catalog: Some(catalog),
-        assets_dir: None,
-        test_secret_key: Some(KEY.into()),
-        live_secret_key: None,
-        session_ttl: SignedDuration::from_hours(1),
-        public_url: None,
-        provider: Default::default(),
-        rate_limits: portico_server::http::RateLimitConfig {
-            exempt_loopback: true,
-            ..Default::default()
-        },
-    };
-    let ctx = portico_server::context(&config, Arc::new(SystemClock))
-        .await
-        .expect("context");
-    let addr = portico_server::spawn("127.0.0.1:0".parse().unwrap(), ctx)
-        .await
-        .expect("server");
+    let server = support::spawn().await;
+    let (addr, database) = (server.addr, &server.database);
     let base = format!("http://{addr}");
     let client = reqwest::Client::new();
 
@@ -123,7 +101,7 @@ async fn main() {
     println!(
         "ingested {events} events in {elapsed:.1?}: {:.0} events/s; database {} MB",
         events as f64 / elapsed.as_secs_f64(),
-        std::fs::metadata(&database)
+        std::fs::metadata(database)
             .map(|m| m.len() / 1_000_000)
             .unwrap_or(0)
     );
