@@ -5,15 +5,18 @@
 //! Its own test binary: the statement log is process-wide, and one test at a time
 //! runs here.
 
-use jiff::SignedDuration;
-use portico_server::clock::SystemClock;
+// The API suite's server and widget calls; this binary uses a few of them.
+#[path = "api/embed_calls.rs"]
+#[allow(dead_code)]
+mod embed_calls;
+#[path = "api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
 use std::sync::{Arc, Mutex};
 use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::{Layer, Registry};
-
-const KEY: &str = "sk_test_statements0123456789ab";
-const ORIGIN: &str = "http://127.0.0.1:8081";
 
 /// The statements sqlx ran since the last [`Statements::take`].
 #[derive(Clone, Default)]
@@ -78,54 +81,17 @@ async fn widget_reads_run_few_statements_and_never_write() {
     );
     tracing::subscriber::set_global_default(subscriber).expect("one subscriber per process");
 
-    let dir = tempfile::tempdir().unwrap();
-    let catalog = dir.path().join("catalog.toml");
-    std::fs::write(&catalog, include_str!("../../demo-host/catalog.toml")).unwrap();
-    let config = portico_server::Config {
-        database: dir.path().join("reads.db").display().to_string(),
-        catalog: Some(catalog),
-        assets_dir: None,
-        test_secret_key: Some(KEY.into()),
-        live_secret_key: None,
-        session_ttl: SignedDuration::from_hours(1),
-        public_url: None,
-        provider: Default::default(),
-        rate_limits: Default::default(),
-    };
-    let ctx = portico_server::context(&config, Arc::new(SystemClock))
-        .await
-        .unwrap();
-    let addr = portico_server::spawn("127.0.0.1:0".parse().unwrap(), ctx)
-        .await
-        .unwrap();
-    let base = format!("http://{addr}/v1/embed");
-    let client = reqwest::Client::new();
-    let email = "reads@example.com";
-    let hash = {
-        use hmac::Mac;
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(KEY.as_bytes()).unwrap();
-        mac.update(email.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
-    };
-    let session: serde_json::Value = client
-        .post(format!("{base}/sessions"))
-        .header("origin", ORIGIN)
-        .json(&serde_json::json!({ "service": "acme", "email": email, "hash": hash }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = session["token"].as_str().unwrap().to_owned();
-    let signup = client
-        .post(format!("{base}/subscriptions"))
-        .header("origin", ORIGIN)
-        .header("x-session-token", &token)
-        .json(&serde_json::json!({ "plan": "team", "quantity": 3 }))
-        .send()
-        .await
-        .unwrap();
+    let app = helpers::spawn_app().await;
+    let token = app
+        .session(serde_json::json!({ "service": "acme", "email": "reads@example.com" }))
+        .await;
+    let signup = app
+        .post_json(
+            "/v1/embed/subscriptions",
+            Some(&token),
+            serde_json::json!({ "plan": "team", "quantity": 3 }),
+        )
+        .await;
     assert_eq!(signup.status(), 201);
 
     // Each read twice: the first may warm a cache; the second is what every later
@@ -137,15 +103,7 @@ async fn widget_reads_run_few_statements_and_never_write() {
     for (path, budget) in [("portal", 7), ("invoices", 5), ("wallets", 3)] {
         for _ in 0..2 {
             statements.take();
-            let response = client
-                .get(format!("{base}/{path}"))
-                .header("origin", ORIGIN)
-                .header("x-session-token", &token)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 200, "{path}");
-            response.bytes().await.unwrap();
+            app.get_json(&format!("/v1/embed/{path}"), &token).await;
         }
         let ran = statements.take();
         println!("GET /v1/embed/{path}: {} statements", ran.len());
