@@ -10,6 +10,7 @@
 //! Subscribe button exists (for the portal, inside its shadow root; Leptos creates
 //! the button with its click handler, so it is interactive once it exists).
 
+use crate::page::{escape_html, script_json};
 use crate::{DemoConfig, Scenario, embed_config};
 use axum::extract::{Query, State};
 use axum::response::Html;
@@ -61,12 +62,8 @@ const VANILLA: &str = r#"<script>
 </script>"#;
 
 fn page(config: &DemoConfig, scenario: &Scenario, body: &str) -> Html<String> {
-    let embed = serde_json::to_string(&embed_config(config, scenario))
-        .expect("JSON values serialize")
-        .replace('<', "\\u003c");
-    let backend = serde_json::to_string(config.backend.trim_end_matches('/'))
-        .expect("a string serializes")
-        .replace('<', "\\u003c");
+    let embed = script_json(&embed_config(config, scenario));
+    let backend = script_json(&config.backend.trim_end_matches('/'));
     Html(format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Load time</title>\n\
          {PROBE}\n</head><body>\n<div id=\"portico-embed\"></div>\n\
@@ -78,7 +75,7 @@ pub async fn portal_page(
     State(config): State<Arc<DemoConfig>>,
     Query(scenario): Query<Scenario>,
 ) -> Html<String> {
-    let backend = config.backend.trim_end_matches('/').replace('"', "%22");
+    let backend = escape_html(config.backend.trim_end_matches('/'));
     let script = format!(
         "<script src=\"{backend}/portico.js\"></script>\n\
          <script>Portico.customerPortal(\"#portico-embed\", config);</script>"

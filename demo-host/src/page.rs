@@ -2,7 +2,7 @@
 
 use crate::{DemoConfig, Scenario};
 
-fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -24,7 +24,7 @@ const HOSTILE_CSS: &str = r#"<style>
 /// reach it.
 const HOST_PROBE: &str = r#"<button type="button" class="portico-button portico-button-primary" id="host-probe">A host button with the portal's class names</button>"#;
 
-fn script_json(value: &impl serde::Serialize) -> String {
+pub(crate) fn script_json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value)
         .expect("JSON values serialize")
         .replace('<', "\\u003c")
