@@ -8,8 +8,8 @@
 //! widget's wasm that was about 30 KB raw for these seven enums.
 
 /// `open_enum! { pub enum Name { Variant = "wire_name", … } }`: the enum (with
-/// `Unknown(String)`), `KNOWN`, `as_str`, `parse`, `Display`, and serde through
-/// the string.
+/// `Unknown(String)`), `KNOWN`, `as_str`, `parse`, `Display`, serde through the
+/// string, and (with `openapi`) its schema: a string, one of `KNOWN`.
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
@@ -64,6 +64,16 @@ macro_rules! open_enum {
                 Ok(Self::parse(&wire))
             }
         }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+                crate::openapi::open_enum(Self::KNOWN)
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
     };
 }
 

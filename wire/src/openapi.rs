@@ -8,26 +8,10 @@ use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, SchemaTy
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
-/// The schema of an open enum (`#[non_exhaustive]` with an `Unknown(String)`
-/// fallback): a string, one of the known values. Derived, `Unknown` would appear as
-/// an object `{"unknown": …}`, which never crosses the wire. Listing every variant
-/// is checked: a new one does not compile until it is listed here.
-macro_rules! open_enum_schema {
-    ($path:path => $ty:ident: $($variant:ident),+ $(,)?) => {
-        impl PartialSchema for $path {
-            fn schema() -> RefOr<Schema> {
-                use $path as $ty;
-                let _every_variant_is_listed = |value: &$ty| match value {
-                    $($ty::$variant)|+ | $ty::Unknown(_) => {}
-                };
-                open_enum(&[$($ty::$variant),+])
-            }
-        }
-        impl ToSchema for $path {}
-    };
-}
-
-fn open_enum<T: serde::Serialize>(known: &[T]) -> RefOr<Schema> {
+/// The schema of an open enum (`open_enum!`): a string, one of the known values.
+/// Derived, `Unknown` would appear as an object `{"unknown": …}`, which never
+/// crosses the wire.
+pub(crate) fn open_enum<T: serde::Serialize>(known: &[T]) -> RefOr<Schema> {
     let values: Vec<serde_json::Value> = known
         .iter()
         .filter_map(|value| serde_json::to_value(value).ok())
@@ -110,17 +94,3 @@ impl PartialSchema for Price {
 }
 
 impl ToSchema for Price {}
-
-open_enum_schema!(crate::actions::CancellationFeedback => CancellationFeedback: CustomerService, LowQuality, MissingFeatures, Other, SwitchedService, TooComplex, TooExpensive, Unused);
-
-open_enum_schema!(crate::embed::SubscriptionStatus => SubscriptionStatus: Trialing, Active, PastDue, Canceled, Incomplete, IncompleteExpired);
-
-open_enum_schema!(crate::embed::CancellationReason => CancellationReason: CancellationRequested, PaymentFailed);
-
-open_enum_schema!(crate::error::ErrorType => ErrorType: ApiError, AuthenticationError, CardError, IdempotencyError, InvalidRequestError, RateLimitError);
-
-open_enum_schema!(crate::error::ErrorCode => ErrorCode: InvalidConfig, InvalidRequest, InvalidHash, OriginNotAllowed, ServiceNotFound, PlanNotFound, SubscriptionNotFound, UnknownUnitLabel, SessionExpired, AlreadySubscribed, ResourceNotFound, IdempotencyKeyReused, IdempotencyKeyInUse, IdempotencyKeyApplied, SubscriptionCanceled, SubscriptionIncomplete, NotPendingCancellation, NoChange, InvoiceNotFound, CardDeclined, ExpiredCard, IncorrectCvc, IncorrectNumber, InvalidCvc, InvalidExpiryMonth, InvalidExpiryYear, InvalidNumber, ProcessingError, TestModeOnly, InvalidApiKey, LivemodeMismatch, ParameterUnknown, ParameterMissing, ResourceMissing, ResourceAlreadyExists, FeatureDisabled, SessionReadOnly, NetworkError, ProviderUnavailable, ProviderUnsupported, RateLimit, InternalError);
-
-open_enum_schema!(crate::invoice::InvoiceStatus => InvoiceStatus: Draft, Open, Paid, Void, Uncollectible);
-
-open_enum_schema!(crate::invoice::BillingReason => BillingReason: SubscriptionCreate, SubscriptionCycle, SubscriptionUpdate, Upcoming, Manual);
