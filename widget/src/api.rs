@@ -2,7 +2,7 @@
 //! Bodies go through the browser's own JSON (`JSON.stringify`, `Response.json()`),
 //! so the wasm carries no JSON parser or printer.
 
-use crate::events::to_js;
+use crate::events::json_text;
 use gloo_net::http::{Request, RequestBuilder};
 use portico_wire::actions::{ActionResponse, ChangePreview, ChangeRequest};
 use portico_wire::customer::CustomerUpdate;
@@ -61,9 +61,7 @@ impl Client {
     )> {
         let expected = session_request(config)
             .ok()
-            .and_then(|body| to_js(&body).ok())
-            .and_then(|value| js_sys::JSON::stringify(&value).ok())
-            .and_then(|text| text.as_string())?;
+            .and_then(|body| json_text(&body))?;
         let value = wasm_bindgen_futures::JsFuture::from(prefetch).await.ok()?;
         let field = |name: &str| js_sys::Reflect::get(&value, &name.into()).ok();
         if field("body")?.as_string()? != expected {
@@ -313,10 +311,8 @@ async fn send_raw<B: Serialize>(
 ) -> Result<JsValue, ErrorResponse> {
     let request = match body {
         Some(body) => {
-            let text = to_js(body)
-                .ok()
-                .and_then(|value| js_sys::JSON::stringify(&value).ok())
-                .ok_or_else(|| unexpected("the request could not be encoded"))?;
+            let text =
+                json_text(body).ok_or_else(|| unexpected("the request could not be encoded"))?;
             request
                 .header("content-type", "application/json")
                 .body(JsValue::from(text))

@@ -103,15 +103,14 @@ fn payload(event: EventName, response: &JsValue, livemode: bool) -> JsValue {
     object.into()
 }
 
-/// `value` as JSON text: what identifies a request (`runner`'s signatures).
-/// Through the browser's `JSON.stringify` rather than `{:?}`, so the wasm carries
-/// no Debug formatting of strings (and its Unicode tables).
-pub fn json_text<T: serde::Serialize>(value: &T) -> String {
+/// `value` as JSON text, through the browser's `JSON.stringify`: request bodies,
+/// and what tells requests apart (rather than `{:?}`, so the wasm carries no
+/// Debug formatting of strings and its Unicode tables).
+pub fn json_text<T: serde::Serialize>(value: &T) -> Option<String> {
     to_js(value)
         .ok()
         .and_then(|value| js_sys::JSON::stringify(&value).ok())
         .and_then(|text| text.as_string())
-        .unwrap_or_default()
 }
 
 fn new_event_id() -> String {

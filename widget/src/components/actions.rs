@@ -60,7 +60,7 @@ impl Portal {
             quantity: request.quantity.clone(),
             ..Intent::default()
         };
-        let signature = format!("signup:{}", json_text(&request));
+        let signature = signature("signup", &request);
         let body = request.clone();
         self.run(
             format!("subscribe:{}", request.plan),
@@ -83,7 +83,7 @@ impl Portal {
             self.remember(move || self.preview_change(subscription.clone(), request.clone()));
         }
         self.preview.set(None);
-        let signature = format!("preview:{subscription}:{}", json_text(&request));
+        let signature = signature(&format!("preview:{subscription}"), &request);
         self.run(
             format!("preview:{subscription}"),
             signature,
@@ -193,7 +193,7 @@ impl Portal {
     ) where
         B: serde::Serialize + Clone + 'static,
     {
-        let signature = format!("{action}:{id}:{}", json_text(&body));
+        let signature = signature(&format!("{action}:{id}"), &body);
         let created = action == "resubscribe";
         self.run(
             format!("{action}:{id}"),
@@ -316,7 +316,7 @@ impl Portal {
             let update = update.clone();
             self.remember(move || self.update_customer(update.clone()));
         }
-        let signature = format!("customer:{}", json_text(&update));
+        let signature = signature("customer", &update);
         self.run(
             "customer".to_owned(),
             signature,
@@ -388,4 +388,10 @@ impl Portal {
             }
         });
     }
+}
+
+/// What identifies a request, so that its retry reuses its Idempotency-Key:
+/// `kind`, then its body as JSON.
+fn signature(kind: &str, body: &impl serde::Serialize) -> String {
+    format!("{kind}:{}", json_text(body).unwrap_or_default())
 }

@@ -138,10 +138,10 @@ impl Portal {
                 Some(prefetch) => client.prefetched(prefetch, &config).await,
                 None => None,
             };
-            let (exchanged, prefetched_portal) = match prefetched {
-                Some((exchanged, portal)) => (Some(exchanged), portal),
-                None => (None, None),
-            };
+            let (exchanged, prefetched_portal) = prefetched
+                .map_or((None, None), |(exchanged, portal)| {
+                    (Some(exchanged), portal)
+                });
             let token = match &config.identity {
                 Identity::Session(token) => token.clone(),
                 Identity::Claim { .. } => {
