@@ -2,7 +2,7 @@
 //! Bodies go through the browser's own JSON (`JSON.stringify`, `Response.json()`),
 //! so the wasm carries no JSON parser or printer.
 
-use crate::events::{json, json_text};
+use crate::events::json_text;
 use gloo_net::http::{Request, RequestBuilder};
 use portico_wire::actions::{ActionResponse, ChangePreview, ChangeRequest};
 use portico_wire::customer::CustomerUpdate;
@@ -311,7 +311,8 @@ async fn send_raw<B: Serialize>(
 ) -> Result<JsValue, ErrorResponse> {
     let request = match body {
         Some(body) => {
-            let text = json(body).ok_or_else(|| unexpected("the request could not be encoded"))?;
+            let text =
+                json_text(body).ok_or_else(|| unexpected("the request could not be encoded"))?;
             request
                 .header("content-type", "application/json")
                 .body(JsValue::from(text))

@@ -107,15 +107,10 @@ fn payload(event: EventName, response: &JsValue, livemode: bool) -> JsValue {
 /// and what tells requests apart (rather than `{:?}`, so the wasm carries no
 /// Debug formatting of strings and its Unicode tables).
 pub fn json_text<T: serde::Serialize>(value: &T) -> Option<String> {
-    json(value).and_then(|text| text.as_string())
-}
-
-/// [`json_text`], left a JavaScript string: a request body, which goes to `fetch`
-/// without a round trip through Rust.
-pub fn json<T: serde::Serialize>(value: &T) -> Option<js_sys::JsString> {
     to_js(value)
         .ok()
         .and_then(|value| js_sys::JSON::stringify(&value).ok())
+        .and_then(|text| text.as_string())
 }
 
 fn new_event_id() -> String {
