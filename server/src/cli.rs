@@ -84,7 +84,7 @@ struct Serve {
     /// The TOML catalog. Default: the one last imported with `portico catalog import`.
     #[arg(long, env = "PORTICO_CATALOG")]
     catalog: Option<PathBuf>,
-    /// Directory of the built widget (`trunk build --release` output).
+    /// Directory of the built widget (`cargo xtask demo|test` write it to `dist/`).
     #[arg(long, env = "PORTICO_ASSETS", default_value = "dist")]
     assets: PathBuf,
     #[command(flatten)]

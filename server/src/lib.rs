@@ -45,7 +45,7 @@ pub struct Config {
     /// The TOML catalog file; `None`: the catalog last imported into the database
     /// (`portico catalog import`).
     pub catalog: Option<PathBuf>,
-    /// The trunk build directory with `portico.js`, the glue, the wasm and the CSS;
+    /// The widget build (`dist/`): `portico.js`, the glue, the wasm modules and the CSS;
     /// `None` serves no widget (CLI commands).
     pub assets_dir: Option<PathBuf>,
     /// Secret keys; when absent, the stored ones are used, or new ones generated.

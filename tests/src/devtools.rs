@@ -1,6 +1,7 @@
 //! Chromium's DevTools protocol, reached through ChromeDriver's `goog/cdp/execute`,
-//! for what WebDriver cannot do: emulating the visitor's `prefers-color-scheme`, and
-//! throttling the network and the CPU for the load-time benchmark.
+//! for what WebDriver cannot do: emulating the visitor's `prefers-color-scheme`,
+//! throttling the network and the CPU for the load-time benchmark, and blocking
+//! requests (a module of the widget that cannot be fetched).
 
 use crate::browser::Page;
 use axum::http::Method;
@@ -81,6 +82,14 @@ impl Page {
             .issue_cmd(DevtoolsCommand { method, params })
             .await
             .unwrap_or_else(|e| panic!("DevTools {method}: {e}"));
+    }
+
+    /// From now on, requests whose URL matches one of `patterns` (`*` is a
+    /// wildcard) fail as a blocked request would; an empty list lets all through.
+    pub async fn block_urls(&self, patterns: &[&str]) {
+        self.devtools("Network.enable", json!({})).await;
+        self.devtools("Network.setBlockedURLs", json!({ "urls": patterns }))
+            .await;
     }
 
     /// Throttles the page's network and CPU, and turns its HTTP cache off.

@@ -10,7 +10,8 @@
   var root = ((s && s.src) || "").replace(/\/portico\.js([?#].*)?$/, "");
   var ready;
 
-  function url(name) { return root + "/assets/" + name + "?v=" + V; }
+  // One directory per build: the glue's imports and the on-demand modules resolve in it.
+  function url(name) { return root + "/assets/v/" + V + "/" + name; }
 
   function load() {
     if (!ready) {

@@ -6,6 +6,9 @@
 //! The widget holds no secret: it knows only what the host page passed and the
 //! short-lived session token the backend issued for it.
 
+#[macro_use]
+mod on_demand;
+
 pub mod api;
 pub mod billing_view;
 pub mod chart;

@@ -108,6 +108,12 @@ fn test() -> util::Result {
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER".into(),
             "wasm-bindgen-test-runner".into(),
         ));
+        // One module, no split ones: the test runner serves no `__wasm_split.js`
+        // (widget/src/on_demand.rs). `RUSTFLAGS` replaces `.cargo/config.toml`'s.
+        env.push((
+            "RUSTFLAGS".into(),
+            "--cfg erase_components --cfg portico_unsplit".into(),
+        ));
         util::cargo_with_env(
             &[
                 "test",

@@ -6,7 +6,9 @@ use std::time::Instant;
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const TRUNK_VERSION: &str = "0.21.14";
+/// Cuts the widget's wasm at its `#[wasm_split]` points; the version that matches
+/// `wasm_split_helpers` in Cargo.lock (crates.io, `wasm_split_cli_support`).
+const WASM_SPLIT_VERSION: &str = "0.2.4";
 const WASM_OPT_VERSION: &str = "version 132";
 /// Must match `tools/package.json`.
 const AXE_CORE_VERSION: &str = "4.14.1";
@@ -22,7 +24,7 @@ pub fn all() -> Result {
     println!("==> set-up");
     wasm_target()?;
     crate::widget::setup()?;
-    trunk()?;
+    wasm_split()?;
     wasm_bindgen()?;
     npm_tools()?;
     python_tools()?;
@@ -56,15 +58,28 @@ fn wasm_target() -> Result {
     run(command("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
 }
 
-fn trunk() -> Result {
-    if output("trunk", &["--version"])
-        .is_some_and(|v| v.split_whitespace().any(|w| w == TRUNK_VERSION))
-    {
-        have(&format!("trunk {TRUNK_VERSION}"));
+fn wasm_split() -> Result {
+    let installed = cargo_installed("wasm_split_cli_support", WASM_SPLIT_VERSION);
+    if installed && output("wasm-split-cli", &["--help"]).is_some() {
+        have(&format!("wasm-split-cli {WASM_SPLIT_VERSION}"));
         return Ok(());
     }
-    println!("    installing trunk {TRUNK_VERSION} (about 12 minutes on 2 cores)");
-    run(command("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))
+    println!("    installing wasm-split-cli {WASM_SPLIT_VERSION} (about 3 minutes on 2 cores)");
+    run(command("cargo").args([
+        "install",
+        "wasm_split_cli_support",
+        "--version",
+        WASM_SPLIT_VERSION,
+        "--features",
+        "build-binary",
+        "--locked",
+    ]))
+}
+
+/// Whether `cargo install` recorded `krate` at `version` (`~/.cargo/.crates.toml`).
+fn cargo_installed(krate: &str, version: &str) -> bool {
+    std::fs::read_to_string(util::cargo_home().join(".crates.toml"))
+        .is_ok_and(|record| record.contains(&format!("\"{krate} {version} ")))
 }
 
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
@@ -84,13 +99,6 @@ fn locked_wasm_bindgen() -> Result<String> {
 
 fn wasm_bindgen() -> Result {
     let version = locked_wasm_bindgen()?;
-    let trunk_toml = std::fs::read_to_string(root().join("Trunk.toml"))
-        .map_err(|e| format!("Trunk.toml: {e}"))?;
-    if !trunk_toml.contains(&format!("wasm_bindgen = \"{version}\"")) {
-        return Err(format!(
-            "Trunk.toml must pin `wasm_bindgen = \"{version}\"`, the version in Cargo.lock"
-        ));
-    }
     if output("wasm-bindgen", &["--version"]).is_some_and(|v| v.trim().ends_with(&version)) {
         have(&format!("wasm-bindgen-cli {version}"));
         return Ok(());

@@ -18,7 +18,7 @@ pub fn dist() -> PathBuf {
     root().join("dist")
 }
 
-/// `tools/node_modules/.bin` (wasm-opt) and cargo's bin directory (trunk,
+/// `tools/node_modules/.bin` (wasm-opt) and cargo's bin directory (wasm-split-cli,
 /// wasm-bindgen) ahead of the inherited PATH.
 pub fn path_env() -> String {
     let cargo_bin = cargo_home().join("bin");

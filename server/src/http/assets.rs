@@ -15,6 +15,7 @@ pub fn router() -> Router<ApiContext> {
     Router::new()
         .route("/portico.js", get(loader))
         .route("/assets/{name}", get(asset))
+        .route("/assets/v/{version}/{name}", get(versioned_asset))
 }
 
 async fn loader(State(ctx): State<ApiContext>, headers: HeaderMap) -> Response {
@@ -35,15 +36,31 @@ async fn asset(
     Query(version): Query<Version>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(file) = ctx.assets.get(&name).filter(|_| name != LOADER) else {
+    serve(&ctx, &name, version.v, &headers)
+}
+
+/// A file of the current build; cached for good only under its own version (an
+/// older loader still gets the current files, revalidated).
+fn serve(ctx: &ApiContext, name: &str, version: Option<String>, headers: &HeaderMap) -> Response {
+    let Some(file) = ctx.assets.get(name).filter(|_| name != LOADER) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let cache = if version.v.as_deref() == Some(ctx.assets.version.as_str()) {
+    let cache = if version.as_deref() == Some(ctx.assets.version.as_str()) {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
     };
-    respond(file, &headers, cache)
+    respond(file, headers, cache)
+}
+
+/// The loader's URLs: the version is a directory, so that the glue's relative
+/// imports (`./__wasm_split.js`) and the split modules' fetches stay in it.
+async fn versioned_asset(
+    State(ctx): State<ApiContext>,
+    Path((version, name)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    serve(&ctx, &name, Some(version), &headers)
 }
 
 fn respond(file: &Asset, request: &HeaderMap, cache_control: &'static str) -> Response {

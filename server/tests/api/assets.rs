@@ -84,3 +84,51 @@ async fn wasm_has_its_type_cors_and_immutable_caching_when_versioned() {
         .unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+#[tokio::test]
+async fn a_build_is_served_from_its_version_directory_with_its_split_modules() {
+    let app = spawn_app().await;
+    let loader = app
+        .client
+        .get(app.url("/portico.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let version = loader.split('"').nth(1).unwrap().to_owned();
+    let get = |path: String| {
+        let request = app.client.get(app.url(&path));
+        async move { request.send().await.unwrap() }
+    };
+
+    let module = get(format!("/assets/v/{version}/split_usage.wasm")).await;
+    assert_eq!(module.status(), 200);
+    assert_eq!(module.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        module.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(&module.bytes().await.unwrap()[..], b"\0asm\x01\0\0\0usage");
+
+    let split_loader = get(format!("/assets/v/{version}/__wasm_split.js")).await;
+    assert_eq!(split_loader.status(), 200);
+    assert_eq!(
+        split_loader.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+
+    // Another build's directory gets today's files, revalidated, never cached for good.
+    let other = get("/assets/v/0000000000000000/portico-widget.js".to_owned()).await;
+    assert_eq!(other.status(), 200);
+    assert_eq!(other.headers()["cache-control"], "no-cache");
+
+    for missing in [
+        format!("/assets/v/{version}/notes.txt"),
+        format!("/assets/v/{version}/portico.js"),
+        format!("/assets/v/{version}/split_other.wasm"),
+    ] {
+        assert_eq!(get(missing.clone()).await.status(), 404, "{missing}");
+    }
+}

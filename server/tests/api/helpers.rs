@@ -204,6 +204,11 @@ async fn spawn_app_configured(
     .unwrap();
     std::fs::write(assets.join("portico-widget_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(assets.join("portico.css"), ":host { display: block; }").unwrap();
+    // What wasm-split adds: its loader, a module loaded on demand, and a file that
+    // is neither (never served).
+    std::fs::write(assets.join("__wasm_split.js"), "export const load = 1;").unwrap();
+    std::fs::write(assets.join("split_usage.wasm"), b"\0asm\x01\0\0\0usage").unwrap();
+    std::fs::write(assets.join("notes.txt"), "not an asset").unwrap();
     let test_database = TestDatabase::new(&dir.path().join("portico.db")).await;
     let database = test_database.url.clone();
     let config = Config {

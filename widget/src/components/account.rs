@@ -1,8 +1,8 @@
 //! The customer's side of billing: their card, billing details and invoices.
 
+use super::chunks::{self, Details};
 use super::focus::focus_first;
 use super::invoice_search::InvoiceSearch;
-use super::stripe_card::StripeCardForm;
 use super::{Panel, Portal};
 use crate::billing_view::{card_label, invoice_row};
 use crate::i18n::fill;
@@ -43,10 +43,10 @@ pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
                 })}
                 <Show when=move || portal.panel.get() == Panel::Card>
                     {match card_entry.clone() {
-                        CardEntry::StripeJs { publishable_key, js_url } => view! {
-                            <StripeCardForm portal=portal publishable_key=publishable_key js_url=js_url />
-                        }.into_any(),
-                        _ => view! { <CardForm portal=portal /> }.into_any(),
+                        CardEntry::StripeJs { publishable_key, js_url } => chunks::on_demand(portal, true, move || {
+                            chunks::stripe_card_form(portal, publishable_key.clone(), js_url.clone())
+                        }),
+                        _ => chunks::on_demand(portal, true, move || chunks::card_form(portal)),
                     }}
                 </Show>
             </section>
@@ -62,8 +62,14 @@ pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
                             on:click=move |ev| portal.open_panel(Panel::Details, &ev)>{t.edit_details}</button>
                     })}
                     <Show when=move || portal.panel.get() == Panel::Details>
-                        <DetailsForm portal=portal name=customer.name.clone() email=customer.email.clone()
-                            address=customer.address.clone() tax_id=customer.tax_id.clone() allowed=allowed />
+                        {let customer = customer.clone();
+                        chunks::on_demand(portal, true, move || chunks::details_form(portal, Details {
+                            name: customer.name.clone(),
+                            email: customer.email.clone(),
+                            address: customer.address.clone(),
+                            tax_id: customer.tax_id.clone(),
+                            allowed,
+                        }))}
                     </Show>
                 </section>
             })}
@@ -74,7 +80,7 @@ pub fn AccountSections(portal: Portal, state: PortalState) -> impl IntoView {
 /// The built-in engine's card form: test cards only; real card entry goes through
 /// Stripe.js when the Stripe provider is configured.
 #[component]
-fn CardForm(portal: Portal) -> impl IntoView {
+pub(super) fn CardForm(portal: Portal) -> impl IntoView {
     let number = RwSignal::new(String::new());
     let expiry = RwSignal::new(String::new());
     let cvc = RwSignal::new(String::new());
@@ -131,7 +137,7 @@ fn parse_expiry(text: &str) -> Option<(u32, u32)> {
 }
 
 #[component]
-fn DetailsForm(
+pub(super) fn DetailsForm(
     portal: Portal,
     name: Option<String>,
     email: Option<String>,
@@ -236,6 +242,10 @@ const TAX_ID_TYPES: [(&str, &str); 8] = [
 #[component]
 pub fn Invoices(portal: Portal) -> impl IntoView {
     let t = portal.t();
+    // First opened, or opened again after an action made the list stale.
+    if portal.invoices.get_untracked().is_none() {
+        portal.load_invoices();
+    }
     let filter = RwSignal::new(InvoiceFilter::default());
     let rows = move || {
         portal.invoices.get().map(|invoices| {

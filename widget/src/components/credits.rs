@@ -2,6 +2,7 @@
 //! and every transaction in a table.
 
 use super::Portal;
+use super::chunks;
 use crate::credits_view::{WalletSummary, wallet_summary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,8 +15,26 @@ impl Portal {
     }
 
     /// Loads the customer's wallets in the background; the Credits section shows
-    /// once they have one.
+    /// once they have one. The reading (and the wallets' deserializer) is in an
+    /// on-demand module: a customer without credits never needs the views.
     pub(super) fn load_wallets(self) {
+        spawn_local(async move {
+            if chunks::wallets_data(self, false).await.is_err() {
+                self.report_missing_part();
+            }
+        });
+    }
+
+    /// Reads the wallets again in the background (new grants, expiries): quietly,
+    /// as the next refresh tries again.
+    pub(super) fn refresh_wallets(self) {
+        spawn_local(async move {
+            let _ = chunks::wallets_data(self, true).await;
+        });
+    }
+
+    /// [`Self::load_wallets`], from the module that holds it.
+    pub(super) fn read_wallets(self) {
         spawn_local(async move {
             match self
                 .authed(|client, token| async move { client.wallets(&token).await })
@@ -36,9 +55,8 @@ impl Portal {
         });
     }
 
-    /// Reads the wallets again in the background (new grants, expiries): quietly,
-    /// as the next refresh tries again.
-    pub(super) fn refresh_wallets(self) {
+    /// [`Self::refresh_wallets`], from the module that holds it.
+    pub(super) fn reread_wallets(self) {
         spawn_local(async move {
             if let Ok(wallets) = self
                 .authed(|client, token| async move { client.wallets(&token).await })

@@ -39,7 +39,9 @@ impl Portal {
     }
 }
 
-/// Moves focus to the panel's first field or button once it is in the page.
+/// Moves focus to the panel's first field or button once it is in the page. A panel
+/// from an on-demand module is built before it is attached (`chunks.rs`), and an
+/// element outside the document cannot take focus: so on the next frame.
 pub(super) fn focus_first(panel: NodeRef<Div>) {
     Effect::new(move |_| {
         let first = panel
@@ -51,7 +53,9 @@ pub(super) fn focus_first(panel: NodeRef<Div>) {
             })
             .and_then(|el| el.dyn_into::<HtmlElement>().ok());
         if let Some(first) = first {
-            let _ = first.focus();
+            request_animation_frame(move || {
+                let _ = first.focus();
+            });
         }
     });
 }

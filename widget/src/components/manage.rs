@@ -2,6 +2,7 @@
 //! seats (with the backend's exact preview before confirming), cancel (with a
 //! reason), resume, resubscribe.
 
+use super::chunks::{self, Managed};
 use super::focus::focus_first;
 use super::{Panel, Portal};
 use crate::billing_view::{actions, attention, change_request, preview_summary, seats};
@@ -113,17 +114,20 @@ fn SubscriptionCard(
                     </button>
                 })}
             </div>
-            {move || panel_open().map(|change| if change {
-                view! { <ChangePanel portal=portal sub=sub plans=plans features=features /> }.into_any()
-            } else {
-                view! { <CancelPanel portal=portal sub=sub features=features /> }.into_any()
+            {move || panel_open().map(|change| {
+                let managed = Managed { sub, plans, features };
+                if change {
+                    chunks::on_demand(portal, true, move || chunks::change_panel(portal, managed))
+                } else {
+                    chunks::on_demand(portal, true, move || chunks::cancel_panel(portal, managed))
+                }
             })}
         </article>
     }
 }
 
 #[component]
-fn ChangePanel(
+pub(super) fn ChangePanel(
     portal: Portal,
     sub: StoredValue<Subscription>,
     plans: StoredValue<Vec<Plan>>,
@@ -255,7 +259,7 @@ fn ChangePanel(
 }
 
 #[component]
-fn CancelPanel(
+pub(super) fn CancelPanel(
     portal: Portal,
     sub: StoredValue<Subscription>,
     features: StoredValue<Features>,

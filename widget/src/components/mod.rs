@@ -5,6 +5,7 @@
 
 mod account;
 mod actions;
+mod chunks;
 mod credits;
 mod flow;
 mod focus;
@@ -21,8 +22,7 @@ use crate::api::{Client, Forwarded};
 use crate::events::Emitter;
 use crate::i18n::{Locale, Text};
 use crate::view_model::{Phase, check_unit_labels};
-use account::{AccountSections, Invoices};
-use credits::{Credits, WalletBalances};
+use account::AccountSections;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use manage::SubscriptionList;
@@ -38,7 +38,6 @@ use portico_wire::wallet::PortalWallet;
 use portico_wire::{EmbedConfig, ErrorCode, Identity, QuantityOption};
 use std::rc::Rc;
 use tabs::{Tab, TabBar};
-use usage::UsageSection;
 
 /// Which panel is open, if any: one at a time.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,7 +153,7 @@ impl Portal {
                             self.livemode.try_set(Some(session.livemode));
                             session.token
                         }
-                        Err(error) => return self.fail(error),
+                        Err(error) => return self.speak_and_fail(error).await,
                     }
                 }
             };
@@ -168,8 +167,11 @@ impl Portal {
                 raw: forwarded,
             } = match portal {
                 Ok(portal) => portal,
-                Err(error) => return self.fail(error),
+                Err(error) => return self.speak_and_fail(error).await,
             };
+            // The customer's language, fetched alongside (App started it): the
+            // portal is first drawn in it.
+            self.speak().await;
             // Destroyed while the answers were on their way: its stored values are
             // gone (reading one panics), and there is nothing left to show.
             if self.phase.is_disposed() {
@@ -177,7 +179,7 @@ impl Portal {
             }
             self.livemode.try_set(Some(portal.service.livemode));
             if let Err(error) = check_unit_labels(config.quantity.as_ref(), &portal.plans) {
-                return self.fail(error);
+                return self.speak_and_fail(error).await;
             }
             self.start_flow(&portal);
             self.phase.try_set(Phase::Ready(Box::new(portal)));
@@ -187,12 +189,26 @@ impl Portal {
         });
     }
 
-    /// Shows `tab`; the Invoices tab loads the invoices the first time.
+    /// [`Self::fail`], in the customer's language.
+    async fn speak_and_fail(self, error: ErrorResponse) {
+        self.speak().await;
+        if !self.phase.is_disposed() {
+            self.fail(error);
+        }
+    }
+
+    /// Waits for the customer's language. If its module cannot be fetched, the
+    /// portal speaks English and the host page hears why.
+    async fn speak(self) {
+        if !self.locale.load().await {
+            self.report_missing_part();
+        }
+    }
+
+    /// Shows `tab`. (The Invoices tab loads the invoices when it opens, from its
+    /// own module.)
     fn select_tab(self, tab: Tab) {
         self.tab.set(tab);
-        if tab == Tab::Invoices && self.invoices.get_untracked().is_none() {
-            self.load_invoices();
-        }
     }
 }
 
@@ -247,6 +263,10 @@ pub fn App(
         emitter: StoredValue::new_local(emitter),
         prefetch: StoredValue::new_local(prefetch),
     };
+    // The language's module downloads alongside the session and the portal.
+    spawn_local(async move {
+        locale.load().await;
+    });
     match initial {
         Phase::Failed(error) => portal.report(&error),
         _ => {
@@ -282,6 +302,10 @@ pub fn App(
                 if tabs.with(|available| available.contains(&chosen)) { chosen } else { Tab::Overview }
             });
             let several = Memo::new(move |_| tabs.with(|t| t.len() > 1));
+            // The Overview's wallet and usage sections come with their modules,
+            // fetched only for a customer who has something to show in them.
+            let has_wallets = Memo::new(move |_| portal.wallets.with(|w| w.as_ref().is_some_and(|w| !w.is_empty())));
+            let has_usage = Memo::new(move |_| portal.usage.with(|u| u.as_ref().is_some_and(|u| !u.meters.is_empty())));
             let state = StoredValue::new(*state);
             let panel = move || match current.get() {
                 Tab::Overview => {
@@ -302,15 +326,15 @@ pub fn App(
                             }
                             .into_any()
                         }}
-                        <WalletBalances portal=portal />
-                        <UsageSection portal=portal breakdown=false />
+                        {move || has_wallets.get().then(|| chunks::on_demand(portal, false, move || chunks::wallet_balances(portal)))}
+                        {move || has_usage.get().then(|| chunks::on_demand(portal, false, move || chunks::usage_section(portal, false)))}
                         <AccountSections portal=portal state=state />
                     }
                     .into_any()
                 }
-                Tab::Credits => view! { <Credits portal=portal /> }.into_any(),
-                Tab::Invoices => view! { <Invoices portal=portal /> }.into_any(),
-                Tab::Usage => view! { <UsageSection portal=portal breakdown=true /> }.into_any(),
+                Tab::Credits => chunks::on_demand(portal, true, move || chunks::credits_tab(portal)),
+                Tab::Invoices => chunks::on_demand(portal, true, move || chunks::invoices_tab(portal)),
+                Tab::Usage => chunks::on_demand(portal, true, move || chunks::usage_section(portal, true)),
             };
             view! {
                 <TabBar portal=portal tabs=tabs.into() />

@@ -3,6 +3,7 @@
 //! numbers), and the breakdown by feature group with each meter's cost.
 
 use super::Portal;
+use super::chunks;
 use crate::chart::{self, Chart, svg};
 use crate::usage_view::{BreakdownGroup, breakdown as breakdown_of, bucket_label, readings};
 use leptos::prelude::*;
@@ -20,8 +21,18 @@ fn page_visible() -> bool {
 
 impl Portal {
     /// Reads the usage of the selected range. Quiet on failure: the next refresh
-    /// tries again, and the host page hears of it as an `error` event.
+    /// tries again, and the host page hears of it as an `error` event. The reading
+    /// (and the usage's deserializer) is in an on-demand module.
     pub(super) fn load_usage(self) {
+        spawn_local(async move {
+            if chunks::usage_data(self).await.is_err() {
+                self.report_missing_part();
+            }
+        });
+    }
+
+    /// [`Self::load_usage`], from the module that holds it.
+    pub(super) fn read_usage(self) {
         spawn_local(async move {
             // The portal may be gone by the time an answer arrives.
             let Some(asked) = self.usage_range.try_get_untracked() else {

@@ -3,6 +3,7 @@ use super::Text;
 pub static TEXT: Text = Text {
     billing: "الفوترة",
     loading: "جارٍ تحميل الفوترة",
+    part_unavailable: "تعذّر تحميل هذا الجزء من البوابة. تحقّق من اتصالك وحاول مرة أخرى.",
     test_mode: "وضع الاختبار",
     try_again: "أعد المحاولة",
     vetoed: "لم يتغير شيء: أوقفت الصفحة هذا الإجراء.",

@@ -3,6 +3,7 @@ use super::Text;
 pub static TEXT: Text = Text {
     billing: "Abrechnung",
     loading: "Abrechnung wird geladen",
+    part_unavailable: "Dieser Teil des Portals konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
     test_mode: "Testmodus",
     try_again: "Erneut versuchen",
     vetoed: "Nichts wurde geändert: Die Seite hat diese Aktion gestoppt.",

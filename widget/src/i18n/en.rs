@@ -3,6 +3,7 @@ use super::Text;
 pub static TEXT: Text = Text {
     billing: "Billing",
     loading: "Loading billing",
+    part_unavailable: "This part of the portal could not be loaded. Check your connection and try again.",
     test_mode: "Test mode",
     try_again: "Try again",
     vetoed: "Nothing was changed: the page stopped this action.",

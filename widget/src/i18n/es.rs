@@ -3,6 +3,7 @@ use super::Text;
 pub static TEXT: Text = Text {
     billing: "Facturación",
     loading: "Cargando la facturación",
+    part_unavailable: "No se pudo cargar esta parte del portal. Comprueba tu conexión e inténtalo de nuevo.",
     test_mode: "Modo de prueba",
     try_again: "Reintentar",
     vetoed: "No se cambió nada: la página detuvo esta acción.",

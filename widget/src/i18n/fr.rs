@@ -3,6 +3,7 @@ use super::Text;
 pub static TEXT: Text = Text {
     billing: "Facturation",
     loading: "Chargement de la facturation",
+    part_unavailable: "Cette partie du portail n’a pas pu être chargée. Vérifiez votre connexion et réessayez.",
     test_mode: "Mode test",
     try_again: "Réessayer",
     vetoed: "Rien n'a été modifié : la page a interrompu cette action.",

@@ -8,6 +8,7 @@ mod de;
 mod en;
 mod es;
 mod fr;
+mod languages;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Locale {
@@ -55,14 +56,20 @@ impl Locale {
             .unwrap_or_default()
     }
 
+    /// This language's strings: English until [`Self::load`] has fetched another.
     pub fn text(self) -> &'static Text {
-        match self {
-            Self::En => &en::TEXT,
-            Self::De => &de::TEXT,
-            Self::Fr => &fr::TEXT,
-            Self::Es => &es::TEXT,
-            Self::Ar => &ar::TEXT,
-        }
+        languages::text(self)
+    }
+
+    /// Makes [`Self::text`] this language's, fetching its module the first time.
+    /// `false`: it could not be fetched, and the portal speaks English meanwhile.
+    pub async fn load(self) -> bool {
+        languages::load(self).await
+    }
+
+    /// The position in [`Self::ALL`].
+    fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -81,6 +88,8 @@ pub struct Text {
     // Frame and states.
     pub billing: &'static str,
     pub loading: &'static str,
+    /// A part of the portal (a tab, a form) whose module could not be fetched.
+    pub part_unavailable: &'static str,
     pub test_mode: &'static str,
     pub try_again: &'static str,
     pub vetoed: &'static str,

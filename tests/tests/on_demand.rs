@@ -1,0 +1,95 @@
+//! The portal's on-demand modules end to end (`widget/src/components/chunks.rs`):
+//! a tab opened for the first time shows a loading state until its module has
+//! arrived, never a blank panel; a module that cannot be fetched is an inline error
+//! with "Try again" and an `error` event, and the retry loads it.
+
+use portico_e2e::{StackOptions, Throttling, run};
+use serde_json::Value;
+
+/// Whether the Invoices panel shows a row (read once, no waiting).
+const HAS_INVOICE_ROW: &str = "
+    const root = document.getElementById('portico-embed').shadowRoot;
+    return root.querySelector('[data-testid=invoice-row]') !== null;";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tab_whose_module_cannot_load_says_so_and_recovers_on_retry() {
+    run(
+        "on-demand-failure",
+        StackOptions::default(),
+        |page, stack| async move {
+            stack.seed_preset("multi").await;
+            page.goto(&stack.host_url("preset=multi&service=acme"))
+                .await;
+            page.widget("tab-invoices").await;
+            page.block_urls(&["*split_invoices*"]).await;
+            page.click("tab-invoices").await;
+
+            let notice = page
+                .in_widget("[data-testid=panel-invoices] [data-testid=error]")
+                .await;
+            assert_eq!(
+                notice.attr("data-code").await.expect("data-code"),
+                Some("network_error".to_owned())
+            );
+            let message = page.widget_text("error-message").await;
+            assert!(
+                message.contains("could not be loaded"),
+                "the inline error says what failed: {message}"
+            );
+            let error = page.event("error").await;
+            assert_eq!(error["response"]["code"], "network_error");
+            assert_eq!(error["response"]["message"], Value::from(message));
+            assert_eq!(page.script(HAS_INVOICE_ROW).await, Value::Bool(false));
+
+            // The network is back: "Try again" fetches the module anew.
+            page.block_urls(&[]).await;
+            page.click("retry").await;
+            page.widget("invoice-row").await;
+            assert_eq!(page.host_errors().await, Vec::<Value>::new());
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tab_shows_a_loading_state_until_its_module_arrives() {
+    run(
+        "on-demand-loading",
+        StackOptions::default(),
+        |page, stack| async move {
+            stack.seed_preset("multi").await;
+            page.goto(&stack.host_url("preset=multi&service=acme"))
+                .await;
+            page.widget("tab-invoices").await;
+            // Every request now takes over a second: the module cannot have arrived
+            // by the time the panel is first drawn.
+            page.throttle(Throttling {
+                cpu_slowdown: 1.0,
+                latency_ms: 1500.0,
+                download_bits_per_second: 10_000_000.0,
+                upload_bits_per_second: 10_000_000.0,
+            })
+            .await;
+            page.click("tab-invoices").await;
+            let loading = page
+                .in_widget("[data-testid=panel-invoices] [data-testid=part-loading]")
+                .await;
+            assert_eq!(
+                loading.attr("aria-busy").await.expect("aria-busy"),
+                Some("true".to_owned())
+            );
+            page.widget("invoice-row").await;
+            assert_eq!(
+                page.script(
+                    "return document.getElementById('portico-embed').shadowRoot
+                        .querySelector('[data-testid=part-loading]') === null;"
+                )
+                .await,
+                Value::Bool(true),
+                "the loading state is gone once the tab is drawn"
+            );
+            assert_eq!(page.host_errors().await, Vec::<Value>::new());
+        },
+    )
+    .await;
+}

@@ -1,0 +1,228 @@
+//! The parts of the portal that load on demand, and how they show while they do.
+//!
+//! Each `#[wasm_split(module)]` function is cut out of the main wasm by
+//! `cargo xtask` (wasm-split-cli, see `xtask/src/widget.rs`), with all the code
+//! only it reaches, into `split_{module}.wasm`. The first call fetches that module;
+//! later calls find it loaded. Outside the browser (native tests) the call is
+//! direct. The Overview's first paint needs none of them: the usage trend, the
+//! wallets and the forms behind buttons arrive after it.
+
+use super::Portal;
+use super::account::{CardForm, DetailsForm, Invoices};
+use super::credits::{Credits, WalletBalances};
+use super::manage::{CancelPanel, ChangePanel};
+use super::notice::ErrorNotice;
+use super::stripe_card::StripeCardForm;
+use super::usage::UsageSection;
+use leptos::prelude::*;
+use portico_wire::ErrorCode;
+use portico_wire::billing_portal::Features;
+use portico_wire::billing_portal::configuration::CustomerUpdateFeature;
+use portico_wire::customer::{Address, TaxId};
+use portico_wire::embed::{Plan, Subscription};
+use portico_wire::event::ErrorResponse;
+use send_wrapper::SendWrapper;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use wasm_split_helpers::SplitLoaderError;
+
+/// A module could not be fetched or instantiated (offline, blocked, a deploy
+/// that removed it). The loader does not remember the failure: a retry fetches again.
+#[derive(Debug)]
+pub struct ChunkMissing;
+
+impl From<SplitLoaderError> for ChunkMissing {
+    fn from(_: SplitLoaderError) -> Self {
+        Self
+    }
+}
+
+type Loaded = Result<AnyView, ChunkMissing>;
+type Loader = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Loaded>>>>;
+
+/// Shows what `load` builds once its module is there. Until then, with
+/// `placeholder`, a loading skeleton (a tab's panel is never blank); without, nothing
+/// (a section that appears later anyway). If the module cannot load: an inline
+/// error with "Try again", and an `error` event.
+pub(super) fn on_demand<F>(
+    portal: Portal,
+    placeholder: bool,
+    load: impl Fn() -> F + 'static,
+) -> AnyView
+where
+    F: Future<Output = Loaded> + 'static,
+{
+    let load: Loader = Rc::new(move || Box::pin(load()));
+    view! { <OnDemand portal=portal placeholder=placeholder load=load /> }.into_any()
+}
+
+#[component]
+fn OnDemand(portal: Portal, placeholder: bool, load: Loader) -> impl IntoView {
+    let attempt = RwSignal::new(0_u32);
+    let load = StoredValue::new_local(load);
+    let shown = move || {
+        attempt.track();
+        // The wasm has one thread: the future never leaves it.
+        let pending = SendWrapper::new(load.with_value(|load| load()));
+        Suspend::new(async move {
+            match pending.await {
+                Ok(view) => view,
+                Err(ChunkMissing) => {
+                    let error = ErrorResponse {
+                        code: ErrorCode::NetworkError,
+                        message: portal.t().part_unavailable.to_owned(),
+                    };
+                    portal.report(&error);
+                    let retry = Callback::new(move |()| attempt.update(|n| *n += 1));
+                    view! { <ErrorNotice error=error locale=portal.locale retry=retry /> }
+                        .into_any()
+                }
+            }
+        })
+    };
+    let fallback = move || {
+        placeholder.then(|| {
+            view! {
+                <div class="portico-skeleton" data-testid="part-loading" aria-busy="true"
+                    aria-label=portal.t().loading>
+                    <div class="portico-skeleton-card"></div>
+                </div>
+            }
+        })
+    };
+    view! { <Suspense fallback=fallback>{shown}</Suspense> }
+}
+
+impl Portal {
+    /// Tells the host page that a module could not be fetched, for a part that
+    /// shows nothing in its place (a background read).
+    pub(super) fn report_missing_part(self) {
+        self.report(&ErrorResponse {
+            code: ErrorCode::NetworkError,
+            message: self.t().part_unavailable.to_owned(),
+        });
+    }
+}
+
+on_demand!(
+    reads,
+    /// Reads the wallets: shown (`quiet` false: a failure shows), or a background refresh.
+    pub fn wallets_data(portal: Portal, quiet: bool) -> Result<(), ChunkMissing> {
+        if quiet {
+            portal.reread_wallets();
+        } else {
+            portal.read_wallets();
+        }
+        Ok(())
+    }
+);
+
+on_demand!(
+    reads,
+    /// Reads the usage of the selected range.
+    pub fn usage_data(portal: Portal) -> Result<(), ChunkMissing> {
+        portal.read_usage();
+        Ok(())
+    }
+);
+
+on_demand!(
+    usage,
+    pub fn usage_section(portal: Portal, breakdown: bool) -> Loaded {
+        Ok(view! { <UsageSection portal=portal breakdown=breakdown /> }.into_any())
+    }
+);
+
+on_demand!(
+    credits,
+    pub fn credits_tab(portal: Portal) -> Loaded {
+        Ok(view! { <Credits portal=portal /> }.into_any())
+    }
+);
+
+on_demand!(
+    credits,
+    pub fn wallet_balances(portal: Portal) -> Loaded {
+        Ok(view! { <WalletBalances portal=portal /> }.into_any())
+    }
+);
+
+on_demand!(
+    invoices,
+    pub fn invoices_tab(portal: Portal) -> Loaded {
+        Ok(view! { <Invoices portal=portal /> }.into_any())
+    }
+);
+
+on_demand!(
+    account,
+    pub fn card_form(portal: Portal) -> Loaded {
+        Ok(view! { <CardForm portal=portal /> }.into_any())
+    }
+);
+
+on_demand!(
+    account,
+    pub fn stripe_card_form(portal: Portal, publishable_key: String, js_url: String) -> Loaded {
+        Ok(view! { <StripeCardForm portal=portal publishable_key=publishable_key js_url=js_url /> }
+            .into_any())
+    }
+);
+
+/// The customer's details as they are, to edit.
+pub struct Details {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<Address>,
+    pub tax_id: Option<TaxId>,
+    pub allowed: StoredValue<CustomerUpdateFeature>,
+}
+
+on_demand!(
+    account,
+    pub fn details_form(portal: Portal, details: Details) -> Loaded {
+        let Details {
+            name,
+            email,
+            address,
+            tax_id,
+            allowed,
+        } = details;
+        Ok(view! {
+            <DetailsForm portal=portal name=name email=email address=address tax_id=tax_id allowed=allowed />
+        }
+        .into_any())
+    }
+);
+
+/// The subscription a change or cancel panel acts on, with what it may offer.
+#[derive(Clone, Copy)]
+pub struct Managed {
+    pub sub: StoredValue<Subscription>,
+    pub plans: StoredValue<Vec<Plan>>,
+    pub features: StoredValue<Features>,
+}
+
+on_demand!(
+    manage,
+    pub fn change_panel(portal: Portal, managed: Managed) -> Loaded {
+        let Managed {
+            sub,
+            plans,
+            features,
+        } = managed;
+        Ok(
+            view! { <ChangePanel portal=portal sub=sub plans=plans features=features /> }
+                .into_any(),
+        )
+    }
+);
+
+on_demand!(
+    manage,
+    pub fn cancel_panel(portal: Portal, managed: Managed) -> Loaded {
+        let Managed { sub, features, .. } = managed;
+        Ok(view! { <CancelPanel portal=portal sub=sub features=features /> }.into_any())
+    }
+);
