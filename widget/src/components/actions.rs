@@ -1,7 +1,7 @@
 //! The portal's actions. Each goes through `Portal::run` (see `runner`) and is
 //! reported to the host page after the fact.
 
-use super::{Panel, Portal};
+use super::{Panel, Portal, chunks};
 use crate::api::Forwarded;
 use crate::billing_view::change_event;
 use crate::events::json_text;
@@ -49,7 +49,18 @@ impl Portal {
         }
     }
 
+    /// Signs up, from the actions' module (fetched after the portal is drawn).
     fn subscribe(self, plan: String, quantity: Option<QuantityOption>) {
+        spawn_local(async move {
+            let again = (plan.clone(), quantity.clone());
+            if chunks::sign_up(self, plan, quantity).await.is_err() {
+                self.action_unavailable(move || self.subscribe(again.0.clone(), again.1.clone()));
+            }
+        });
+    }
+
+    /// [`Self::subscribe`], in the actions' module.
+    pub(super) fn sign_up(self, plan: String, quantity: Option<QuantityOption>) {
         {
             let (plan, quantity) = (plan.clone(), quantity.clone());
             self.remember(move || self.subscribe(plan.clone(), quantity.clone()));
@@ -142,7 +153,18 @@ impl Portal {
         );
     }
 
+    /// Resumes, from the actions' module.
     pub(super) fn resume(self, current: Subscription) {
+        spawn_local(async move {
+            let again = current.clone();
+            if chunks::resume_now(self, current).await.is_err() {
+                self.action_unavailable(move || self.resume(again.clone()));
+            }
+        });
+    }
+
+    /// [`Self::resume`], in the actions' module.
+    pub(super) fn resume_subscription(self, current: Subscription) {
         {
             let current = current.clone();
             self.remember(move || self.resume(current.clone()));
@@ -162,7 +184,18 @@ impl Portal {
         );
     }
 
+    /// Resubscribes, from the actions' module.
     pub(super) fn resubscribe(self, current: Subscription) {
+        spawn_local(async move {
+            let again = current.clone();
+            if chunks::resubscribe_now(self, current).await.is_err() {
+                self.action_unavailable(move || self.resubscribe(again.clone()));
+            }
+        });
+    }
+
+    /// [`Self::resubscribe`], in the actions' module.
+    pub(super) fn resubscribe_to(self, current: Subscription) {
         {
             let current = current.clone();
             self.remember(move || self.resubscribe(current.clone()));

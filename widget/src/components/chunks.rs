@@ -15,12 +15,12 @@ use super::notice::ErrorNotice;
 use super::stripe_card::StripeCardForm;
 use super::usage::UsageSection;
 use leptos::prelude::*;
-use portico_wire::ErrorCode;
 use portico_wire::billing_portal::Features;
 use portico_wire::billing_portal::configuration::CustomerUpdateFeature;
 use portico_wire::customer::{Address, TaxId};
 use portico_wire::embed::{Plan, Subscription};
 use portico_wire::event::ErrorResponse;
+use portico_wire::{ErrorCode, QuantityOption};
 use send_wrapper::SendWrapper;
 use std::future::Future;
 use std::pin::Pin;
@@ -98,12 +98,61 @@ impl Portal {
     /// Tells the host page that a module could not be fetched, for a part that
     /// shows nothing in its place (a background read).
     pub(super) fn report_missing_part(self) {
-        self.report(&ErrorResponse {
+        self.report(&self.missing_part());
+    }
+
+    /// An action whose module could not be fetched: the inline action error, with
+    /// "Try again" running `again`, and an `error` event.
+    pub(super) fn action_unavailable(self, again: impl Fn() + 'static) {
+        let error = self.missing_part();
+        self.report(&error);
+        self.remember(again);
+        self.action_error.try_set(Some(error));
+    }
+
+    fn missing_part(self) -> ErrorResponse {
+        ErrorResponse {
             code: ErrorCode::NetworkError,
             message: self.t().part_unavailable.to_owned(),
-        });
+        }
     }
 }
+
+on_demand!(
+    actions,
+    /// Fetches the actions' module, so that the first click acts at once.
+    pub fn warm_actions() -> Result<(), ChunkMissing> {
+        Ok(())
+    }
+);
+
+on_demand!(
+    actions,
+    pub fn sign_up(
+        portal: Portal,
+        plan: String,
+        quantity: Option<QuantityOption>,
+    ) -> Result<(), ChunkMissing> {
+        portal.sign_up(plan, quantity);
+        Ok(())
+    }
+);
+
+on_demand!(
+    actions,
+    pub fn resume_now(portal: Portal, current: Subscription) -> Result<(), ChunkMissing> {
+        portal.resume_subscription(current);
+        Ok(())
+    }
+);
+
+on_demand!(
+    actions,
+    pub fn resubscribe_now(portal: Portal, current: Subscription) -> Result<(), ChunkMissing> {
+        portal.resubscribe_to(current);
+        Ok(())
+    }
+);
 
 on_demand!(
     reads,

@@ -186,6 +186,10 @@ impl Portal {
             self.emit(EventName::Load, forwarded);
             self.load_wallets();
             self.load_usage();
+            spawn_local(async {
+                // A failure shows if the customer acts; nothing to say until then.
+                let _ = chunks::warm_actions().await;
+            });
         });
     }
 
