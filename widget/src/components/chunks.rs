@@ -15,13 +15,14 @@ use super::notice::ErrorNotice;
 use super::stripe_card::StripeCardForm;
 use super::usage::UsageSection;
 use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
+use leptos::task::spawn_local;
 use portico_wire::billing_portal::Features;
 use portico_wire::billing_portal::configuration::CustomerUpdateFeature;
 use portico_wire::customer::{Address, TaxId};
 use portico_wire::embed::{Plan, Subscription};
 use portico_wire::event::ErrorResponse;
 use portico_wire::{ErrorCode, QuantityOption};
-use send_wrapper::SendWrapper;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -57,41 +58,70 @@ where
     view! { <OnDemand portal=portal placeholder=placeholder load=load /> }.into_any()
 }
 
+/// Where an on-demand part is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Arrival {
+    Waiting,
+    Here,
+    Missing,
+}
+
 #[component]
 fn OnDemand(portal: Portal, placeholder: bool, load: Loader) -> impl IntoView {
-    let attempt = RwSignal::new(0_u32);
+    let arrival = RwSignal::new(Arrival::Waiting);
+    // The part, built once its module is here, and shown (taken) once.
+    let part = StoredValue::new_local(None::<AnyView>);
     let load = StoredValue::new_local(load);
-    let shown = move || {
-        attempt.track();
-        // The wasm has one thread: the future never leaves it.
-        let pending = SendWrapper::new(load.with_value(|load| load()));
-        Suspend::new(async move {
-            match pending.await {
-                Ok(view) => view,
+    // The part is built under this component's owner, as if it had been drawn in
+    // place: it goes when this does. (No `Suspense`: it weighs ~7 KB of wasm.)
+    let owner = Owner::current().unwrap_or_default();
+    let fetch = move || {
+        arrival.set(Arrival::Waiting);
+        let Some(pending) = load.try_with_value(|load| load()) else {
+            return;
+        };
+        let pending = owner.with(|| ScopedFuture::new_untracked(pending));
+        spawn_local(async move {
+            let loaded = pending.await;
+            // Gone while its module was on its way: nothing to show it in.
+            if arrival.is_disposed() {
+                return;
+            }
+            match loaded {
+                Ok(view) => {
+                    part.set_value(Some(view));
+                    arrival.set(Arrival::Here);
+                }
                 Err(ChunkMissing) => {
-                    let error = ErrorResponse {
-                        code: ErrorCode::NetworkError,
-                        message: portal.t().part_unavailable.to_owned(),
-                    };
-                    portal.report(&error);
-                    let retry = Callback::new(move |()| attempt.update(|n| *n += 1));
-                    view! { <ErrorNotice error=error locale=portal.locale retry=retry /> }
-                        .into_any()
+                    portal.report_missing_part();
+                    arrival.set(Arrival::Missing);
                 }
             }
-        })
+        });
     };
-    let fallback = move || {
-        placeholder.then(|| {
-            view! {
-                <div class="portico-skeleton" data-testid="part-loading" aria-busy="true"
-                    aria-label=portal.t().loading>
-                    <div class="portico-skeleton-card"></div>
-                </div>
-            }
-        })
-    };
-    view! { <Suspense fallback=fallback>{shown}</Suspense> }
+    fetch();
+    move || match arrival.get() {
+        Arrival::Waiting => placeholder
+            .then(|| {
+                view! {
+                    <div class="portico-skeleton" data-testid="part-loading" aria-busy="true"
+                        aria-label=portal.t().loading>
+                        <div class="portico-skeleton-card"></div>
+                    </div>
+                }
+            })
+            .into_any(),
+        Arrival::Here => part
+            .try_update_value(Option::take)
+            .flatten()
+            .unwrap_or_else(|| ().into_any()),
+        Arrival::Missing => {
+            let error = portal.missing_part();
+            let fetch = fetch.clone();
+            let retry = Callback::new(move |()| fetch());
+            view! { <ErrorNotice error=error locale=portal.locale retry=retry /> }.into_any()
+        }
+    }
 }
 
 impl Portal {
@@ -119,7 +149,7 @@ impl Portal {
 }
 
 on_demand!(
-    actions,
+    after_paint,
     /// Fetches the actions' module, so that the first click acts at once.
     pub fn warm_actions() -> Result<(), ChunkMissing> {
         Ok(())
@@ -127,7 +157,7 @@ on_demand!(
 );
 
 on_demand!(
-    actions,
+    after_paint,
     pub fn sign_up(
         portal: Portal,
         plan: String,
@@ -139,7 +169,7 @@ on_demand!(
 );
 
 on_demand!(
-    actions,
+    after_paint,
     pub fn resume_now(portal: Portal, current: Subscription) -> Result<(), ChunkMissing> {
         portal.resume_subscription(current);
         Ok(())
@@ -147,7 +177,7 @@ on_demand!(
 );
 
 on_demand!(
-    actions,
+    after_paint,
     pub fn resubscribe_now(portal: Portal, current: Subscription) -> Result<(), ChunkMissing> {
         portal.resubscribe_to(current);
         Ok(())
@@ -155,7 +185,7 @@ on_demand!(
 );
 
 on_demand!(
-    reads,
+    after_paint,
     /// Reads the wallets: shown (`quiet` false: a failure shows), or a background refresh.
     pub fn wallets_data(portal: Portal, quiet: bool) -> Result<(), ChunkMissing> {
         if quiet {
@@ -168,7 +198,7 @@ on_demand!(
 );
 
 on_demand!(
-    reads,
+    after_paint,
     /// Reads the usage of the selected range.
     pub fn usage_data(portal: Portal) -> Result<(), ChunkMissing> {
         portal.read_usage();
