@@ -20,8 +20,19 @@ use portico_wire::payment::CardRequest;
 
 impl Portal {
     /// The customer picked a plan (at `quantity`): subscribe, after a card if the
-    /// plan needs one now.
+    /// plan needs one now. From the after-paint module, with the `select_plan`
+    /// event's encoding.
     pub(super) fn choose_plan(self, plan: String, quantity: Option<QuantityOption>) {
+        spawn_local(async move {
+            let again = (plan.clone(), quantity.clone());
+            if chunks::pick_plan(self, plan, quantity).await.is_err() {
+                self.action_unavailable(move || self.choose_plan(again.0.clone(), again.1.clone()));
+            }
+        });
+    }
+
+    /// [`Self::choose_plan`], in the after-paint module.
+    pub(super) fn plan_picked(self, plan: String, quantity: Option<QuantityOption>) {
         let intent = Intent {
             plan: Some(plan.clone()),
             quantity: quantity.clone(),

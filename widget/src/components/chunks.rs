@@ -158,6 +158,18 @@ on_demand!(
 
 on_demand!(
     after_paint,
+    pub fn pick_plan(
+        portal: Portal,
+        plan: String,
+        quantity: Option<QuantityOption>,
+    ) -> Result<(), ChunkMissing> {
+        portal.plan_picked(plan, quantity);
+        Ok(())
+    }
+);
+
+on_demand!(
+    after_paint,
     pub fn sign_up(
         portal: Portal,
         plan: String,
