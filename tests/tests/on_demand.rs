@@ -1,7 +1,8 @@
 //! The portal's on-demand modules end to end (`widget/src/components/chunks.rs`):
 //! a tab opened for the first time shows a loading state until its module has
 //! arrived, never a blank panel; a module that cannot be fetched is an inline error
-//! with "Try again" and an `error` event, and the retry loads it.
+//! with "Try again" and an `error` event, and the retry loads it. The same holds for
+//! the module of actions and reads fetched after the first paint.
 
 use portico_e2e::{StackOptions, Throttling, run};
 use serde_json::Value;
@@ -88,6 +89,48 @@ async fn a_tab_shows_a_loading_state_until_its_module_arrives() {
                 Value::Bool(true),
                 "the loading state is gone once the tab is drawn"
             );
+            assert_eq!(page.host_errors().await, Vec::<Value>::new());
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_action_whose_module_cannot_load_says_so_and_acts_on_retry() {
+    run(
+        "on-demand-action",
+        StackOptions::default(),
+        |page, stack| async move {
+            // Blocked before the portal loads: its first paint needs no module.
+            page.block_urls(&["*split_after_paint*"]).await;
+            page.goto(&stack.host_url("email=odette@example.com&service=acme"))
+                .await;
+            page.widget("plans").await;
+            page.click("subscribe-team").await;
+
+            let error = page.widget("action-error").await;
+            assert_eq!(
+                error.attr("data-code").await.expect("data-code"),
+                Some("network_error".to_owned())
+            );
+            let message = page.widget_text("action-error").await;
+            assert!(
+                message.contains("could not be loaded"),
+                "the inline error says what failed: {message}"
+            );
+            let reported = page.events_named("error").await;
+            assert!(
+                reported
+                    .iter()
+                    .any(|e| e["response"]["code"] == "network_error"),
+                "an `error` event: {reported:?}"
+            );
+            assert!(page.events_named("signup").await.is_empty());
+
+            page.block_urls(&[]).await;
+            page.click("retry-action").await;
+            let signup = page.event("signup").await;
+            assert_eq!(signup["response"]["plan"], "team");
             assert_eq!(page.host_errors().await, Vec::<Value>::new());
         },
     )
