@@ -4,6 +4,7 @@
 //! with "Try again" and an `error` event, and the retry loads it. The same holds for
 //! the module of actions and reads fetched after the first paint.
 
+use fantoccini::elements::Element;
 use portico_e2e::{StackOptions, Throttling, run};
 use serde_json::Value;
 
@@ -11,6 +12,19 @@ use serde_json::Value;
 const HAS_INVOICE_ROW: &str = "
     const root = document.getElementById('portico-embed').shadowRoot;
     return root.querySelector('[data-testid=invoice-row]') !== null;";
+
+/// An inline error (`error`, with its text `message`) says a part of the portal
+/// could not be fetched.
+async fn says_a_part_is_missing(error: Element, message: &str) {
+    assert_eq!(
+        error.attr("data-code").await.expect("data-code"),
+        Some("network_error".to_owned())
+    );
+    assert!(
+        message.contains("could not be loaded"),
+        "the inline error says what failed: {message}"
+    );
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_tab_whose_module_cannot_load_says_so_and_recovers_on_retry() {
@@ -28,15 +42,8 @@ async fn a_tab_whose_module_cannot_load_says_so_and_recovers_on_retry() {
             let notice = page
                 .in_widget("[data-testid=panel-invoices] [data-testid=error]")
                 .await;
-            assert_eq!(
-                notice.attr("data-code").await.expect("data-code"),
-                Some("network_error".to_owned())
-            );
             let message = page.widget_text("error-message").await;
-            assert!(
-                message.contains("could not be loaded"),
-                "the inline error says what failed: {message}"
-            );
+            says_a_part_is_missing(notice, &message).await;
             let error = page.event("error").await;
             assert_eq!(error["response"]["code"], "network_error");
             assert_eq!(error["response"]["message"], Value::from(message));
@@ -109,15 +116,8 @@ async fn an_action_whose_module_cannot_load_says_so_and_acts_on_retry() {
             page.click("subscribe-team").await;
 
             let error = page.widget("action-error").await;
-            assert_eq!(
-                error.attr("data-code").await.expect("data-code"),
-                Some("network_error".to_owned())
-            );
             let message = page.widget_text("action-error").await;
-            assert!(
-                message.contains("could not be loaded"),
-                "the inline error says what failed: {message}"
-            );
+            says_a_part_is_missing(error, &message).await;
             let reported = page.events_named("error").await;
             assert!(
                 reported

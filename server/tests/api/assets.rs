@@ -1,4 +1,18 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{TestApp, spawn_app};
+
+/// The build version the served loader carries (its first string literal).
+async fn served_version(app: &TestApp) -> String {
+    let loader = app
+        .client
+        .get(app.url("/portico.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    loader.split('"').nth(1).unwrap().to_owned()
+}
 
 #[tokio::test]
 async fn loader_is_versioned_compressed_and_revalidated() {
@@ -39,16 +53,7 @@ async fn loader_is_versioned_compressed_and_revalidated() {
 #[tokio::test]
 async fn wasm_has_its_type_cors_and_immutable_caching_when_versioned() {
     let app = spawn_app().await;
-    let loader = app
-        .client
-        .get(app.url("/portico.js"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let version = loader.split('"').nth(1).unwrap().to_owned();
+    let version = served_version(&app).await;
 
     let wasm = app
         .client
@@ -88,16 +93,7 @@ async fn wasm_has_its_type_cors_and_immutable_caching_when_versioned() {
 #[tokio::test]
 async fn a_build_is_served_from_its_version_directory_with_its_split_modules() {
     let app = spawn_app().await;
-    let loader = app
-        .client
-        .get(app.url("/portico.js"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let version = loader.split('"').nth(1).unwrap().to_owned();
+    let version = served_version(&app).await;
     let get = |path: String| {
         let request = app.client.get(app.url(&path));
         async move { request.send().await.unwrap() }

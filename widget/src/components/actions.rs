@@ -1,7 +1,7 @@
 //! The portal's actions. Each goes through `Portal::run` (see `runner`) and is
 //! reported to the host page after the fact.
 
-use super::{Panel, Portal, chunks};
+use super::{Panel, Portal};
 use crate::api::Forwarded;
 use crate::billing_view::change_event;
 use crate::events::json_text;
@@ -19,19 +19,8 @@ use portico_wire::event::{EventName, Intent};
 use portico_wire::payment::CardRequest;
 
 impl Portal {
-    /// The customer picked a plan (at `quantity`): subscribe, after a card if the
-    /// plan needs one now. From the after-paint module, with the `select_plan`
-    /// event's encoding.
-    pub(super) fn choose_plan(self, plan: String, quantity: Option<QuantityOption>) {
-        spawn_local(async move {
-            let again = (plan.clone(), quantity.clone());
-            if chunks::pick_plan(self, plan, quantity).await.is_err() {
-                self.action_unavailable(move || self.choose_plan(again.0.clone(), again.1.clone()));
-            }
-        });
-    }
-
-    /// [`Self::choose_plan`], in the after-paint module.
+    /// [`Self::choose_plan`], in the after-paint module: subscribe, after a card if
+    /// the plan needs one now.
     pub(super) fn plan_picked(self, plan: String, quantity: Option<QuantityOption>) {
         let intent = Intent {
             plan: Some(plan.clone()),
@@ -58,16 +47,6 @@ impl Portal {
         } else {
             self.subscribe(plan, quantity);
         }
-    }
-
-    /// Signs up, from the actions' module (fetched after the portal is drawn).
-    fn subscribe(self, plan: String, quantity: Option<QuantityOption>) {
-        spawn_local(async move {
-            let again = (plan.clone(), quantity.clone());
-            if chunks::sign_up(self, plan, quantity).await.is_err() {
-                self.action_unavailable(move || self.subscribe(again.0.clone(), again.1.clone()));
-            }
-        });
     }
 
     /// [`Self::subscribe`], in the actions' module.
@@ -164,16 +143,6 @@ impl Portal {
         );
     }
 
-    /// Resumes, from the actions' module.
-    pub(super) fn resume(self, current: Subscription) {
-        spawn_local(async move {
-            let again = current.clone();
-            if chunks::resume_now(self, current).await.is_err() {
-                self.action_unavailable(move || self.resume(again.clone()));
-            }
-        });
-    }
-
     /// [`Self::resume`], in the actions' module.
     pub(super) fn resume_subscription(self, current: Subscription) {
         {
@@ -193,16 +162,6 @@ impl Portal {
                 self.applied(EventName::Resume, response, false)
             },
         );
-    }
-
-    /// Resubscribes, from the actions' module.
-    pub(super) fn resubscribe(self, current: Subscription) {
-        spawn_local(async move {
-            let again = current.clone();
-            if chunks::resubscribe_now(self, current).await.is_err() {
-                self.action_unavailable(move || self.resubscribe(again.clone()));
-            }
-        });
     }
 
     /// [`Self::resubscribe`], in the actions' module.

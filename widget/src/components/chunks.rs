@@ -131,13 +131,53 @@ impl Portal {
         self.report(&self.missing_part());
     }
 
-    /// An action whose module could not be fetched: the inline action error, with
-    /// "Try again" running `again`, and an `error` event.
-    pub(super) fn action_unavailable(self, again: impl Fn() + 'static) {
-        let error = self.missing_part();
-        self.report(&error);
-        self.remember(again);
-        self.action_error.try_set(Some(error));
+    /// The customer picked a plan (at `quantity`). From the after-paint module,
+    /// with the `select_plan` event's encoding.
+    pub(super) fn choose_plan(self, plan: String, quantity: Option<QuantityOption>) {
+        let again = (plan.clone(), quantity.clone());
+        let retry = move || self.choose_plan(again.0.clone(), again.1.clone());
+        self.act_on_demand(pick_plan(self, plan, quantity), retry);
+    }
+
+    /// Signs up, from the after-paint module.
+    pub(super) fn subscribe(self, plan: String, quantity: Option<QuantityOption>) {
+        let again = (plan.clone(), quantity.clone());
+        let retry = move || self.subscribe(again.0.clone(), again.1.clone());
+        self.act_on_demand(sign_up(self, plan, quantity), retry);
+    }
+
+    /// Resumes, from the after-paint module.
+    pub(super) fn resume(self, current: Subscription) {
+        let again = current.clone();
+        self.act_on_demand(resume_now(self, current), move || {
+            self.resume(again.clone())
+        });
+    }
+
+    /// Resubscribes, from the after-paint module.
+    pub(super) fn resubscribe(self, current: Subscription) {
+        let again = current.clone();
+        self.act_on_demand(resubscribe_now(self, current), move || {
+            self.resubscribe(again.clone());
+        });
+    }
+
+    /// Runs an action whose code is in an on-demand module (`fetched` calls it). If
+    /// the module cannot be fetched: the inline action error, with "Try again"
+    /// running `again`, and an `error` event.
+    fn act_on_demand(
+        self,
+        fetched: impl Future<Output = Result<(), ChunkMissing>> + 'static,
+        again: impl Fn() + 'static,
+    ) {
+        spawn_local(async move {
+            if fetched.await.is_err() {
+                let error = self.missing_part();
+                self.report(&error);
+                self.remember(again);
+                self.action_error.try_set(Some(error));
+            }
+        });
     }
 
     fn missing_part(self) -> ErrorResponse {
